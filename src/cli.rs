@@ -1,0 +1,139 @@
+//! The command line (clap derive): raw flags as the user typed them, and their resolution into
+//! settings in one place. `///` comments here are the `--help` text. It must not run anything.
+
+use crate::pipeline::Settings;
+use crate::schema::{self, Schema, SchemaError};
+use clap::{Args, Parser, Subcommand};
+use std::path::{Path, PathBuf};
+
+/// 汇总：读取各单位意识形态工作台账，逐行校验、汇总、考核排名，生成年度汇总表。
+#[derive(Debug, Parser)]
+#[command(name = "huizong", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 读取、校验、汇总并生成年度汇总表（汇总_<年度>.xlsx 等）
+    Run(RunArgs),
+    /// 只读取和校验，逐条列出问题（不生成报表）
+    Check(CheckArgs),
+    /// 按方案生成下发给各单位填报的空白模板
+    Template(TemplateArgs),
+    /// 生成一个演示用的县（名册和各单位台账）
+    Samples(SamplesArgs),
+}
+
+/// Inputs shared by `run` and `check`.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// 输入文件或文件夹（递归查找），默认 samples/
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// 方案文件，默认 schemas/ideology_work.toml
+    #[arg(long, value_name = "FILE")]
+    pub schema: Option<PathBuf>,
+    /// 名册（.csv 或 .xlsx，列：单位名称、单位类型、别名）；默认取输入文件夹中的 名册.* 或 roster.*
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
+    /// 考核年度；默认取各单位填报年度中最多的一个
+    #[arg(long, value_name = "Y", value_parser = clap::value_parser!(i32).range(2000..=2100))]
+    pub year: Option<i32>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// 每条问题输出一行 JSON（键：level, unit, file, sheet, row, column, field, value, message, action）
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// 报表输出文件夹，默认 reports/
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub out: PathBuf,
+    /// 为每个有问题或未达标的单位生成 反馈/<单位名称>.xlsx
+    #[arg(long)]
+    pub feedback: bool,
+    /// 并行读取的线程数，默认为全部核心
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// 不显示进度和小结
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// 方案文件，默认 schemas/ideology_work.toml
+    #[arg(long, value_name = "FILE")]
+    pub schema: Option<PathBuf>,
+    /// 单位类型（决定 填报说明 中列出的考核指标）
+    #[arg(long, value_name = "T")]
+    pub unit_type: Option<String>,
+    /// 单位名称，预填在 基本信息 中
+    #[arg(long, value_name = "NAME")]
+    pub unit: Option<String>,
+    /// 年度，预填在 基本信息 中
+    #[arg(long, value_name = "Y")]
+    pub year: Option<i32>,
+    /// 输出的 .xlsx 文件
+    #[arg(long, value_name = "FILE.xlsx")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SamplesArgs {
+    /// 单位数
+    #[arg(long, value_name = "N", default_value_t = 40)]
+    pub units: usize,
+    /// 年度
+    #[arg(long, value_name = "Y", default_value_t = 2026)]
+    pub year: i32,
+    /// 随机种子（相同种子生成相同文件）
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// 输出文件夹
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+pub const DEFAULT_SCHEMA: &str = "schemas/ideology_work.toml";
+pub const DEFAULT_INPUT: &str = "samples";
+
+/// The built-in copy of the default schema, used when `schemas/ideology_work.toml` is not beside
+/// the working directory (the binary run from elsewhere).
+const BUILTIN_SCHEMA: &str = include_str!("../schemas/ideology_work.toml");
+
+/// Loads `--schema`, else the default file, else the built-in copy of it.
+pub fn load_schema(path: Option<&Path>) -> Result<Schema, SchemaError> {
+    match path {
+        Some(path) => schema::load(path),
+        None if Path::new(DEFAULT_SCHEMA).exists() => schema::load(Path::new(DEFAULT_SCHEMA)),
+        None => schema::parse(BUILTIN_SCHEMA, "（内置）ideology_work.toml"),
+    }
+}
+
+impl InputArgs {
+    /// Resolves the raw flags into run settings.
+    pub fn settings(&self, jobs: Option<u16>) -> Settings {
+        let inputs = if self.inputs.is_empty() {
+            vec![PathBuf::from(DEFAULT_INPUT)]
+        } else {
+            self.inputs.clone()
+        };
+        Settings {
+            inputs,
+            roster: self.roster.clone(),
+            year: self.year,
+            jobs: jobs.map(usize::from),
+        }
+    }
+}

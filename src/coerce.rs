@@ -1,0 +1,372 @@
+//! Turning one cell into one typed value for one schema field, accepting every spelling of SPEC
+//! §2: date cells, serial numbers and a dozen ways of typing a date; `35人`, `１２`, `12.0`;
+//! `√/×`, `是/否`; enum values after normalisation and aliases. It owns the wording of why a cell
+//! was refused. It must not decide whether a refusal rejects the row (that is `validate`), and it
+//! uses no regex: it runs on every cell.
+
+use crate::normalize::{closest, normalize, trim_cell};
+use crate::record::Value;
+use crate::schema::{Field, FieldKind};
+use crate::sheet::{Cell, format_number};
+use chrono::{Datelike, NaiveDate};
+use unicode_normalization::UnicodeNormalization;
+
+/// Why a cell could not be taken as its field's value, as a sentence for the clerk.
+pub type Refusal = String;
+
+/// Coerces `cell` for `field`. `Ok(Value::Null)` means the cell was empty. `year` completes
+/// dates typed without one (`3月5日`).
+pub fn coerce(cell: &Cell, field: &Field, year: Option<i32>) -> Result<Value, Refusal> {
+    if cell.is_blank() {
+        return Ok(Value::Null);
+    }
+    if let Cell::Error(e) = cell {
+        return Err(format!("单元格为错误值 {e}（公式出错），请填写实际内容"));
+    }
+    let value = match field.kind {
+        FieldKind::String => text(cell, field)?,
+        FieldKind::Integer => Value::Int(integer(cell)?),
+        FieldKind::Boolean => Value::Bool(boolean(cell)?),
+        FieldKind::Date => Value::Date(date(cell, year)?),
+    };
+    bounds(&value, field)?;
+    Ok(value)
+}
+
+fn text(cell: &Cell, field: &Field) -> Result<Value, Refusal> {
+    let shown = match cell {
+        Cell::Bool(true) => "是".to_string(),
+        Cell::Bool(false) => "否".to_string(),
+        other => other.display(),
+    };
+    if let Some(allowed) = &field.allowed {
+        return match field.enum_lookup.get(&normalize(&shown)) {
+            Some(&i) => Ok(Value::Text(allowed[i].clone())),
+            None => Err(enum_refusal(&shown, field, allowed)),
+        };
+    }
+    if let Some(pattern) = &field.pattern
+        && !pattern.is_match(&shown)
+    {
+        return Err(format!("“{shown}”格式不正确"));
+    }
+    Ok(Value::Text(shown))
+}
+
+fn enum_refusal(shown: &str, field: &Field, allowed: &[String]) -> Refusal {
+    let spellings = allowed
+        .iter()
+        .map(String::as_str)
+        .chain(field.enum_aliases.iter().map(|(alias, _)| alias.as_str()));
+    let suggestion = closest(shown, spellings).map(|s| {
+        // An alias suggests the value it stands for.
+        field
+            .enum_aliases
+            .iter()
+            .find(|(alias, _)| alias == s)
+            .map_or(s, |(_, target)| target.as_str())
+    });
+    let list = if allowed.len() <= 8 {
+        format!("；可填：{}", allowed.join("、"))
+    } else {
+        String::new()
+    };
+    match suggestion {
+        Some(s) => format!("“{shown}”不是{}的可选值，是否应为“{s}”{list}", field.name),
+        None => format!("“{shown}”不是{}的可选值{list}", field.name),
+    }
+}
+
+fn bounds(value: &Value, field: &Field) -> Result<(), Refusal> {
+    let Value::Int(n) = value else { return Ok(()) };
+    if let Some(lo) = field.minimum
+        && *n < lo
+    {
+        return Err(format!("{n} 小于允许的最小值 {lo}"));
+    }
+    if let Some(hi) = field.maximum
+        && *n > hi
+    {
+        return Err(format!("{n} 大于允许的最大值 {hi}"));
+    }
+    Ok(())
+}
+
+/// Unit words people type after a count.
+const COUNT_SUFFIXES: &[&str] = &[
+    "年度", "年", "人次", "人", "次", "个", "名", "项", "场", "件", "起", "位", "户", "条", "篇",
+];
+
+/// Parses an integer from a cell: whole numbers, `12.0`, `１２`, `35人`, `1,200`.
+pub fn integer(cell: &Cell) -> Result<i64, Refusal> {
+    match cell {
+        Cell::Number(n) => whole(*n).ok_or_else(|| format!("{} 不是整数", format_number(*n))),
+        Cell::Text(s) => {
+            let folded: String = trim_cell(s).nfkc().filter(|c| *c != ',').collect();
+            let mut digits = folded.as_str();
+            for suffix in COUNT_SUFFIXES {
+                if let Some(stripped) = digits.strip_suffix(suffix) {
+                    digits = stripped.trim_end();
+                    break;
+                }
+            }
+            digits
+                .parse::<i64>()
+                .ok()
+                .or_else(|| digits.parse::<f64>().ok().and_then(whole))
+                .ok_or_else(|| format!("“{}”不是整数，请只填数字", trim_cell(s)))
+        }
+        other => Err(format!("“{}”不是整数", other.display())),
+    }
+}
+
+fn whole(n: f64) -> Option<i64> {
+    (n.is_finite() && n.fract() == 0.0 && n.abs() < 9.0e15).then_some(n as i64)
+}
+
+/// Parses 是/否 in its many spellings.
+pub fn boolean(cell: &Cell) -> Result<bool, Refusal> {
+    match cell {
+        Cell::Bool(b) => Ok(*b),
+        Cell::Number(n) if *n == 1.0 => Ok(true),
+        Cell::Number(n) if *n == 0.0 => Ok(false),
+        Cell::Text(s) => match normalize(s).as_str() {
+            "是" | "√" | "✓" | "✔" | "☑" | "y" | "yes" | "1" | "true" | "对" | "有" => {
+                Ok(true)
+            }
+            "否" | "×" | "x" | "✗" | "✘" | "☐" | "n" | "no" | "0" | "false" | "无" => {
+                Ok(false)
+            }
+            _ => Err(format!("“{}”无法识别为是/否，请填“是”或“否”", trim_cell(s))),
+        },
+        other => Err(format!(
+            "“{}”无法识别为是/否，请填“是”或“否”",
+            other.display()
+        )),
+    }
+}
+
+/// Parses a date from a date cell, an Excel serial number, or text typed any of the ways SPEC §2
+/// lists. `year` completes month-day spellings.
+pub fn date(cell: &Cell, year: Option<i32>) -> Result<NaiveDate, Refusal> {
+    let shown = cell.display();
+    let refuse = || format!("“{shown}”不是有效日期，请按 2026-03-05 的格式填写");
+    match cell {
+        Cell::Date(y, m, d) => NaiveDate::from_ymd_opt(*y, *m, *d).ok_or_else(refuse),
+        Cell::Number(n) => number_date(*n, year).ok_or_else(refuse),
+        Cell::Text(s) => text_date(s, year)?.ok_or_else(refuse),
+        _ => Err(refuse()),
+    }
+}
+
+fn number_date(n: f64, year: Option<i32>) -> Option<NaiveDate> {
+    if !n.is_finite() || n < 1.0 {
+        return None;
+    }
+    if (19_000_101.0..=21_001_231.0).contains(&n) && n.fract() == 0.0 {
+        return yyyymmdd(n as u32);
+    }
+    if n < 13.0 {
+        // `3.5` typed into a General cell: month and day.
+        return text_date(&format_number(n), year).ok().flatten();
+    }
+    serial(n)
+}
+
+/// An Excel 1900-system serial number (with Excel's phantom 29 Feb 1900 skipped).
+pub fn serial(n: f64) -> Option<NaiveDate> {
+    if !(1.0..2_958_466.0).contains(&n) {
+        return None;
+    }
+    let days = n.floor() as i64;
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    let days = if days < 61 { days + 1 } else { days };
+    base.checked_add_signed(chrono::Duration::days(days))
+}
+
+fn yyyymmdd(n: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt((n / 10_000) as i32, (n / 100) % 100, n % 100)
+}
+
+/// `Ok(None)` = not a date; `Err` = a month-day date with no year to put it in.
+fn text_date(s: &str, year: Option<i32>) -> Result<Option<NaiveDate>, Refusal> {
+    let folded: String = trim_cell(s).nfkc().collect();
+    // A time after the date (`2026-03-05 14:30`, `2026-03-05T14:30:00`) is dropped.
+    let day_part = folded
+        .split([' ', 'T'])
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(['日', '号']);
+    let mut numbers: Vec<&str> = Vec::new();
+    let mut separators: Vec<char> = Vec::new();
+    let mut start = None;
+    for (i, c) in day_part.char_indices() {
+        if c.is_ascii_digit() {
+            start.get_or_insert(i);
+        } else {
+            if let Some(st) = start.take() {
+                numbers.push(&day_part[st..i]);
+            }
+            separators.push(c);
+        }
+    }
+    if let Some(st) = start {
+        numbers.push(&day_part[st..]);
+    }
+    let sep_ok = |seps: &[char]| {
+        matches!(
+            seps,
+            ['-', '-'] | ['/', '/'] | ['.', '.'] | ['年', '月'] | ['-'] | ['/'] | ['.'] | ['月']
+        )
+    };
+    let parse = |t: &str| t.parse::<u32>().ok();
+    let found = match (numbers.as_slice(), separators.is_empty()) {
+        ([one], true) if one.len() == 8 => parse(one).and_then(yyyymmdd),
+        ([one], true) if one.len() == 5 => parse(one).and_then(|n| serial(f64::from(n))),
+        ([y, m, d], false) if y.len() == 4 && sep_ok(&separators) => NaiveDate::from_ymd_opt(
+            y.parse().ok().unwrap_or(0),
+            parse(m).unwrap_or(0),
+            parse(d).unwrap_or(0),
+        ),
+        ([m, d], false) if m.len() <= 2 && d.len() <= 2 && sep_ok(&separators) => {
+            let Some(year) = year else {
+                return Err(format!(
+                    "“{}”没有年份，且无法确定填报年度；请写完整日期",
+                    trim_cell(s)
+                ));
+            };
+            NaiveDate::from_ymd_opt(year, parse(m).unwrap_or(0), parse(d).unwrap_or(0))
+        }
+        _ => None,
+    };
+    Ok(found)
+}
+
+/// The year of a date value, for the report-year check.
+pub fn year_of(value: &Value) -> Option<i32> {
+    value.as_date().map(|d| d.year())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::parse;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn t(s: &str) -> Cell {
+        Cell::Text(s.to_string())
+    }
+
+    #[test]
+    fn every_date_spelling_is_read() {
+        let want = d(2026, 3, 5);
+        for s in [
+            "2026-03-05",
+            "2026/3/5",
+            "2026.3.5",
+            "2026年3月5日",
+            "20260305",
+            "3月5日",
+            "3-5",
+            "3.5",
+            "2026-03-05 14:30",
+            "２０２６年３月５日",
+            "2026年03月05号",
+            "46086",
+        ] {
+            assert_eq!(date(&t(s), Some(2026)), Ok(want), "{s}");
+        }
+        assert_eq!(date(&Cell::Date(2026, 3, 5), None), Ok(want));
+        assert_eq!(date(&Cell::Number(46086.0), None), Ok(want));
+        assert_eq!(date(&Cell::Number(20260305.0), None), Ok(want));
+        assert_eq!(date(&Cell::Number(3.5), Some(2026)), Ok(want));
+    }
+
+    #[test]
+    fn impossible_and_yearless_dates_are_refused() {
+        assert!(
+            date(&t("2026-13-40"), Some(2026))
+                .unwrap_err()
+                .contains("不是有效日期")
+        );
+        assert!(date(&t("2026-02-30"), Some(2026)).is_err());
+        assert!(date(&t("上周五"), Some(2026)).is_err());
+        assert!(date(&t("3月5日"), None).unwrap_err().contains("没有年份"));
+        assert!(date(&t("2026-3/5"), Some(2026)).is_err());
+    }
+
+    #[test]
+    fn excel_serials_skip_the_phantom_leap_day() {
+        assert_eq!(serial(1.0), Some(d(1900, 1, 1)));
+        assert_eq!(serial(61.0), Some(d(1900, 3, 1)));
+        assert_eq!(serial(45658.0), Some(d(2025, 1, 1)));
+    }
+
+    #[test]
+    fn integers_accept_suffixes_and_full_width() {
+        assert_eq!(integer(&t("35人")), Ok(35));
+        assert_eq!(integer(&t("１２")), Ok(12));
+        assert_eq!(integer(&t("12.0")), Ok(12));
+        assert_eq!(integer(&t("12次")), Ok(12));
+        assert_eq!(integer(&t("3个")), Ok(3));
+        assert_eq!(integer(&t("1,200")), Ok(1200));
+        assert_eq!(integer(&Cell::Number(7.0)), Ok(7));
+        assert!(integer(&t("约30人")).is_err());
+        assert!(integer(&Cell::Number(2.5)).is_err());
+    }
+
+    #[test]
+    fn booleans_accept_marks_and_words() {
+        for s in ["是", "√", "✓", "Y", "yes", "1", "TRUE"] {
+            assert_eq!(boolean(&t(s)), Ok(true), "{s}");
+        }
+        for s in ["否", "×", "✗", "N", "no", "0", "false"] {
+            assert_eq!(boolean(&t(s)), Ok(false), "{s}");
+        }
+        assert_eq!(boolean(&Cell::Bool(true)), Ok(true));
+        assert!(boolean(&t("也许")).is_err());
+    }
+
+    #[test]
+    fn enums_fold_and_suggest() {
+        let schema = parse(include_str!("../schemas/ideology_work.toml"), "s").unwrap();
+        let form = &schema.sheets[0].fields[2];
+        assert_eq!(
+            coerce(&t("中心组"), form, None),
+            Ok(Value::Text("中心组学习".into()))
+        );
+        assert_eq!(
+            coerce(&t(" 集中 学习 "), form, None),
+            Ok(Value::Text("集中学习".into()))
+        );
+        assert_eq!(
+            coerce(&t("主題黨日"), form, None),
+            Ok(Value::Text("主题党日".into()))
+        );
+        let err = coerce(&t("中心组学习会"), form, None).unwrap_err();
+        assert!(err.contains("是否应为“中心组学习”"), "{err}");
+        let err = coerce(&t("读书会"), form, None).unwrap_err();
+        assert!(!err.contains("是否应为"), "{err}");
+        let people = &schema.sheets[0].fields[5];
+        assert!(
+            coerce(&t("0人"), people, None)
+                .unwrap_err()
+                .contains("最小值")
+        );
+        assert_eq!(coerce(&Cell::Empty, people, None), Ok(Value::Null));
+        let phone = &schema.info.as_ref().unwrap().fields[4];
+        assert_eq!(
+            coerce(&Cell::Number(13800138000.0), phone, None),
+            Ok(Value::Text("13800138000".into()))
+        );
+        assert!(coerce(&t("不详"), phone, None).is_err());
+        assert!(
+            coerce(&Cell::Error("#N/A".into()), people, None)
+                .unwrap_err()
+                .contains("#N/A")
+        );
+    }
+}

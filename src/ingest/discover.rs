@@ -1,0 +1,147 @@
+//! Finding the input files: folders searched recursively, in a stable order, with every file
+//! that will not be read given a reason. It owns the decision of which names are candidates; what
+//! a candidate really is gets decided from its content by `sniff`.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// An input file found on disk.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: PathBuf,
+    /// Path relative to the input folder, `/`-separated: how files are named in every report.
+    pub rel: String,
+    pub size: u64,
+    pub modified: Option<SystemTime>,
+}
+
+/// What discovery decided about a file by its name alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Candidate {
+    /// A spreadsheet name: read it (its content decides the format).
+    Read,
+    /// Skipped, with the reason a clerk reads.
+    Skip(&'static str),
+}
+
+const SPREADSHEET_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods", "csv", "xlsb", "et"];
+
+/// Decides by name whether a file is worth opening.
+pub fn classify(path: &Path) -> Candidate {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name.starts_with("~$") || name.starts_with(".~lock") {
+        return Candidate::Skip("Office/WPS 临时锁定文件");
+    }
+    if name.starts_with('.') {
+        return Candidate::Skip("隐藏文件");
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if SPREADSHEET_EXTENSIONS.contains(&ext.as_str()) {
+        return Candidate::Read;
+    }
+    match ext.as_str() {
+        "doc" | "docx" | "wps" => Candidate::Skip("Word 文档，不是电子表格"),
+        "pdf" => Candidate::Skip("PDF 文件，不是电子表格"),
+        "zip" | "rar" | "7z" => Candidate::Skip("压缩包，请解压后再放入"),
+        "png" | "jpg" | "jpeg" | "gif" | "bmp" => Candidate::Skip("图片文件"),
+        "txt" | "md" => Candidate::Skip("文本文件，不是电子表格"),
+        _ => Candidate::Skip("不是电子表格文件"),
+    }
+}
+
+/// Every file under `inputs` (files given directly are taken as they are), sorted by relative
+/// path. Unreadable directory entries are returned as errors beside the files.
+pub fn discover(inputs: &[PathBuf]) -> (Vec<Source>, Vec<(String, String)>) {
+    let mut sources = Vec::new();
+    let mut errors = Vec::new();
+    for input in inputs {
+        if input.is_file() {
+            let rel = input
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            push_source(input, rel, &mut sources, &mut errors);
+        } else {
+            walk(input, input, &mut sources, &mut errors);
+        }
+    }
+    sources.sort_by(|a, b| a.rel.cmp(&b.rel).then_with(|| a.path.cmp(&b.path)));
+    (sources, errors)
+}
+
+fn walk(root: &Path, dir: &Path, sources: &mut Vec<Source>, errors: &mut Vec<(String, String)>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            errors.push((dir.display().to_string(), format!("无法读取文件夹：{e}")));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        // Hidden folders (.git, .svn) are not where submissions live.
+        let hidden_dir = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if path.is_dir() {
+            if !hidden_dir {
+                walk(root, &path, sources, errors);
+            }
+        } else {
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            push_source(&path, rel, sources, errors);
+        }
+    }
+}
+
+fn push_source(
+    path: &Path,
+    rel: String,
+    sources: &mut Vec<Source>,
+    errors: &mut Vec<(String, String)>,
+) {
+    match std::fs::metadata(path) {
+        Ok(meta) => sources.push(Source {
+            path: path.to_path_buf(),
+            rel,
+            size: meta.len(),
+            modified: meta.modified().ok(),
+        }),
+        Err(e) => errors.push((rel, format!("无法读取文件信息：{e}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_hidden_and_documents_are_skipped_by_name() {
+        assert_eq!(
+            classify(Path::new("a/~$台账.xlsx")),
+            Candidate::Skip("Office/WPS 临时锁定文件")
+        );
+        assert_eq!(
+            classify(Path::new(".台账.xlsx")),
+            Candidate::Skip("隐藏文件")
+        );
+        assert!(matches!(
+            classify(Path::new("说明.docx")),
+            Candidate::Skip(_)
+        ));
+        assert_eq!(classify(Path::new("台账.XLS")), Candidate::Read);
+        assert_eq!(classify(Path::new("导出.csv")), Candidate::Read);
+    }
+}

@@ -1,0 +1,244 @@
+//! Reading xlsx/xlsm/xlsb/xls/ods through calamine into `RawSheet`s. xlsx and xlsb are read
+//! with calamine's streaming cell reader so that only the cells present cost memory; xls and ods
+//! only offer ranges. This is the only file that names calamine; it must not interpret cells.
+
+use super::sniff::Format;
+use super::{ReadError, SheetError, Workbook, limits};
+use crate::sheet::{Cell, Merge, RawSheet};
+use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
+use std::io::Cursor;
+
+type Bytes<'a> = Cursor<&'a [u8]>;
+
+/// Reads every worksheet of a workbook held in memory.
+pub fn read(bytes: &[u8], format: Format) -> Result<Workbook, ReadError> {
+    let cursor = Cursor::new(bytes);
+    match format {
+        Format::Xlsx => read_xlsx(Xlsx::new(cursor).map_err(open_error)?),
+        Format::Xlsb => read_xlsb(Xlsb::new(cursor).map_err(open_error)?),
+        Format::Xls => read_ranges(Xls::new(cursor).map_err(open_error)?, format, |wb, name| {
+            wb.merge_cells_by_sheet_name(name).unwrap_or_default()
+        }),
+        Format::Ods => read_ranges(Ods::new(cursor).map_err(open_error)?, format, |_, _| {
+            Vec::new()
+        }),
+        Format::Csv => unreachable!("CSV is read by ingest::csv"),
+    }
+}
+
+fn open_error(e: impl Into<calamine::Error>) -> ReadError {
+    let e: calamine::Error = e.into();
+    let text = e.to_string();
+    if text.contains("password protected") {
+        return ReadError::new("文件设置了密码保护，无法读取；请取消密码后重新报送");
+    }
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("zip") || lower.contains("eof") || lower.contains("invalid") {
+        return ReadError::new(format!(
+            "文件已损坏或不完整，无法打开（{text}）；请用 Excel 或 WPS 打开确认后重新报送"
+        ));
+    }
+    ReadError::new(format!("无法打开文件（{text}）"))
+}
+
+/// Worksheets worth reading, with their visibility; chart, dialog, macro and VBA sheets are not
+/// ledgers.
+fn worksheets(sheets: &[calamine::Sheet]) -> Vec<(String, bool)> {
+    sheets
+        .iter()
+        .filter(|s| s.typ == SheetType::WorkSheet)
+        .map(|s| (s.name.clone(), s.visible == SheetVisible::Visible))
+        .collect()
+}
+
+fn read_xlsx(mut wb: Xlsx<Bytes<'_>>) -> Result<Workbook, ReadError> {
+    let mut out = Workbook::new(Format::Xlsx);
+    let sheets = worksheets(wb.sheets_metadata());
+    for (name, visible) in sheets {
+        let cells = match stream_xlsx(&mut wb, &name) {
+            Ok(cells) => cells,
+            Err(message) => {
+                out.errors.push(SheetError {
+                    sheet: name,
+                    message,
+                });
+                continue;
+            }
+        };
+        let mut sheet = RawSheet::from_cells(&name, cells);
+        sheet.visible = visible;
+        if let Ok(merges) = wb.merge_cells_by_sheet_name(&name) {
+            sheet.merges = merges.iter().map(merge).collect();
+        }
+        out.sheets.push(sheet);
+    }
+    Ok(out)
+}
+
+fn stream_xlsx(wb: &mut Xlsx<Bytes<'_>>, name: &str) -> Result<Vec<(u32, u32, Cell)>, String> {
+    let mut reader = wb
+        .worksheet_cells_reader(name)
+        .map_err(|e| format!("工作表无法读取（{e}）"))?;
+    let mut cells = Vec::new();
+    while let Some(cell) = reader
+        .next_cell()
+        .map_err(|e| format!("工作表内容损坏（{e}）"))?
+    {
+        let (r, c) = cell.get_position();
+        push_cell(&mut cells, r, c, from_ref(cell.get_value()))?;
+    }
+    Ok(cells)
+}
+
+fn read_xlsb(mut wb: Xlsb<Bytes<'_>>) -> Result<Workbook, ReadError> {
+    let mut out = Workbook::new(Format::Xlsb);
+    let sheets = worksheets(wb.sheets_metadata());
+    for (name, visible) in sheets {
+        let result = (|| {
+            let mut reader = wb
+                .worksheet_cells_reader(&name)
+                .map_err(|e| format!("工作表无法读取（{e}）"))?;
+            let mut cells = Vec::new();
+            while let Some(cell) = reader
+                .next_cell()
+                .map_err(|e| format!("工作表内容损坏（{e}）"))?
+            {
+                let (r, c) = cell.get_position();
+                push_cell(&mut cells, r, c, from_ref(cell.get_value()))?;
+            }
+            Ok::<_, String>(cells)
+        })();
+        match result {
+            Ok(cells) => {
+                let mut sheet = RawSheet::from_cells(&name, cells);
+                sheet.visible = visible;
+                out.sheets.push(sheet);
+            }
+            Err(message) => out.errors.push(SheetError {
+                sheet: name,
+                message,
+            }),
+        }
+    }
+    Ok(out)
+}
+
+fn read_ranges<'a, R>(
+    mut wb: R,
+    format: Format,
+    merges: impl Fn(&R, &str) -> Vec<Dimensions>,
+) -> Result<Workbook, ReadError>
+where
+    R: Reader<Bytes<'a>>,
+    R::Error: std::fmt::Display,
+{
+    let mut out = Workbook::new(format);
+    let sheets = worksheets(wb.sheets_metadata());
+    for (name, visible) in sheets {
+        let range = match wb.worksheet_range(&name) {
+            Ok(range) => range,
+            Err(e) => {
+                out.errors.push(SheetError {
+                    sheet: name,
+                    message: format!("工作表无法读取（{e}）"),
+                });
+                continue;
+            }
+        };
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        let mut cells = Vec::new();
+        let mut failed = None;
+        for (r, c, value) in range.used_cells() {
+            if let Err(message) =
+                push_cell(&mut cells, r0 + r as u32, c0 + c as u32, from_data(value))
+            {
+                failed = Some(message);
+                break;
+            }
+        }
+        if let Some(message) = failed {
+            out.errors.push(SheetError {
+                sheet: name,
+                message,
+            });
+            continue;
+        }
+        let mut sheet = RawSheet::from_cells(&name, cells);
+        sheet.visible = visible;
+        sheet.merges = merges(&wb, &name).iter().map(merge).collect();
+        out.sheets.push(sheet);
+    }
+    Ok(out)
+}
+
+fn push_cell(cells: &mut Vec<(u32, u32, Cell)>, r: u32, c: u32, cell: Cell) -> Result<(), String> {
+    if matches!(cell, Cell::Empty) {
+        return Ok(());
+    }
+    if cells.len() >= limits::MAX_CELLS_PER_SHEET {
+        return Err(format!(
+            "工作表单元格超过上限 {} 个，已停止读取该表；请删去无关内容后重新报送",
+            limits::MAX_CELLS_PER_SHEET
+        ));
+    }
+    cells.push((r, c, cell));
+    Ok(())
+}
+
+fn merge(d: &Dimensions) -> Merge {
+    Merge {
+        first_row: d.start.0,
+        first_col: d.start.1,
+        last_row: d.end.0,
+        last_col: d.end.1,
+    }
+}
+
+fn date_cell(dt: &calamine::ExcelDateTime) -> Cell {
+    if dt.is_datetime() {
+        let (y, m, d, ..) = dt.to_ymd_hms_milli();
+        Cell::Date(i32::from(y), u32::from(m), u32::from(d))
+    } else {
+        Cell::Number(dt.as_f64())
+    }
+}
+
+fn iso_cell(s: &str) -> Cell {
+    let day = s.get(..10).unwrap_or(s);
+    match chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") {
+        Ok(d) => {
+            use chrono::Datelike;
+            Cell::Date(d.year(), d.month(), d.day())
+        }
+        Err(_) => Cell::Text(s.to_string()),
+    }
+}
+
+fn from_ref(v: &DataRef<'_>) -> Cell {
+    match v {
+        DataRef::Empty => Cell::Empty,
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::String(s) => Cell::Text(s.clone()),
+        DataRef::SharedString(s) => Cell::Text((*s).to_string()),
+        DataRef::Bool(b) => Cell::Bool(*b),
+        DataRef::DateTime(dt) => date_cell(dt),
+        DataRef::DateTimeIso(s) => iso_cell(s),
+        DataRef::DurationIso(s) => Cell::Text(s.clone()),
+        DataRef::Error(e) => Cell::Error(e.to_string()),
+    }
+}
+
+fn from_data(v: &Data) -> Cell {
+    match v {
+        Data::Empty => Cell::Empty,
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Float(f) => Cell::Number(*f),
+        Data::String(s) => Cell::Text(s.clone()),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) => date_cell(dt),
+        Data::DateTimeIso(s) => iso_cell(s),
+        Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::Error(e) => Cell::Error(e.to_string()),
+    }
+}

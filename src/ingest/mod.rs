@@ -1,0 +1,116 @@
+//! Turning a file on disk into `RawSheet`s: discovery, content sniffing, and the calamine and
+//! CSV readers. Everything that touches spreadsheet bytes lives below this module; nothing below
+//! it knows about the schema. A file that cannot be read is a `ReadError` with a message for the
+//! clerk, never a panic: reader panics are caught here.
+
+mod csv;
+pub mod discover;
+mod excel;
+pub mod sniff;
+
+pub use discover::{Candidate, Source, classify, discover};
+pub use sniff::{Format, Sniffed, sniff};
+
+use crate::sheet::RawSheet;
+use sha2::{Digest, Sha256};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+/// Bounds that keep one hostile file from taking the run down.
+pub mod limits {
+    /// Largest file read, in bytes.
+    pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+    /// Most non-empty cells read from one sheet.
+    pub const MAX_CELLS_PER_SHEET: usize = 2_000_000;
+}
+
+/// A file's sheets as read.
+#[derive(Debug, Clone)]
+pub struct Workbook {
+    pub format: Format,
+    pub sheets: Vec<RawSheet>,
+    /// Sheets that could not be read, each costing only itself.
+    pub errors: Vec<SheetError>,
+    /// Problems with the file as a whole that did not stop reading it.
+    pub warnings: Vec<String>,
+}
+
+impl Workbook {
+    pub fn new(format: Format) -> Self {
+        Workbook {
+            format,
+            sheets: Vec::new(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SheetError {
+    pub sheet: String,
+    pub message: String,
+}
+
+/// Why a file could not be read, in words for the clerk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadError {
+    pub message: String,
+}
+
+impl ReadError {
+    pub fn new(message: impl Into<String>) -> Self {
+        ReadError {
+            message: message.into(),
+        }
+    }
+}
+
+/// The bytes of a file with their SHA-256, for the manifest.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub bytes: Vec<u8>,
+    pub sha256: String,
+}
+
+/// Reads the file's bytes (bounded) and hashes them.
+pub fn load(source: &Source) -> Result<Loaded, ReadError> {
+    if source.size > limits::MAX_FILE_BYTES {
+        return Err(ReadError::new(format!(
+            "文件大小 {} MB 超过上限 {} MB，未读取",
+            source.size / (1024 * 1024),
+            limits::MAX_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    let bytes =
+        std::fs::read(&source.path).map_err(|e| ReadError::new(format!("无法读取文件：{e}")))?;
+    let sha256 = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(Loaded { bytes, sha256 })
+}
+
+/// Parses a loaded file by its content. `stem` names a CSV's only sheet.
+pub fn parse(bytes: &[u8], stem: &str) -> Result<Workbook, ReadError> {
+    let format = match sniff(bytes) {
+        Sniffed::Readable(format) => format,
+        Sniffed::Unreadable(message) => return Err(ReadError::new(message)),
+    };
+    let parsed = catch_unwind(AssertUnwindSafe(|| match format {
+        Format::Csv => csv::read(bytes, stem),
+        other => excel::read(bytes, other),
+    }));
+    let mut workbook = match parsed {
+        Ok(result) => result?,
+        Err(_) => {
+            return Err(ReadError::new(format!(
+                "读取 {} 文件时读取器内部出错，文件可能已损坏；请用 Excel 或 WPS 打开后另存再报送",
+                format.label()
+            )));
+        }
+    };
+    for sheet in &mut workbook.sheets {
+        sheet.fill_merges();
+    }
+    Ok(workbook)
+}

@@ -1,0 +1,176 @@
+//! Problems found in the data. An `Issue` is a finding about a file, sheet, row or cell that the
+//! run reports and goes on from; only problems that stop the tool are `Err`. This module owns the
+//! three levels, the issue record with its location, and the fixed phrases for what was done
+//! (处理). It must not decide what is a problem: the stages that find them do.
+
+use serde::Serialize;
+
+/// How serious an issue is (SPEC §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Level {
+    /// The row, sheet or file is rejected.
+    #[serde(rename = "错误")]
+    Error,
+    /// Accepted, with a problem.
+    #[serde(rename = "警告")]
+    Warning,
+    /// Nothing rejected: skipped file, ignored column, totals row, superseded file.
+    #[serde(rename = "提示")]
+    Notice,
+}
+
+impl Level {
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Error => "错误",
+            Level::Warning => "警告",
+            Level::Notice => "提示",
+        }
+    }
+}
+
+/// What was done about an issue (处理).
+pub mod action {
+    pub const ROW_REJECTED: &str = "已剔除该行";
+    pub const FIELD_EMPTIED: &str = "已采用，该字段置空";
+    pub const ACCEPTED: &str = "已采用";
+    pub const FILE_SKIPPED: &str = "已跳过文件";
+    pub const FILE_REJECTED: &str = "已剔除该文件";
+    pub const SHEET_REJECTED: &str = "已剔除该表";
+    pub const SHEET_EMPTY: &str = "按无记录处理";
+    pub const COLUMN_IGNORED: &str = "已忽略该列";
+    pub const ROW_SKIPPED: &str = "已跳过该行";
+    pub const FILE_SUPERSEDED: &str = "未计入";
+    pub const NONE: &str = "无";
+}
+
+/// One finding, located as precisely as it can be. Row numbers are 1-based as Excel shows them;
+/// columns are letters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Issue {
+    pub level: Level,
+    pub unit: Option<String>,
+    pub file: String,
+    pub sheet: Option<String>,
+    pub row: Option<u32>,
+    pub column: Option<String>,
+    pub field: Option<String>,
+    pub value: Option<String>,
+    pub message: String,
+    pub action: &'static str,
+}
+
+impl Issue {
+    pub fn new(level: Level, file: &str, message: impl Into<String>, action: &'static str) -> Self {
+        Issue {
+            level,
+            unit: None,
+            file: file.to_string(),
+            sheet: None,
+            row: None,
+            column: None,
+            field: None,
+            value: None,
+            message: message.into(),
+            action,
+        }
+    }
+
+    pub fn sheet(mut self, sheet: &str) -> Self {
+        self.sheet = Some(sheet.to_string());
+        self
+    }
+
+    /// Places the issue at a 0-based row index.
+    pub fn row(mut self, row: u32) -> Self {
+        self.row = Some(row + 1);
+        self
+    }
+
+    /// Places the issue at a 0-based column index.
+    pub fn column(mut self, col: u32) -> Self {
+        self.column = Some(column_letter(col));
+        self
+    }
+
+    pub fn field(mut self, field: &str) -> Self {
+        self.field = Some(field.to_string());
+        self
+    }
+
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        let value = value.into();
+        if !value.is_empty() {
+            self.value = Some(value);
+        }
+        self
+    }
+
+    pub fn unit(mut self, unit: Option<&str>) -> Self {
+        self.unit = unit.map(str::to_string);
+        self
+    }
+
+    /// `sheet!cell` as a clerk would type it into Excel's name box, or whatever part is known.
+    pub fn location(&self) -> String {
+        let cell = match (&self.column, self.row) {
+            (Some(c), Some(r)) => format!("{c}{r}"),
+            (None, Some(r)) => format!("第{r}行"),
+            (Some(c), None) => format!("{c}列"),
+            (None, None) => String::new(),
+        };
+        match (&self.sheet, cell.is_empty()) {
+            (Some(s), false) => format!("{s}!{cell}"),
+            (Some(s), true) => s.clone(),
+            (None, _) => cell,
+        }
+    }
+
+    /// The ordering key that makes output deterministic: file, sheet, row, column, then text.
+    pub fn sort_key(&self) -> impl Ord + '_ {
+        (
+            &self.file,
+            &self.sheet,
+            self.row,
+            self.column.as_ref().map(|c| (c.len(), c.clone())),
+            self.level,
+            &self.message,
+        )
+    }
+}
+
+/// Excel's column letters for a 0-based column index: 0 → A, 25 → Z, 26 → AA.
+pub fn column_letter(col: u32) -> String {
+    let mut n = col as u64 + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        letters.push(b'A' + rem);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters_follow_excel() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(16383), "XFD");
+    }
+
+    #[test]
+    fn location_reads_like_a_cell_reference() {
+        let issue = Issue::new(Level::Error, "a.xlsx", "x", action::ROW_REJECTED)
+            .sheet("学习记录")
+            .row(4)
+            .column(1);
+        assert_eq!(issue.location(), "学习记录!B5");
+        assert_eq!(Level::Warning.label(), "警告");
+    }
+}

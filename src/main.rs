@@ -1,0 +1,23 @@
+//! The `huizong` binary: parse the command line, run the subcommand, map the outcome to an exit
+//! code (0 clean, 1 problems found or a failure, 2 usage or schema error).
+
+use clap::Parser;
+use huizong::cli::Cli;
+use huizong::cmd::{self, UsageError};
+use huizong::schema::SchemaError;
+
+fn main() {
+    let cli = Cli::parse();
+    let code = match cmd::dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("huizong: {e:#}");
+            if e.is::<SchemaError>() || e.is::<UsageError>() {
+                2
+            } else {
+                1
+            }
+        }
+    };
+    std::process::exit(code);
+}

@@ -1,0 +1,361 @@
+//! The run from paths to checked records: discover, then read + locate + validate each file in
+//! parallel (rayon, one level only), then resolve units and years sequentially. It owns the
+//! per-file outcome and the reconciliation totals; it must not format output.
+
+use crate::info::{UnitInfo, read_info};
+use crate::ingest::{self, Candidate, Format, Source};
+use crate::issue::{Issue, Level, action};
+use crate::locate::{Role, find_header, role_by_content, role_by_name};
+use crate::record::Record;
+use crate::resolve::{self, UnitStatus};
+use crate::roster::{Roster, is_roster_name};
+use crate::schema::Schema;
+use crate::validate::{Context, SheetOutcome, validate_sheet};
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+/// What became of an input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fate {
+    Read,
+    Skipped(String),
+    Failed(String),
+    Superseded(String),
+}
+
+impl Fate {
+    pub fn label(&self) -> String {
+        match self {
+            Fate::Read => "已读取".into(),
+            Fate::Skipped(why) => format!("已跳过：{why}"),
+            Fate::Failed(why) => format!("无法读取：{why}"),
+            Fate::Superseded(by) => format!("已被较新报送替代：{by}"),
+        }
+    }
+}
+
+/// Everything one file produced.
+#[derive(Debug, Clone)]
+pub struct FileOutcome {
+    pub source: Source,
+    pub sha256: Option<String>,
+    pub format: Option<Format>,
+    pub fate: Fate,
+    pub info: Option<UnitInfo>,
+    /// The workbook speaks for one unit (it has an info sheet or a ledger without 单位名称).
+    pub own_unit: bool,
+    pub sheets: Vec<SheetOutcome>,
+    /// File- and sheet-level issues (row issues live in `sheets`).
+    pub issues: Vec<Issue>,
+    /// The unit after roster resolution.
+    pub unit: Option<usize>,
+}
+
+impl FileOutcome {
+    fn new(source: &Source, fate: Fate) -> Self {
+        FileOutcome {
+            source: source.clone(),
+            sha256: None,
+            format: None,
+            fate,
+            info: None,
+            own_unit: false,
+            sheets: Vec::new(),
+            issues: Vec::new(),
+            unit: None,
+        }
+    }
+
+    pub fn data_rows(&self) -> u32 {
+        self.sheets.iter().map(|s| s.data_rows).sum()
+    }
+}
+
+/// What a run starts from.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub inputs: Vec<PathBuf>,
+    pub roster: Option<PathBuf>,
+    pub year: Option<i32>,
+    pub jobs: Option<usize>,
+}
+
+/// Reconciliation counts, printed every run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Totals {
+    pub files_found: usize,
+    pub files_read: usize,
+    pub files_skipped: usize,
+    pub files_failed: usize,
+    pub files_superseded: usize,
+    pub rows_read: u64,
+    pub rows_accepted: u64,
+    pub rows_rejected: u64,
+}
+
+/// The checked input: accepted records, every issue, the units and the totals.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub year: i32,
+    pub files: Vec<FileOutcome>,
+    pub records: Vec<Record>,
+    pub issues: Vec<Issue>,
+    pub units: Vec<UnitStatus>,
+    pub roster: Option<PathBuf>,
+    pub totals: Totals,
+}
+
+/// Reads and checks every input file. `progress` is called once per file read.
+pub fn check(
+    schema: &Schema,
+    settings: &Settings,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<Checked, anyhow::Error> {
+    let (mut sources, walk_errors) = ingest::discover(&settings.inputs);
+    let roster_path = settings.roster.clone().or_else(|| {
+        sources
+            .iter()
+            .find(|s| is_roster_name(&s.path))
+            .map(|s| s.path.clone())
+    });
+    let mut issues = Vec::new();
+    let roster = match &roster_path {
+        Some(path) => {
+            let (roster, warnings) =
+                Roster::load(path).map_err(|e| crate::cmd::UsageError(e.to_string()))?;
+            for w in warnings {
+                issues.push(Issue::new(
+                    Level::Warning,
+                    &path.display().to_string(),
+                    w,
+                    action::NONE,
+                ));
+            }
+            Some(roster)
+        }
+        None => None,
+    };
+    if let Some(path) = &roster_path {
+        sources.retain(|s| !same_file(&s.path, path));
+    }
+    for (place, message) in walk_errors {
+        issues.push(Issue::new(
+            Level::Error,
+            &place,
+            message,
+            action::FILE_SKIPPED,
+        ));
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.jobs.unwrap_or(0))
+        .build()?;
+    let mut files: Vec<FileOutcome> = pool.install(|| {
+        sources
+            .par_iter()
+            .map(|source| {
+                let outcome = examine(source, schema, settings.year);
+                progress(1);
+                outcome
+            })
+            .collect()
+    });
+    files.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
+    let resolved = resolve::resolve(&mut files, schema, roster.as_ref(), settings.year);
+    issues.extend(resolved.issues);
+    issues.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let totals = resolved.totals;
+    Ok(Checked {
+        year: resolved.year,
+        files,
+        records: resolved.records,
+        issues,
+        units: resolved.units,
+        roster: roster_path,
+        totals,
+    })
+}
+
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// Reads, locates and validates one file. Never fails: every problem becomes an issue.
+pub fn examine(source: &Source, schema: &Schema, cli_year: Option<i32>) -> FileOutcome {
+    let file = source.rel.as_str();
+    if let Candidate::Skip(why) = ingest::classify(&source.path) {
+        let mut out = FileOutcome::new(source, Fate::Skipped(why.to_string()));
+        out.issues.push(Issue::new(
+            Level::Notice,
+            file,
+            format!("已跳过：{why}"),
+            action::FILE_SKIPPED,
+        ));
+        return out;
+    }
+    let failed = |message: String, sha256: Option<String>| {
+        let mut out = FileOutcome::new(source, Fate::Failed(message.clone()));
+        out.sha256 = sha256;
+        out.issues.push(Issue::new(
+            Level::Error,
+            file,
+            message,
+            action::FILE_SKIPPED,
+        ));
+        out
+    };
+    let loaded = match ingest::load(source) {
+        Ok(loaded) => loaded,
+        Err(e) => return failed(e.message, None),
+    };
+    let stem = source
+        .path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("");
+    let workbook = match ingest::parse(&loaded.bytes, stem) {
+        Ok(workbook) => workbook,
+        Err(e) => return failed(e.message, Some(loaded.sha256)),
+    };
+    drop(loaded.bytes);
+    let mut out = FileOutcome::new(source, Fate::Read);
+    out.sha256 = Some(loaded.sha256);
+    out.format = Some(workbook.format);
+    for e in &workbook.errors {
+        out.issues.push(
+            Issue::new(
+                Level::Error,
+                file,
+                e.message.clone(),
+                action::SHEET_REJECTED,
+            )
+            .sheet(&e.sheet),
+        );
+    }
+    for w in &workbook.warnings {
+        out.issues.push(Issue::new(
+            Level::Warning,
+            file,
+            w.clone(),
+            action::ACCEPTED,
+        ));
+    }
+
+    // Which sheet is which: names first, then headers for the sheets no name claimed.
+    let roles: Vec<Option<(Role, Option<crate::locate::Header>)>> = workbook
+        .sheets
+        .iter()
+        .map(|sheet| match role_by_name(schema, &sheet.name) {
+            Some(role) => Some((role, None)),
+            None if sheet.visible => role_by_content(schema, sheet),
+            None => None,
+        })
+        .collect();
+
+    let info_sheet = roles
+        .iter()
+        .position(|r| matches!(r, Some((Role::Info, _))));
+    let mut year = cli_year;
+    if let (Some(i), Some(spec)) = (info_sheet, &schema.info) {
+        let (info, info_issues) = read_info(&workbook.sheets[i], spec, file, cli_year);
+        out.issues.extend(info_issues);
+        year = year.or(info.year);
+        out.info = Some(info);
+    }
+    let year = year.or_else(|| year_in_name(&source.rel));
+    let ctx = Context { file, year };
+
+    let mut seen = vec![false; schema.sheets.len()];
+    for (sheet, role) in workbook.sheets.iter().zip(roles) {
+        match role {
+            Some((Role::Ledger(i), header)) => {
+                seen[i] = true;
+                let spec = &schema.sheets[i];
+                match header.or_else(|| find_header(sheet, spec)) {
+                    Some(header) => {
+                        out.own_unit |= header.unit_column.is_none();
+                        out.sheets.push(validate_sheet(sheet, i, spec, header, ctx));
+                    }
+                    None if sheet.rows.len() > 1 => out.issues.push(
+                        Issue::new(
+                            Level::Error,
+                            file,
+                            format!(
+                                "前 {} 行中未找到“{}”的表头行（至少一半列名须与模板相同），该表未读取；请按模板表头填写",
+                                crate::locate::HEADER_SEARCH_ROWS,
+                                spec.name
+                            ),
+                            action::SHEET_REJECTED,
+                        )
+                        .sheet(&sheet.name),
+                    ),
+                    None => {}
+                }
+            }
+            Some((Role::Info, _)) => {}
+            None if !sheet.rows.is_empty() && sheet.visible => out.issues.push(
+                Issue::new(
+                    Level::Notice,
+                    file,
+                    "不是模板中的工作表，已忽略".to_string(),
+                    action::NONE,
+                )
+                .sheet(&sheet.name),
+            ),
+            None => {}
+        }
+    }
+    out.own_unit |= out.info.is_some();
+    if !seen.iter().any(|s| *s) && out.info.is_none() {
+        let names: Vec<&str> = schema.sheets.iter().map(|s| s.name.as_str()).collect();
+        out.issues.push(Issue::new(
+            Level::Warning,
+            file,
+            format!("未找到任何模板工作表（{}），该文件无数据", names.join("、")),
+            action::NONE,
+        ));
+    } else if out.own_unit {
+        for (spec, _) in schema.sheets.iter().zip(&seen).filter(|(_, s)| !**s) {
+            out.issues.push(
+                Issue::new(
+                    Level::Notice,
+                    file,
+                    "未找到工作表，按无记录处理".to_string(),
+                    action::SHEET_EMPTY,
+                )
+                .sheet(&spec.name),
+            );
+        }
+    }
+    out
+}
+
+/// A four-digit year between 2000 and 2100 in a file name (`…2026年台账.xlsx`).
+fn year_in_name(rel: &str) -> Option<i32> {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let bytes = name.as_bytes();
+    (0..bytes.len().saturating_sub(3)).find_map(|i| {
+        let window = &bytes[i..i + 4];
+        let boundary = |j: Option<&u8>| j.is_none_or(|b| !b.is_ascii_digit());
+        (window.iter().all(u8::is_ascii_digit)
+            && boundary(i.checked_sub(1).and_then(|j| bytes.get(j)))
+            && boundary(bytes.get(i + 4)))
+        .then(|| std::str::from_utf8(window).ok()?.parse::<i32>().ok())
+        .flatten()
+        .filter(|y| (2000..=2100).contains(y))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_year_is_taken_from_the_file_name() {
+        assert_eq!(year_in_name("乡镇/龙爪镇2026年台账.xlsx"), Some(2026));
+        assert_eq!(year_in_name("20260305导出.csv"), None);
+        assert_eq!(year_in_name("台账.xlsx"), None);
+    }
+}

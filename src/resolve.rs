@@ -1,0 +1,370 @@
+//! After every file is read: the report year, each workbook's unit (基本信息, else the file
+//! name), multi-unit rows, duplicate submissions (latest 填报日期, then modification time, then
+//! path), the report-year check on every record, and the reconciliation. It owns SPEC §4 and the
+//! rule that every data row ends accepted or rejected; it must not read files.
+
+use crate::issue::{Issue, Level, action};
+use crate::normalize::normalize;
+use crate::pipeline::{Fate, FileOutcome, Totals};
+use crate::record::Record;
+use crate::roster::{Roster, Unit};
+use crate::schema::Schema;
+use chrono::Datelike;
+use std::collections::{BTreeMap, HashMap};
+
+/// Whether and how a unit submitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Submission {
+    #[serde(rename = "已报送")]
+    Submitted,
+    #[serde(rename = "未报送")]
+    Missing,
+    #[serde(rename = "报送文件无法读取")]
+    Unreadable,
+}
+
+impl Submission {
+    pub fn label(self) -> &'static str {
+        match self {
+            Submission::Submitted => "已报送",
+            Submission::Missing => "未报送",
+            Submission::Unreadable => "报送文件无法读取",
+        }
+    }
+}
+
+/// A unit with its submission status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitStatus {
+    pub unit: Unit,
+    pub status: Submission,
+    /// Whether the unit comes from a roster (without one, units are those that submitted).
+    pub in_roster: bool,
+}
+
+/// What resolution produced.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub year: i32,
+    pub records: Vec<Record>,
+    pub issues: Vec<Issue>,
+    pub units: Vec<UnitStatus>,
+    pub totals: Totals,
+}
+
+/// The units known to the run: the roster's, or, without one, those that name themselves.
+struct Units<'a> {
+    roster: Option<&'a Roster>,
+    found: Vec<Unit>,
+    lookup: HashMap<String, usize>,
+}
+
+impl Units<'_> {
+    fn find(&mut self, name: &str, unit_type: Option<&str>) -> Result<usize, String> {
+        if let Some(roster) = self.roster {
+            return roster.find(name).ok_or_else(|| match roster.suggest(name) {
+                Some(s) => format!("名册中无此单位：“{name}”（最接近的是“{s}”）"),
+                None => format!("名册中无此单位：“{name}”"),
+            });
+        }
+        let key = normalize(name);
+        if let Some(&i) = self.lookup.get(&key) {
+            return Ok(i);
+        }
+        self.found.push(Unit {
+            name: name.to_string(),
+            unit_type: unit_type.unwrap_or_default().to_string(),
+            aliases: Vec::new(),
+        });
+        self.lookup.insert(key, self.found.len() - 1);
+        Ok(self.found.len() - 1)
+    }
+
+    fn name(&self, i: usize) -> &str {
+        match self.roster {
+            Some(r) => &r.units[i].name,
+            None => &self.found[i].name,
+        }
+    }
+}
+
+/// Resolves units, duplicates and the report year over every file's outcome.
+pub fn resolve(
+    files: &mut [FileOutcome],
+    schema: &Schema,
+    roster: Option<&Roster>,
+    cli_year: Option<i32>,
+) -> Resolved {
+    let year = cli_year.unwrap_or_else(|| infer_year(files, schema));
+    let mut units = Units {
+        roster,
+        found: Vec::new(),
+        lookup: HashMap::new(),
+    };
+    let mut issues = Vec::new();
+
+    // Each workbook's own unit.
+    for file in files
+        .iter_mut()
+        .filter(|f| f.fate == Fate::Read && f.own_unit)
+    {
+        let info_name = file.info.as_ref().and_then(|i| i.name.clone());
+        let unit_type = file.info.as_ref().and_then(|i| i.unit_type.clone());
+        let found = match (&info_name, roster) {
+            (Some(name), _) => units.find(name, unit_type.as_deref()),
+            (None, Some(r)) => {
+                let file_name = file.source.rel.rsplit('/').next().unwrap_or("");
+                r.find_in_file_name(file_name).ok_or_else(|| {
+                    "无法确定报送单位：基本信息中没有单位名称，文件名中也没有名册中的单位名"
+                        .to_string()
+                })
+            }
+            (None, None) => Err(
+                "无法确定报送单位：基本信息中没有单位名称（未提供名册，无法按文件名识别）"
+                    .to_string(),
+            ),
+        };
+        match found {
+            Ok(i) => file.unit = Some(i),
+            Err(message) => {
+                let rows = file.data_rows();
+                let message = if rows > 0 {
+                    format!("{message}；该文件 {rows} 行数据均未计入")
+                } else {
+                    message
+                };
+                let issue = Issue::new(
+                    Level::Error,
+                    &file.source.rel,
+                    message,
+                    action::FILE_REJECTED,
+                )
+                .unit(info_name.as_deref());
+                file.issues.push(issue);
+            }
+        }
+    }
+
+    supersede(files, year);
+
+    // Records: each to its unit, then the year check.
+    let mut records = Vec::new();
+    let mut totals = Totals::default();
+    for file in files.iter_mut() {
+        totals.files_found += 1;
+        match &file.fate {
+            Fate::Read => totals.files_read += 1,
+            Fate::Skipped(_) => totals.files_skipped += 1,
+            Fate::Failed(_) => totals.files_failed += 1,
+            Fate::Superseded(_) => {
+                totals.files_superseded += 1;
+                issues.extend(file.issues.drain(..));
+                continue;
+            }
+        }
+        let file_unit = file.unit.map(|i| units.name(i).to_string());
+        let fallback_unit = file_unit
+            .clone()
+            .or_else(|| file.info.as_ref().and_then(|i| i.name.clone()));
+        let rel = file.source.rel.clone();
+        for sheet in &mut file.sheets {
+            totals.rows_read += u64::from(sheet.data_rows);
+            totals.rows_rejected += u64::from(sheet.rejected_rows);
+            let spec = &schema.sheets[sheet.spec];
+            for mut record in std::mem::take(&mut sheet.records) {
+                let located = |level, message: String, col: Option<u32>| {
+                    let mut issue = Issue::new(level, &rel, message, action::ROW_REJECTED)
+                        .sheet(&sheet.sheet_name)
+                        .row(record.row);
+                    if let Some(c) = col {
+                        issue = issue.column(c);
+                    }
+                    issue
+                };
+                let unit = if record.unit.is_empty() {
+                    match &file_unit {
+                        Some(u) => Ok(u.clone()),
+                        None if file.own_unit => Err(None),
+                        None => Err(Some(located(
+                            Level::Error,
+                            "单位名称为空，无法确定该行属于哪个单位".into(),
+                            sheet.header.unit_column,
+                        ))),
+                    }
+                } else {
+                    let unit_type = None;
+                    units
+                        .find(&record.unit, unit_type)
+                        .map(|i| units.name(i).to_string())
+                        .map_err(|m| {
+                            Some(
+                                located(Level::Error, m, sheet.header.unit_column)
+                                    .field("单位名称")
+                                    .value(record.unit.clone())
+                                    .unit(Some(&record.unit)),
+                            )
+                        })
+                };
+                let unit = match unit {
+                    Ok(u) => u,
+                    Err(issue) => {
+                        // Without an issue the file-level 错误 already speaks for the row.
+                        sheet.issues.extend(issue);
+                        totals.rows_rejected += 1;
+                        continue;
+                    }
+                };
+                if let Some(d) = spec.date_field.and_then(|f| record.values[f].as_date())
+                    && d.year() != year
+                {
+                    let col = spec.date_field.and_then(|f| sheet.header.columns[f]);
+                    sheet.issues.push(
+                        located(Level::Error, format!("日期不在{year}年度内"), col)
+                            .field(&spec.fields[spec.date_field.unwrap_or(0)].name)
+                            .value(d.format("%Y-%m-%d").to_string())
+                            .unit(Some(&unit)),
+                    );
+                    totals.rows_rejected += 1;
+                    continue;
+                }
+                record.unit = unit;
+                totals.rows_accepted += 1;
+                records.push(record);
+            }
+        }
+        for issue in file
+            .issues
+            .iter_mut()
+            .chain(file.sheets.iter_mut().flat_map(|s| s.issues.iter_mut()))
+        {
+            if issue.unit.is_none() {
+                issue.unit = fallback_unit.clone();
+            }
+        }
+        issues.extend(file.issues.drain(..));
+        for sheet in &mut file.sheets {
+            issues.extend(sheet.issues.drain(..));
+        }
+    }
+    let statuses = statuses(files, &units, &records);
+    Resolved {
+        year,
+        records,
+        issues,
+        units: statuses,
+        totals,
+    }
+}
+
+/// The report year when `--year` is not given: the most common 填报年度, else the most common
+/// year of the records' dates; ties go to the later year.
+fn infer_year(files: &[FileOutcome], schema: &Schema) -> i32 {
+    let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
+    for file in files {
+        if let Some(y) = file.info.as_ref().and_then(|i| i.year) {
+            *counts.entry(y).or_default() += 1;
+        }
+    }
+    if counts.is_empty() {
+        for sheet in files.iter().flat_map(|f| &f.sheets) {
+            let Some(field) = schema.sheets[sheet.spec].date_field else {
+                continue;
+            };
+            for record in &sheet.records {
+                if let Some(d) = record.values[field].as_date() {
+                    *counts.entry(d.year()).or_default() += 1;
+                }
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(y, n)| (n, y))
+        .map_or_else(|| chrono::Local::now().year(), |(y, _)| y)
+}
+
+/// Marks all but the newest workbook of each unit and year as superseded.
+fn supersede(files: &mut [FileOutcome], year: i32) {
+    let mut groups: BTreeMap<(usize, i32), Vec<usize>> = BTreeMap::new();
+    for (i, file) in files.iter().enumerate() {
+        if let (Fate::Read, Some(unit)) = (&file.fate, file.unit) {
+            let file_year = file.info.as_ref().and_then(|i| i.year).unwrap_or(year);
+            groups.entry((unit, file_year)).or_default().push(i);
+        }
+    }
+    for members in groups.values().filter(|m| m.len() > 1) {
+        let key = |&i: &usize| {
+            let f = &files[i];
+            (
+                f.info.as_ref().and_then(|i| i.filed),
+                f.source.modified,
+                f.source.rel.clone(),
+            )
+        };
+        let Some(&winner) = members.iter().max_by_key(|i| key(i)) else {
+            continue;
+        };
+        let winner_rel = files[winner].source.rel.clone();
+        for &loser in members.iter().filter(|&&i| i != winner) {
+            let file = &mut files[loser];
+            file.fate = Fate::Superseded(winner_rel.clone());
+            file.sheets.clear();
+            file.issues.clear();
+            let unit = file.info.as_ref().and_then(|i| i.name.clone());
+            file.issues.push(
+                Issue::new(
+                    Level::Notice,
+                    &file.source.rel,
+                    format!("已被较新报送替代: {winner_rel}"),
+                    action::FILE_SUPERSEDED,
+                )
+                .unit(unit.as_deref()),
+            );
+        }
+    }
+}
+
+fn statuses(files: &[FileOutcome], units: &Units<'_>, records: &[Record]) -> Vec<UnitStatus> {
+    let all: Vec<Unit> = match units.roster {
+        Some(r) => r.units.clone(),
+        None => units.found.clone(),
+    };
+    let mut submitted = vec![false; all.len()];
+    let mut unreadable = vec![false; all.len()];
+    for file in files {
+        match (&file.fate, file.unit) {
+            (Fate::Read | Fate::Superseded(_), Some(u)) => submitted[u] = true,
+            (Fate::Failed(_), _) => {
+                let name = file.source.rel.rsplit('/').next().unwrap_or("");
+                if let Some(u) = units.roster.and_then(|r| r.find_in_file_name(name)) {
+                    unreadable[u] = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    let by_name: HashMap<&str, usize> = all
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.name.as_str(), i))
+        .collect();
+    for record in records {
+        if let Some(&i) = by_name.get(record.unit.as_str()) {
+            submitted[i] = true;
+        }
+    }
+    all.into_iter()
+        .enumerate()
+        .map(|(i, unit)| UnitStatus {
+            unit,
+            status: if submitted[i] {
+                Submission::Submitted
+            } else if unreadable[i] {
+                Submission::Unreadable
+            } else {
+                Submission::Missing
+            },
+            in_roster: units.roster.is_some(),
+        })
+        .collect()
+}

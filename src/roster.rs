@@ -1,0 +1,197 @@
+//! The county's list of units (名册): name, type and aliases, from a CSV or a workbook. It owns
+//! looking a typed name up (after normalisation, through aliases) and the closest-name
+//! suggestion. It must not know about submissions.
+
+use crate::ingest;
+use crate::normalize::{closest, normalize, trim_cell};
+use std::collections::HashMap;
+use std::path::Path;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    pub name: String,
+    pub unit_type: String,
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Roster {
+    pub units: Vec<Unit>,
+    /// Normalised name or alias → unit index.
+    lookup: HashMap<String, usize>,
+}
+
+/// A roster that could not be used, with the reason.
+#[derive(Debug, thiserror::Error)]
+#[error("名册 {path}：{message}")]
+pub struct RosterError {
+    pub path: String,
+    pub message: String,
+}
+
+impl Roster {
+    pub fn new(units: Vec<Unit>) -> Self {
+        let mut lookup = HashMap::new();
+        for (i, unit) in units.iter().enumerate() {
+            lookup.entry(normalize(&unit.name)).or_insert(i);
+        }
+        // Aliases never shadow a real name.
+        for (i, unit) in units.iter().enumerate() {
+            for alias in &unit.aliases {
+                lookup.entry(normalize(alias)).or_insert(i);
+            }
+        }
+        Roster { units, lookup }
+    }
+
+    /// Loads a roster from a `.csv`, `.xlsx` or `.xls` with columns 单位名称, 单位类型, 别名.
+    pub fn load(path: &Path) -> Result<(Self, Vec<String>), RosterError> {
+        let fail = |message: String| RosterError {
+            path: path.display().to_string(),
+            message,
+        };
+        let bytes = std::fs::read(path).map_err(|e| fail(format!("无法读取：{e}")))?;
+        let workbook = ingest::parse(&bytes, "名册").map_err(|e| fail(e.message))?;
+        let sheet = workbook
+            .sheets
+            .first()
+            .ok_or_else(|| fail("没有工作表".into()))?;
+        let mut header = None;
+        for row in sheet.rows.iter().take(15) {
+            let find = |name: &str| {
+                row.cells
+                    .iter()
+                    .find(|(_, c)| normalize(&c.display()) == normalize(name))
+                    .map(|(col, _)| *col)
+            };
+            if let Some(name_col) = find("单位名称") {
+                header = Some((row.index, name_col, find("单位类型"), find("别名")));
+                break;
+            }
+        }
+        let (header_row, name_col, type_col, alias_col) =
+            header.ok_or_else(|| fail("前 15 行中没有“单位名称”列".into()))?;
+        let mut units = Vec::new();
+        let mut warnings = Vec::new();
+        let mut seen = HashMap::new();
+        for row in sheet.rows.iter().filter(|r| r.index > header_row) {
+            let text = |col: Option<u32>| {
+                col.and_then(|c| row.get(c))
+                    .map(|c| c.display())
+                    .unwrap_or_default()
+            };
+            let name = text(Some(name_col));
+            if name.is_empty() {
+                continue;
+            }
+            if let Some(first) = seen.insert(normalize(&name), row.index + 1) {
+                warnings.push(format!(
+                    "名册第 {} 行的“{name}”与第 {first} 行重复，已忽略",
+                    row.index + 1
+                ));
+                continue;
+            }
+            let aliases = text(alias_col)
+                .split(['、', ',', '，', ';', '；'])
+                .map(|a| trim_cell(a).to_string())
+                .filter(|a| !a.is_empty())
+                .collect();
+            units.push(Unit {
+                name,
+                unit_type: text(type_col),
+                aliases,
+            });
+        }
+        if units.is_empty() {
+            return Err(fail("没有任何单位".into()));
+        }
+        Ok((Roster::new(units), warnings))
+    }
+
+    /// The unit a typed name (or alias) means.
+    pub fn find(&self, name: &str) -> Option<usize> {
+        self.lookup.get(&normalize(name)).copied()
+    }
+
+    /// The roster name closest to a name that matched nothing.
+    pub fn suggest(&self, name: &str) -> Option<&str> {
+        closest(name, self.units.iter().map(|u| u.name.as_str()))
+    }
+
+    /// The unit whose name or alias the file name contains; the longest such name wins.
+    pub fn find_in_file_name(&self, file_name: &str) -> Option<usize> {
+        let folded = normalize(file_name);
+        self.lookup
+            .iter()
+            .filter(|(key, _)| key.chars().count() >= 2 && folded.contains(key.as_str()))
+            .max_by(|a, b| {
+                a.0.chars()
+                    .count()
+                    .cmp(&b.0.chars().count())
+                    .then_with(|| b.0.cmp(a.0))
+            })
+            .map(|(_, &i)| i)
+    }
+}
+
+/// Is this file a roster by its name (`名册.*`, `roster.*`)?
+pub fn is_roster_name(path: &Path) -> bool {
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(normalize(stem).as_str(), "名册" | "roster")
+        && matches!(ext.as_str(), "csv" | "xlsx" | "xls")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roster() -> Roster {
+        Roster::new(vec![
+            Unit {
+                name: "龙爪镇".into(),
+                unit_type: "乡镇".into(),
+                aliases: vec![],
+            },
+            Unit {
+                name: "城关街道".into(),
+                unit_type: "街道".into(),
+                aliases: vec!["城关办".into()],
+            },
+            Unit {
+                name: "县交通运输局".into(),
+                unit_type: "部门".into(),
+                aliases: vec!["交通局".into()],
+            },
+            Unit {
+                name: "县交通运输局路政大队".into(),
+                unit_type: "部门".into(),
+                aliases: vec![],
+            },
+        ])
+    }
+
+    #[test]
+    fn names_aliases_and_traditional_spellings_find_the_unit() {
+        let r = roster();
+        assert_eq!(r.find("龍爪鎮"), Some(0));
+        assert_eq!(r.find(" 城关办 "), Some(1));
+        assert_eq!(r.find("东风镇"), None);
+        assert_eq!(r.suggest("龙爪乡"), Some("龙爪镇"));
+    }
+
+    #[test]
+    fn the_longest_name_in_a_file_name_wins() {
+        let r = roster();
+        assert_eq!(
+            r.find_in_file_name("县交通运输局路政大队2026台账.xlsx"),
+            Some(3)
+        );
+        assert_eq!(r.find_in_file_name("交通局台账"), Some(2));
+        assert_eq!(r.find_in_file_name("台账"), None);
+    }
+}

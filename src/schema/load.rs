@@ -1,0 +1,833 @@
+//! Reading and checking a schema file. Loading never stops at the first problem: the file is
+//! walked for unknown keys, then deserialised, then every cross-reference is checked, and every
+//! problem comes back with its line (like ripgrep's config parsing). This module owns the TOML
+//! shapes (`Raw*`); the resolved types live in `schema`.
+
+use super::keys::struct_fields;
+use super::*;
+use crate::issue::Level;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// Every problem found in a schema file.
+#[derive(Debug)]
+pub struct SchemaError {
+    pub path: String,
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for SchemaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "方案文件 {} 有 {} 处问题：",
+            self.path,
+            self.problems.len()
+        )?;
+        for p in &self.problems {
+            match p.line {
+                Some(line) => writeln!(f, "  {}:{}: {}", self.path, line, p.message)?,
+                None => writeln!(f, "  {}: {}", self.path, p.message)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SchemaError {}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSchema {
+    schema: RawMeta,
+    info: Option<RawInfo>,
+    #[serde(default)]
+    sheet: Vec<RawSheet>,
+    #[serde(default)]
+    rule: Vec<RawRule>,
+    #[serde(default)]
+    flag: Vec<RawFlag>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMeta {
+    name: String,
+    version: String,
+    unit_types: Spanned<Vec<String>>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInfo {
+    sheet: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    fields: Vec<Spanned<RawField>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSheet {
+    name: Spanned<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    date_field: Option<Spanned<String>>,
+    fields: Vec<Spanned<RawField>>,
+    #[serde(default)]
+    checks: Vec<Spanned<RawCheck>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawField {
+    name: Spanned<String>,
+    #[serde(rename = "type")]
+    kind: Spanned<String>,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(rename = "enum")]
+    allowed: Option<Vec<String>>,
+    #[serde(default)]
+    enum_aliases: BTreeMap<String, String>,
+    minimum: Option<i64>,
+    maximum: Option<i64>,
+    pattern: Option<String>,
+    default: Option<toml::Value>,
+    description: Option<String>,
+}
+
+type RawConditions = BTreeMap<Spanned<String>, Vec<toml::Value>>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    not_greater: Option<Vec<String>>,
+    when: Option<RawConditions>,
+    require: Option<RawConditions>,
+    level: Option<String>,
+    message: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    name: Spanned<String>,
+    sheet: Spanned<String>,
+    #[serde(rename = "where", default)]
+    conditions: RawConditions,
+    min: Spanned<i64>,
+    per: Option<Spanned<String>>,
+    deadlines: Option<Spanned<Vec<String>>>,
+    unit_types: Option<Spanned<Vec<String>>>,
+    weight: Option<Spanned<f64>>,
+    #[serde(default)]
+    basis: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFlag {
+    name: Spanned<String>,
+    sheet: Spanned<String>,
+    #[serde(rename = "where", default)]
+    conditions: RawConditions,
+    set: String,
+    otherwise: String,
+    unit_types: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    basis: String,
+}
+
+/// Reads and checks the schema at `path`.
+pub fn load(path: &Path) -> Result<Schema, SchemaError> {
+    let label = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| SchemaError {
+        path: label.clone(),
+        problems: vec![Problem {
+            line: None,
+            message: format!("无法读取方案文件：{e}"),
+        }],
+    })?;
+    parse(&text, &label)
+}
+
+/// Checks a schema given as text; `label` names it in messages.
+pub fn parse(text: &str, label: &str) -> Result<Schema, SchemaError> {
+    let fail = |problems| SchemaError {
+        path: label.to_string(),
+        problems,
+    };
+    let lines = LineIndex::new(text);
+    let doc = DeTable::parse(text).map_err(|e| {
+        fail(vec![Problem {
+            line: e.span().map(|s| lines.line(s.start)),
+            message: format!("TOML 语法错误：{}", e.message().trim()),
+        }])
+    })?;
+    let mut problems = Vec::new();
+    walk_keys(doc.get_ref(), "", &lines, &mut problems);
+    if !problems.is_empty() {
+        return Err(fail(problems));
+    }
+    let raw: RawSchema = toml::from_str(text).map_err(|e| {
+        fail(vec![Problem {
+            line: e.span().map(|s| lines.line(s.start)),
+            message: format!("格式错误：{}", e.message().trim()),
+        }])
+    })?;
+    let mut compiler = Compiler {
+        lines: &lines,
+        problems: Vec::new(),
+    };
+    let schema = compiler.schema(raw);
+    if compiler.problems.is_empty() {
+        Ok(schema)
+    } else {
+        compiler.problems.sort_by_key(|p| p.line);
+        Err(fail(compiler.problems))
+    }
+}
+
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+}
+
+/// The struct whose keys a table at `path` may hold; `None` for free-form tables (`where`, …).
+fn shape(path: &str) -> Option<&'static [&'static str]> {
+    Some(match path {
+        "" => struct_fields::<RawSchema>(),
+        "schema" => struct_fields::<RawMeta>(),
+        "info" => struct_fields::<RawInfo>(),
+        "sheet" => struct_fields::<RawSheet>(),
+        "info.fields" | "sheet.fields" => struct_fields::<RawField>(),
+        "sheet.checks" => struct_fields::<RawCheck>(),
+        "rule" => struct_fields::<RawRule>(),
+        "flag" => struct_fields::<RawFlag>(),
+        _ => return None,
+    })
+}
+
+fn walk_keys(table: &DeTable<'_>, path: &str, lines: &LineIndex, problems: &mut Vec<Problem>) {
+    let Some(allowed) = shape(path) else { return };
+    for (key, value) in table {
+        let name: &str = key.get_ref();
+        if !allowed.contains(&name) {
+            let hint = crate::normalize::closest(name, allowed.iter().copied())
+                .map(|s| format!("，是否应为 `{s}`"))
+                .unwrap_or_default();
+            let place = if path.is_empty() { "顶层" } else { path };
+            problems.push(Problem {
+                line: Some(lines.line(key.span().start)),
+                message: format!(
+                    "未知的键 `{name}`（在 {place} 中）{hint}；可用的键：{}",
+                    allowed.join("、")
+                ),
+            });
+            continue;
+        }
+        let child = if path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{path}.{name}")
+        };
+        match value.get_ref() {
+            DeValue::Table(t) => walk_keys(t, &child, lines, problems),
+            DeValue::Array(items) => {
+                for item in items.iter() {
+                    if let DeValue::Table(t) = item.get_ref() {
+                        walk_keys(t, &child, lines, problems);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+struct Compiler<'a> {
+    lines: &'a LineIndex,
+    problems: Vec<Problem>,
+}
+
+impl Compiler<'_> {
+    fn problem<T>(&mut self, at: &Spanned<T>, message: String) {
+        self.problems.push(Problem {
+            line: Some(self.lines.line(at.span().start)),
+            message,
+        });
+    }
+
+    fn schema(&mut self, raw: RawSchema) -> Schema {
+        let unit_types = raw.schema.unit_types.get_ref().clone();
+        if unit_types.is_empty() {
+            self.problem(&raw.schema.unit_types, "unit_types 不能为空".into());
+        }
+        let info = raw.info.map(|info| {
+            let fields = self.fields(&info.fields, &info.sheet);
+            if !fields.iter().any(|f| f.name == "单位名称") {
+                self.problems.push(Problem {
+                    line: None,
+                    message: format!("[info] 表“{}”必须有字段“单位名称”", info.sheet),
+                });
+            }
+            InfoSheet {
+                name: info.sheet,
+                aliases: info.aliases,
+                fields,
+            }
+        });
+        let mut sheets: Vec<SheetSpec> = Vec::new();
+        for sheet in raw.sheet {
+            if sheets.iter().any(|s| s.name == *sheet.name.get_ref()) {
+                self.problem(
+                    &sheet.name,
+                    format!("工作表“{}”重复定义", sheet.name.get_ref()),
+                );
+            }
+            sheets.push(self.sheet(sheet));
+        }
+        let rules = raw
+            .rule
+            .into_iter()
+            .filter_map(|r| self.rule(r, &sheets, &unit_types))
+            .collect::<Vec<_>>();
+        self.check_rule_names(&rules);
+        let flags = raw
+            .flag
+            .into_iter()
+            .filter_map(|f| self.flag(f, &sheets, &unit_types, &rules))
+            .collect();
+        Schema {
+            name: raw.schema.name,
+            version: raw.schema.version,
+            unit_types,
+            info,
+            sheets,
+            rules,
+            flags,
+        }
+    }
+
+    fn sheet(&mut self, raw: RawSheet) -> SheetSpec {
+        let name = raw.name.get_ref().clone();
+        let fields = self.fields(&raw.fields, &name);
+        let date_field = raw.date_field.as_ref().and_then(|d| {
+            let found = fields.iter().position(|f| f.name == *d.get_ref());
+            match found {
+                Some(i) if fields[i].kind == FieldKind::Date => Some(i),
+                Some(_) => {
+                    self.problem(d, format!("date_field“{}”不是日期类型", d.get_ref()));
+                    None
+                }
+                None => {
+                    self.problem(d, format!("date_field 引用了不存在的字段“{}”", d.get_ref()));
+                    None
+                }
+            }
+        });
+        let checks = raw
+            .checks
+            .iter()
+            .filter_map(|c| self.check(c, &fields, &name))
+            .collect();
+        SheetSpec {
+            name,
+            aliases: raw.aliases,
+            date_field,
+            fields,
+            checks,
+        }
+    }
+
+    fn fields(&mut self, raw: &[Spanned<RawField>], sheet: &str) -> Vec<Field> {
+        let mut fields: Vec<Field> = Vec::new();
+        for spanned in raw {
+            let f = spanned.get_ref();
+            let name = f.name.get_ref().clone();
+            if fields.iter().any(|g| g.name == name) {
+                self.problem(&f.name, format!("工作表“{sheet}”中字段“{name}”重复"));
+            }
+            let kind = match f.kind.get_ref().as_str() {
+                "string" => FieldKind::String,
+                "integer" => FieldKind::Integer,
+                "boolean" => FieldKind::Boolean,
+                "date" => FieldKind::Date,
+                other => {
+                    self.problem(
+                        &f.kind,
+                        format!("字段“{name}”的类型 `{other}` 无效，应为 string、integer、boolean 或 date"),
+                    );
+                    FieldKind::String
+                }
+            };
+            let mut field = Field {
+                name: name.clone(),
+                kind,
+                required: f.required,
+                aliases: f.aliases.clone(),
+                allowed: f.allowed.clone(),
+                enum_lookup: HashMap::new(),
+                enum_aliases: f.enum_aliases.clone().into_iter().collect(),
+                minimum: f.minimum,
+                maximum: f.maximum,
+                pattern: None,
+                default: Value::Null,
+                description: f.description.clone(),
+            };
+            if let Some(allowed) = &f.allowed {
+                if kind != FieldKind::String {
+                    self.problem(spanned, format!("字段“{name}”不是文本类型，不能有 enum"));
+                }
+                for (i, v) in allowed.iter().enumerate() {
+                    field.enum_lookup.insert(normalize(v), i);
+                }
+                for (alias, target) in &f.enum_aliases {
+                    match allowed.iter().position(|v| v == target) {
+                        Some(i) => {
+                            field.enum_lookup.entry(normalize(alias)).or_insert(i);
+                        }
+                        None => self.problem(
+                            spanned,
+                            format!("字段“{name}”的 enum_aliases 指向不在 enum 中的值“{target}”"),
+                        ),
+                    }
+                }
+            } else if !f.enum_aliases.is_empty() {
+                self.problem(spanned, format!("字段“{name}”有 enum_aliases 但没有 enum"));
+            }
+            if let (Some(lo), Some(hi)) = (f.minimum, f.maximum)
+                && lo > hi
+            {
+                self.problem(spanned, format!("字段“{name}”的 minimum 大于 maximum"));
+            }
+            if let Some(p) = &f.pattern {
+                match Regex::new(p) {
+                    Ok(re) => field.pattern = Some(re),
+                    Err(e) => self.problem(spanned, format!("字段“{name}”的 pattern 无效：{e}")),
+                }
+            }
+            if let Some(d) = &f.default {
+                match literal(&field, d) {
+                    Ok(v) => field.default = v,
+                    Err(e) => self.problem(spanned, format!("字段“{name}”的 default {e}")),
+                }
+            }
+            fields.push(field);
+        }
+        fields
+    }
+
+    fn conditions(
+        &mut self,
+        raw: &RawConditions,
+        fields: &[Field],
+        owner: &str,
+    ) -> Option<Vec<Condition>> {
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (key, values) in raw {
+            let Some(index) = fields.iter().position(|f| f.name == *key.get_ref()) else {
+                self.problem(key, format!("{owner}引用了不存在的字段“{}”", key.get_ref()));
+                ok = false;
+                continue;
+            };
+            let mut converted = Vec::new();
+            for v in values {
+                match literal(&fields[index], v) {
+                    Ok(v) => converted.push(v),
+                    Err(e) => {
+                        self.problem(key, format!("{owner}中字段“{}”的取值 {e}", key.get_ref()));
+                        ok = false;
+                    }
+                }
+            }
+            out.push(Condition {
+                field: index,
+                values: converted,
+            });
+        }
+        ok.then_some(out)
+    }
+
+    fn check(&mut self, raw: &Spanned<RawCheck>, fields: &[Field], sheet: &str) -> Option<Check> {
+        let c = raw.get_ref();
+        let level = match c.level.as_deref() {
+            None | Some("警告") => Level::Warning,
+            Some("错误") => Level::Error,
+            Some("提示") => Level::Notice,
+            Some(other) => {
+                self.problem(
+                    raw,
+                    format!("检查的 level“{other}”无效，应为 错误、警告 或 提示"),
+                );
+                return None;
+            }
+        };
+        let message = c.message.clone();
+        match (&c.not_greater, &c.when, &c.require) {
+            (Some(pair), None, None) => {
+                let find = |name: &String| fields.iter().position(|f| &f.name == name);
+                let indices: Vec<_> = pair.iter().map(find).collect();
+                match indices.as_slice() {
+                    [Some(a), Some(b)]
+                        if fields[*a].kind == FieldKind::Integer
+                            && fields[*b].kind == FieldKind::Integer =>
+                    {
+                        Some(Check::NotGreater {
+                            lesser: *a,
+                            greater: *b,
+                            level,
+                            message,
+                        })
+                    }
+                    _ => {
+                        self.problem(
+                            raw,
+                            format!("工作表“{sheet}”的 not_greater 须列出两个已有的整数字段"),
+                        );
+                        None
+                    }
+                }
+            }
+            (None, Some(when), Some(require)) => {
+                let owner = format!("工作表“{sheet}”的检查");
+                let when = self.conditions(when, fields, &owner);
+                let require = self.conditions(require, fields, &owner);
+                Some(Check::WhenRequire {
+                    when: when?,
+                    require: require?,
+                    level,
+                    message,
+                })
+            }
+            _ => {
+                self.problem(
+                    raw,
+                    format!("工作表“{sheet}”的检查须为 not_greater，或 when 与 require 成对"),
+                );
+                None
+            }
+        }
+    }
+
+    fn unit_types(
+        &mut self,
+        raw: &Option<Spanned<Vec<String>>>,
+        known: &[String],
+        owner: &str,
+    ) -> Option<Vec<String>> {
+        let spanned = raw.as_ref()?;
+        for t in spanned.get_ref() {
+            if !known.contains(t) {
+                self.problem(
+                    spanned,
+                    format!("{owner}的单位类型“{t}”不在 [schema] unit_types 中"),
+                );
+            }
+        }
+        Some(spanned.get_ref().clone())
+    }
+
+    fn sheet_index(
+        &mut self,
+        name: &Spanned<String>,
+        sheets: &[SheetSpec],
+        owner: &str,
+    ) -> Option<usize> {
+        let found = sheets.iter().position(|s| s.name == *name.get_ref());
+        if found.is_none() {
+            self.problem(
+                name,
+                format!("{owner}引用了不存在的工作表“{}”", name.get_ref()),
+            );
+        }
+        found
+    }
+
+    fn rule(&mut self, raw: RawRule, sheets: &[SheetSpec], known: &[String]) -> Option<Rule> {
+        let owner = format!("规则“{}”", raw.name.get_ref());
+        let unit_types = self.unit_types(&raw.unit_types, known, &owner);
+        let sheet = self.sheet_index(&raw.sheet, sheets, &owner)?;
+        let conditions = self.conditions(&raw.conditions, &sheets[sheet].fields, &owner)?;
+        let min = *raw.min.get_ref();
+        if !(1..=100_000).contains(&min) {
+            self.problem(&raw.min, format!("{owner}的 min 须为 1 到 100000 的整数"));
+        }
+        let period = match (&raw.per, &raw.deadlines) {
+            (Some(per), None) => {
+                match per.get_ref().as_str() {
+                    "year" => Period::Year,
+                    "half" => Period::Half,
+                    "quarter" => Period::Quarter,
+                    "month" => Period::Month,
+                    "week" => Period::Week,
+                    other => {
+                        self.problem(
+                        per,
+                        format!("{owner}的 per `{other}` 无效，应为 year、half、quarter、month 或 week"),
+                    );
+                        return None;
+                    }
+                }
+            }
+            (None, Some(deadlines)) => Period::Deadlines(self.deadlines(deadlines, &owner)?),
+            (None, None) => Period::Year,
+            (Some(per), Some(_)) => {
+                self.problem(per, format!("{owner}不能同时有 per 和 deadlines"));
+                return None;
+            }
+        };
+        let weight = raw.weight.as_ref().map_or(1.0, |w| *w.get_ref());
+        if let Some(w) = &raw.weight
+            && !(w.get_ref().is_finite() && *w.get_ref() > 0.0)
+        {
+            self.problem(w, format!("{owner}的 weight 须为正数"));
+        }
+        Some(Rule {
+            name: raw.name.into_inner(),
+            sheet,
+            conditions,
+            min: min.clamp(1, 100_000) as u32,
+            period,
+            unit_types,
+            weight,
+            basis: raw.basis,
+        })
+    }
+
+    fn deadlines(&mut self, raw: &Spanned<Vec<String>>, owner: &str) -> Option<Vec<(u32, u32)>> {
+        let mut out: Vec<(u32, u32)> = Vec::new();
+        for d in raw.get_ref() {
+            let parsed = d
+                .split_once('-')
+                .and_then(|(m, day)| Some((m.parse().ok()?, day.parse().ok()?)))
+                .filter(|&(m, day)| chrono::NaiveDate::from_ymd_opt(2024, m, day).is_some());
+            match parsed {
+                Some(md) if out.last().is_none_or(|last| *last < md) => out.push(md),
+                Some(_) => {
+                    self.problem(raw, format!("{owner}的 deadlines 须按日期先后排列"));
+                    return None;
+                }
+                None => {
+                    self.problem(raw, format!("{owner}的截止日期“{d}”应写作 MM-DD，如 06-10"));
+                    return None;
+                }
+            }
+        }
+        if out.is_empty() {
+            self.problem(raw, format!("{owner}的 deadlines 不能为空"));
+            return None;
+        }
+        Some(out)
+    }
+
+    fn check_rule_names(&mut self, rules: &[Rule]) {
+        for (i, a) in rules.iter().enumerate() {
+            for b in &rules[..i] {
+                if a.name != b.name {
+                    continue;
+                }
+                let overlap = match (&a.unit_types, &b.unit_types) {
+                    (Some(x), Some(y)) => x.iter().find(|t| y.contains(t)).cloned(),
+                    (Some(x), None) | (None, Some(x)) => x.first().cloned(),
+                    (None, None) => Some("所有类型".to_string()),
+                };
+                if let Some(t) = overlap {
+                    self.problems.push(Problem {
+                        line: None,
+                        message: format!("规则“{}”对单位类型“{t}”定义了两次", a.name),
+                    });
+                }
+            }
+        }
+    }
+
+    fn flag(
+        &mut self,
+        raw: RawFlag,
+        sheets: &[SheetSpec],
+        known: &[String],
+        rules: &[Rule],
+    ) -> Option<Flag> {
+        let owner = format!("标记“{}”", raw.name.get_ref());
+        if rules.iter().any(|r| r.name == *raw.name.get_ref()) {
+            self.problem(&raw.name, format!("{owner}与规则同名"));
+        }
+        let unit_types = self.unit_types(&raw.unit_types, known, &owner);
+        let sheet = self.sheet_index(&raw.sheet, sheets, &owner)?;
+        let conditions = self.conditions(&raw.conditions, &sheets[sheet].fields, &owner)?;
+        Some(Flag {
+            name: raw.name.into_inner(),
+            sheet,
+            conditions,
+            set: raw.set,
+            otherwise: raw.otherwise,
+            unit_types,
+            basis: raw.basis,
+        })
+    }
+}
+
+/// A value written in the schema (a `where`, `when`, `require` or `default`), typed by its field.
+fn literal(field: &Field, v: &toml::Value) -> Result<Value, String> {
+    match (field.kind, v) {
+        (FieldKind::Boolean, toml::Value::Boolean(b)) => Ok(Value::Bool(*b)),
+        (FieldKind::Integer, toml::Value::Integer(i)) => Ok(Value::Int(*i)),
+        (FieldKind::String, toml::Value::String(s)) => match &field.allowed {
+            None => Ok(Value::Text(s.clone())),
+            Some(allowed) => match field.enum_lookup.get(&normalize(s)) {
+                Some(&i) => Ok(Value::Text(allowed[i].clone())),
+                None => Err(format!("“{s}”不在允许的取值中（{}）", allowed.join("、"))),
+            },
+        },
+        (FieldKind::Date, toml::Value::String(s)) => {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(Value::Date)
+                .map_err(|_| format!("“{s}”不是 YYYY-MM-DD 日期"))
+        }
+        (kind, other) => Err(format!("{other} 与字段类型“{}”不符", kind.label())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEFAULT: &str = include_str!("../../schemas/ideology_work.toml");
+
+    fn problems(text: &str) -> Vec<String> {
+        match parse(text, "t.toml") {
+            Ok(_) => Vec::new(),
+            Err(e) => e
+                .problems
+                .iter()
+                .map(|p| format!("{}: {}", p.line.unwrap_or(0), p.message))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn default_schema_loads_with_its_rules() {
+        let schema = parse(DEFAULT, "default").unwrap();
+        assert_eq!(schema.sheets.len(), 4);
+        assert_eq!(schema.rules.len(), 10);
+        assert_eq!(schema.flags.len(), 1);
+        assert_eq!(schema.rules[1].period, Period::Week);
+        assert_eq!(
+            schema.rules[9].period,
+            Period::Deadlines(vec![(6, 10), (12, 10)])
+        );
+        let study = &schema.sheets[0];
+        assert_eq!(study.date_field, Some(1));
+        assert_eq!(study.fields[2].enum_lookup.get("中心组"), Some(&0));
+        assert_eq!(study.fields[3].default, Value::Null);
+        assert_eq!(study.fields[4].default, Value::Bool(false));
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported_with_its_line() {
+        let text = DEFAULT.replacen("min = 12", "minn = 12", 1).replacen(
+            "date_field = \"日期\"",
+            "date_feild = \"日期\"",
+            1,
+        );
+        let found = problems(&text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("`minn`") && p.contains("`min`"))
+        );
+        assert!(
+            found
+                .iter()
+                .any(|p| p.starts_with("21: ") && p.contains("date_feild"))
+        );
+    }
+
+    #[test]
+    fn unknown_sheet_field_and_value_in_rules_are_all_reported() {
+        let text = DEFAULT
+            .replacen(
+                "sheet = \"学习记录\"\nwhere",
+                "sheet = \"学习记录表\"\nwhere",
+                1,
+            )
+            .replacen(
+                "where = { \"类型\" = [\"专题研究\"] }",
+                "where = { \"类别\" = [\"专题研究\"] }",
+                1,
+            )
+            .replacen(
+                "where = { \"类型\" = [\"分析研判\"] }",
+                "where = { \"类型\" = [\"分析\"] }",
+                1,
+            );
+        let found = problems(&text);
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found[0].contains("不存在的工作表“学习记录表”"));
+        assert!(found[1].contains("不存在的字段“类别”"));
+        assert!(found[2].contains("“分析”不在允许的取值中"));
+    }
+
+    #[test]
+    fn two_rules_of_one_name_for_one_unit_type_are_an_error() {
+        let text = DEFAULT.replacen(
+            "unit_types = [\"部门\"]",
+            "unit_types = [\"部门\", \"乡镇\"]",
+            1,
+        );
+        let found = problems(&text);
+        assert_eq!(found, vec!["0: 规则“集中学习”对单位类型“乡镇”定义了两次"]);
+    }
+
+    #[test]
+    fn bad_types_periods_and_syntax_are_explained() {
+        assert!(problems("[schema\nname=1")[0].contains("TOML 语法错误"));
+        let text = DEFAULT
+            .replacen("type = \"integer\"", "type = \"int\"", 1)
+            .replacen("per = \"half\"", "per = \"semester\"", 1)
+            .replacen("unit_types = [\"学校\"]", "unit_types = [\"医院\"]", 1);
+        let found = problems(&text);
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found.iter().any(|p| p.contains("类型 `int` 无效")));
+        assert!(found.iter().any(|p| p.contains("per `semester` 无效")));
+        assert!(found.iter().any(|p| p.contains("“医院”不在")));
+    }
+
+    #[test]
+    fn missing_required_key_names_it() {
+        let text = DEFAULT.replacen("min = 12\n", "", 1);
+        let found = problems(&text);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].contains("min"), "{found:?}");
+    }
+}

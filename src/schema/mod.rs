@@ -1,0 +1,185 @@
+//! The schema a county writes to describe its template and quotas (SPEC §3), in the resolved form
+//! the rest of the tool uses: names looked up once, field references turned into indices, enum
+//! lookups prepared. Loading and checking the TOML lives in `load`; this module must not read
+//! files.
+
+mod keys;
+mod load;
+
+pub use load::{SchemaError, load, parse};
+
+use crate::normalize::normalize;
+use crate::record::Value;
+use regex::Regex;
+use std::collections::HashMap;
+
+/// A loaded, checked schema.
+#[derive(Debug, Clone)]
+pub struct Schema {
+    pub name: String,
+    pub version: String,
+    pub unit_types: Vec<String>,
+    pub info: Option<InfoSheet>,
+    pub sheets: Vec<SheetSpec>,
+    pub rules: Vec<Rule>,
+    pub flags: Vec<Flag>,
+}
+
+/// The key/value sheet that names the unit and its year.
+#[derive(Debug, Clone)]
+pub struct InfoSheet {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub fields: Vec<Field>,
+}
+
+/// One ledger sheet.
+#[derive(Debug, Clone)]
+pub struct SheetSpec {
+    pub name: String,
+    pub aliases: Vec<String>,
+    /// Index of the field that dates the record.
+    pub date_field: Option<usize>,
+    pub fields: Vec<Field>,
+    pub checks: Vec<Check>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    String,
+    Integer,
+    Boolean,
+    Date,
+}
+
+impl FieldKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            FieldKind::String => "文本",
+            FieldKind::Integer => "整数",
+            FieldKind::Boolean => "是/否",
+            FieldKind::Date => "日期",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    pub kind: FieldKind,
+    pub required: bool,
+    pub aliases: Vec<String>,
+    /// Allowed values, canonical spelling.
+    pub allowed: Option<Vec<String>>,
+    /// Normalised spelling (of a value or an alias) → index into `allowed`.
+    pub enum_lookup: HashMap<String, usize>,
+    /// The schema's `enum_aliases`, as written, for suggestions and documentation.
+    pub enum_aliases: Vec<(String, String)>,
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
+    pub pattern: Option<Regex>,
+    pub default: Value,
+    pub description: Option<String>,
+}
+
+impl Field {
+    /// Every normalised spelling a header cell may use for this field.
+    pub fn header_keys(&self) -> impl Iterator<Item = String> + '_ {
+        std::iter::once(&self.name)
+            .chain(self.aliases.iter())
+            .map(|s| normalize(s))
+    }
+}
+
+/// A row-level check (`checks` in the schema).
+#[derive(Debug, Clone)]
+pub enum Check {
+    /// The first field may not exceed the second.
+    NotGreater {
+        lesser: usize,
+        greater: usize,
+        level: crate::issue::Level,
+        message: String,
+    },
+    /// When every `when` condition holds, every `require` condition must hold.
+    WhenRequire {
+        when: Vec<Condition>,
+        require: Vec<Condition>,
+        level: crate::issue::Level,
+        message: String,
+    },
+}
+
+/// `field ∈ values`.
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub field: usize,
+    pub values: Vec<Value>,
+}
+
+impl Condition {
+    pub fn holds(&self, values: &[Value]) -> bool {
+        self.values.contains(&values[self.field])
+    }
+}
+
+/// How a rule's year is cut into periods.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Period {
+    Year,
+    Half,
+    Quarter,
+    Month,
+    Week,
+    /// Cut-off (month, day) pairs, ascending: each period runs from the day after the previous
+    /// cut-off (or 1 Jan) to the cut-off inclusive.
+    Deadlines(Vec<(u32, u32)>),
+}
+
+/// A quota.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub name: String,
+    pub sheet: usize,
+    pub conditions: Vec<Condition>,
+    pub min: u32,
+    pub period: Period,
+    /// `None` = every unit type.
+    pub unit_types: Option<Vec<String>>,
+    pub weight: f64,
+    pub basis: String,
+}
+
+impl Rule {
+    pub fn applies_to(&self, unit_type: &str) -> bool {
+        self.unit_types
+            .as_ref()
+            .is_none_or(|types| types.iter().any(|t| t == unit_type))
+    }
+}
+
+/// A marker set on units with at least one matching record.
+#[derive(Debug, Clone)]
+pub struct Flag {
+    pub name: String,
+    pub sheet: usize,
+    pub conditions: Vec<Condition>,
+    pub set: String,
+    pub otherwise: String,
+    pub unit_types: Option<Vec<String>>,
+    pub basis: String,
+}
+
+impl Schema {
+    /// Rule names in schema order, each once (rules of one name for different unit types share a
+    /// column in the ranking).
+    pub fn rule_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for rule in &self.rules {
+            if !names.contains(&rule.name.as_str()) {
+                names.push(&rule.name);
+            }
+        }
+        names
+    }
+}

@@ -1,0 +1,494 @@
+//! Validating a ledger sheet's rows against its schema sheet: which rows are data (not blank,
+//! not 序号-only, not totals, not a repeated header, not a footnote), coercing each field, the
+//! required/optional policy of SPEC §5 and the schema's `checks`. Every data row ends up as a
+//! record or as rejected with at least one 错误. It cannot fail and must not panic on any cell.
+
+use crate::coerce::coerce;
+use crate::issue::{Issue, Level, action};
+use crate::locate::{Header, header_lookup};
+use crate::normalize::normalize;
+use crate::record::{Record, Value};
+use crate::schema::{Check, SheetSpec};
+use crate::sheet::{RawRow, RawSheet};
+
+/// What validating one sheet produced.
+#[derive(Debug, Clone)]
+pub struct SheetOutcome {
+    /// Index of the schema sheet.
+    pub spec: usize,
+    pub sheet_name: String,
+    pub header: Header,
+    pub data_rows: u32,
+    pub rejected_rows: u32,
+    /// Accepted rows; `unit` holds the row's 单位名称 on a multi-unit sheet, else "".
+    pub records: Vec<Record>,
+    pub issues: Vec<Issue>,
+}
+
+/// Where the rows come from and how to complete month-day dates.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub file: &'a str,
+    pub year: Option<i32>,
+}
+
+/// How a row below the header is treated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum RowKind {
+    Blank,
+    Totals,
+    RepeatedHeader,
+    Footnote,
+    Data,
+}
+
+const TOTALS: &[&str] = &["合计", "总计", "小计"];
+const FOOTNOTES: &[&str] = &[
+    "注:",
+    "注：",
+    "说明:",
+    "填表说明",
+    "填表人",
+    "填报人",
+    "审核人",
+    "制表人",
+    "负责人",
+    "单位负责人",
+    "领导签字",
+];
+
+fn classify(row: &RawRow, header: &Header, spec: &SheetSpec, lookup_hits: usize) -> RowKind {
+    let filled: Vec<_> = row.cells.iter().filter(|(_, c)| !c.is_blank()).collect();
+    if filled.is_empty() {
+        return RowKind::Blank;
+    }
+    let serial_col = spec
+        .fields
+        .iter()
+        .position(|f| f.name == "序号")
+        .and_then(|i| header.columns[i]);
+    if filled.len() == 1
+        && Some(filled[0].0) == serial_col
+        && crate::coerce::integer(&filled[0].1).is_ok()
+    {
+        return RowKind::Blank;
+    }
+    if filled.iter().take(3).any(|(_, c)| {
+        TOTALS
+            .iter()
+            .any(|t| normalize(&c.display()).starts_with(t))
+    }) {
+        return RowKind::Totals;
+    }
+    if lookup_hits * 2 >= spec.fields.len() {
+        return RowKind::RepeatedHeader;
+    }
+    let first = normalize(&filled[0].1.display());
+    let mapped = filled
+        .iter()
+        .filter(|(c, _)| header.columns.contains(&Some(*c)) && Some(*c) != serial_col)
+        .count();
+    if FOOTNOTES.iter().any(|f| first.starts_with(&normalize(f))) && mapped <= 1 {
+        return RowKind::Footnote;
+    }
+    RowKind::Data
+}
+
+/// Validates every row of `sheet` below `header`.
+pub fn validate_sheet(
+    sheet: &RawSheet,
+    spec_index: usize,
+    spec: &SheetSpec,
+    header: Header,
+    ctx: Context<'_>,
+) -> SheetOutcome {
+    let mut out = SheetOutcome {
+        spec: spec_index,
+        sheet_name: sheet.name.clone(),
+        header,
+        data_rows: 0,
+        rejected_rows: 0,
+        records: Vec::new(),
+        issues: Vec::new(),
+    };
+    let header = out.header.clone();
+    let at =
+        |level, message: String, act| Issue::new(level, ctx.file, message, act).sheet(&sheet.name);
+    if !header.extras.is_empty() {
+        let names: Vec<&str> = header.extras.iter().map(|(_, t)| t.as_str()).collect();
+        out.issues.push(
+            at(
+                Level::Notice,
+                format!("以下列不在模板中，已忽略：{}", names.join("、")),
+                action::COLUMN_IGNORED,
+            )
+            .row(header.row)
+            .column(header.extras[0].0),
+        );
+    }
+    let missing: Vec<&str> = spec
+        .fields
+        .iter()
+        .zip(&header.columns)
+        .filter(|(f, c)| f.required && c.is_none())
+        .map(|(f, _)| f.name.as_str())
+        .collect();
+    let lookup = header_lookup(spec);
+    for row in sheet.rows.iter().filter(|r| r.index > header.row) {
+        let hits = row
+            .cells
+            .iter()
+            .filter(|(_, c)| lookup.contains_key(&normalize(&c.display())))
+            .count();
+        match classify(row, &header, spec, hits) {
+            RowKind::Blank => {}
+            RowKind::Totals => out.issues.push(
+                at(
+                    Level::Notice,
+                    "合计行，不作为数据".into(),
+                    action::ROW_SKIPPED,
+                )
+                .row(row.index),
+            ),
+            RowKind::RepeatedHeader => out.issues.push(
+                at(
+                    Level::Notice,
+                    "重复的表头行，不作为数据".into(),
+                    action::ROW_SKIPPED,
+                )
+                .row(row.index),
+            ),
+            RowKind::Footnote => out.issues.push(
+                at(
+                    Level::Notice,
+                    "表尾说明或签字行，不作为数据".into(),
+                    action::ROW_SKIPPED,
+                )
+                .row(row.index),
+            ),
+            RowKind::Data => {
+                out.data_rows += 1;
+                if missing.is_empty() {
+                    validate_row(row, spec_index, spec, &header, ctx, &sheet.name, &mut out);
+                } else {
+                    out.rejected_rows += 1;
+                }
+            }
+        }
+    }
+    if !missing.is_empty() {
+        let message = format!(
+            "缺少必填列：{}；该表 {} 行数据均未计入，请按模板补齐列后重新报送",
+            missing.join("、"),
+            out.data_rows
+        );
+        out.issues
+            .push(at(Level::Error, message, action::SHEET_REJECTED).row(header.row));
+    }
+    out
+}
+
+fn validate_row(
+    row: &RawRow,
+    spec_index: usize,
+    spec: &SheetSpec,
+    header: &Header,
+    ctx: Context<'_>,
+    sheet_name: &str,
+    out: &mut SheetOutcome,
+) {
+    let mut values = Vec::with_capacity(spec.fields.len());
+    let mut rejected = false;
+    let unit = header
+        .unit_column
+        .and_then(|c| row.get(c))
+        .map(|c| c.display())
+        .unwrap_or_default();
+    let unit_for_issue = (!unit.is_empty()).then_some(unit.as_str());
+    for (field, col) in spec.fields.iter().zip(&header.columns) {
+        let cell = col.and_then(|c| row.get(c));
+        let issue = |level, message: String, act| {
+            let mut issue = Issue::new(level, ctx.file, message, act)
+                .sheet(sheet_name)
+                .row(row.index)
+                .field(&field.name)
+                .value(cell.map(|c| c.display()).unwrap_or_default())
+                .unit(unit_for_issue);
+            if let Some(c) = col {
+                issue = issue.column(*c);
+            }
+            issue
+        };
+        let value = match cell.map(|c| coerce(c, field, ctx.year)) {
+            None | Some(Ok(Value::Null)) => {
+                if field.required {
+                    out.issues.push(issue(
+                        Level::Error,
+                        format!("必填项“{}”为空", field.name),
+                        action::ROW_REJECTED,
+                    ));
+                    rejected = true;
+                }
+                field.default.clone()
+            }
+            Some(Ok(v)) => v,
+            Some(Err(why)) if field.required => {
+                out.issues.push(issue(
+                    Level::Error,
+                    format!("{}：{why}", field.name),
+                    action::ROW_REJECTED,
+                ));
+                rejected = true;
+                Value::Null
+            }
+            Some(Err(why)) => {
+                out.issues.push(issue(
+                    Level::Warning,
+                    format!("{}：{why}", field.name),
+                    action::FIELD_EMPTIED,
+                ));
+                Value::Null
+            }
+        };
+        values.push(value);
+    }
+    if !rejected {
+        for check in &spec.checks {
+            if let Some(issue) = run_check(
+                check, &values, spec, header, ctx.file, sheet_name, row.index,
+            ) {
+                rejected |= issue.level == Level::Error;
+                out.issues.push(issue.unit(unit_for_issue));
+            }
+        }
+    }
+    if rejected {
+        out.rejected_rows += 1;
+    } else {
+        out.records.push(Record {
+            sheet: spec_index,
+            unit,
+            row: row.index,
+            values,
+        });
+    }
+}
+
+fn run_check(
+    check: &Check,
+    values: &[Value],
+    spec: &SheetSpec,
+    header: &Header,
+    file: &str,
+    sheet: &str,
+    row: u32,
+) -> Option<Issue> {
+    let (level, message, field, detail) = match check {
+        Check::NotGreater {
+            lesser,
+            greater,
+            level,
+            message,
+        } => {
+            let (Some(a), Some(b)) = (values[*lesser].as_int(), values[*greater].as_int()) else {
+                return None;
+            };
+            if a <= b {
+                return None;
+            }
+            let detail = format!(
+                "{} {a} 大于 {} {b}",
+                spec.fields[*lesser].name, spec.fields[*greater].name
+            );
+            (*level, message, *lesser, detail)
+        }
+        Check::WhenRequire {
+            when,
+            require,
+            level,
+            message,
+        } => {
+            if !when.iter().all(|c| c.holds(values)) {
+                return None;
+            }
+            let failed = require
+                .iter()
+                .find(|c| !c.holds(values) && !values[c.field].is_null())?;
+            let allowed: Vec<String> = failed.values.iter().map(|v| v.to_string()).collect();
+            let when_text: Vec<String> = when
+                .iter()
+                .map(|c| format!("{}为“{}”", spec.fields[c.field].name, values[c.field]))
+                .collect();
+            let detail = format!(
+                "{}时{}应为{}",
+                when_text.join("、"),
+                spec.fields[failed.field].name,
+                allowed.join("、")
+            );
+            (*level, message, failed.field, detail)
+        }
+    };
+    let act = if level == Level::Error {
+        action::ROW_REJECTED
+    } else {
+        action::ACCEPTED
+    };
+    let mut issue = Issue::new(level, file, format!("{message}（{detail}）"), act)
+        .sheet(sheet)
+        .row(row)
+        .field(&spec.fields[field].name)
+        .value(values[field].to_string());
+    if let Some(c) = header.columns[field] {
+        issue = issue.column(c);
+    }
+    Some(issue)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::locate::find_header;
+    use crate::schema::Schema;
+    use crate::sheet;
+
+    fn schema() -> Schema {
+        crate::schema::parse(include_str!("../schemas/ideology_work.toml"), "s").unwrap()
+    }
+
+    fn run(schema: &Schema, spec: usize, raw: &RawSheet) -> SheetOutcome {
+        let header = find_header(raw, &schema.sheets[spec]).unwrap();
+        validate_sheet(
+            raw,
+            spec,
+            &schema.sheets[spec],
+            header,
+            Context {
+                file: "f.xlsx",
+                year: Some(2026),
+            },
+        )
+    }
+
+    #[test]
+    fn blank_serial_only_totals_and_footnote_rows_are_not_data() {
+        let s = schema();
+        let raw = sheet!["学习记录";
+            ["标题"],
+            ["序号", "日期", "学习形式", "学习主题", "参学人数"],
+            ["1", "2026-03-05", "集中学习", "二十大", "30人"],
+            ["", "", "", "", ""],
+            ["2", "3月9日", "中心组", "", ""],
+            ["3"],
+            ["合计", "", "", "", "30"],
+            ["填表人：张三"],
+        ];
+        let out = run(&s, 0, &raw);
+        assert_eq!(
+            (out.data_rows, out.rejected_rows, out.records.len()),
+            (2, 0, 2)
+        );
+        assert_eq!(
+            out.records[1].values[1],
+            Value::Date(chrono::NaiveDate::from_ymd_opt(2026, 3, 9).unwrap())
+        );
+        assert_eq!(
+            out.records[0].values[4],
+            Value::Bool(false),
+            "boolean default applies"
+        );
+        let notices: Vec<_> = out.issues.iter().map(|i| (i.level, i.row)).collect();
+        assert_eq!(
+            notices,
+            vec![(Level::Notice, Some(7)), (Level::Notice, Some(8))]
+        );
+    }
+
+    #[test]
+    fn required_failures_reject_and_optional_failures_warn() {
+        let s = schema();
+        let raw = sheet!["学习记录";
+            ["日期", "学习形式", "参学人数", "是否意识形态专题"],
+            ["2026-03-05", "读书会", "30", "是"],
+            ["", "集中学习", "约30人", "√"],
+            ["2026-04-01", "集中学习", "约30人", "也许"],
+        ];
+        let mut out = run(&s, 0, &raw);
+        assert_eq!(
+            (out.data_rows, out.rejected_rows, out.records.len()),
+            (3, 2, 1)
+        );
+        out.issues.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let found: Vec<_> = out
+            .issues
+            .iter()
+            .map(|i| (i.level, i.location(), i.action))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (
+                    Level::Error,
+                    "学习记录!B2".to_string(),
+                    action::ROW_REJECTED
+                ),
+                (
+                    Level::Error,
+                    "学习记录!A3".to_string(),
+                    action::ROW_REJECTED
+                ),
+                (
+                    Level::Warning,
+                    "学习记录!C3".to_string(),
+                    action::FIELD_EMPTIED
+                ),
+                (
+                    Level::Warning,
+                    "学习记录!C4".to_string(),
+                    action::FIELD_EMPTIED
+                ),
+                (
+                    Level::Warning,
+                    "学习记录!D4".to_string(),
+                    action::FIELD_EMPTIED
+                ),
+            ]
+        );
+        assert_eq!(out.records[0].values[5], Value::Null);
+    }
+
+    #[test]
+    fn a_missing_required_column_rejects_the_sheet_once() {
+        let s = schema();
+        let raw = sheet!["学习记录"; ["序号", "日期", "学习主题", "参学人数"], ["1", "2026-03-05", "x", "3"], ["2", "2026-03-06", "y", "3"]];
+        let out = run(&s, 0, &raw);
+        assert_eq!((out.data_rows, out.rejected_rows), (2, 2));
+        assert_eq!(out.issues.len(), 1);
+        assert!(out.issues[0].message.contains("缺少必填列：学习形式"));
+    }
+
+    #[test]
+    fn schema_checks_warn_with_detail() {
+        let s = schema();
+        let raw = sheet!["督查检查"; ["日期", "形式", "发现问题数", "已整改数"], ["2026-05-01", "专题督查", "3", "5"]];
+        let out = run(&s, 2, &raw);
+        assert_eq!(out.records.len(), 1);
+        assert_eq!(out.issues[0].level, Level::Warning);
+        assert!(
+            out.issues[0]
+                .message
+                .contains("已整改数 5 大于 发现问题数 3"),
+            "{:?}",
+            out.issues
+        );
+        let raw = sheet!["问责案件";
+            ["问责日期", "被问责对象", "对象类别", "问责情形", "情节", "处理方式"],
+            ["2026-05-01", "张某", "党员干部", "严重问题隐瞒不报", "较轻", "开除党籍"],
+            ["2026-05-02", "李某", "党员干部", "严重问题隐瞒不报", "较轻", "提醒"],
+        ];
+        let out = run(&s, 3, &raw);
+        assert_eq!(out.records.len(), 2);
+        assert_eq!(out.issues.len(), 1);
+        assert!(out.issues[0].message.starts_with("处理方式与情节不相符"));
+        assert_eq!(out.issues[0].location(), "问责案件!F2");
+    }
+}
