@@ -139,6 +139,8 @@ pub fn resolve(
                     message,
                     action::FILE_REJECTED,
                 )
+                .field("单位名称")
+                .value(info_name.clone().unwrap_or_default())
                 .unit(info_name.as_deref());
                 file.issues.push(issue);
             }
@@ -158,7 +160,7 @@ pub fn resolve(
             Fate::Failed(_) => totals.files_failed += 1,
             Fate::Superseded(_) => {
                 totals.files_superseded += 1;
-                issues.extend(file.issues.drain(..));
+                issues.append(&mut file.issues);
                 continue;
             }
         }
@@ -241,9 +243,9 @@ pub fn resolve(
                 issue.unit = fallback_unit.clone();
             }
         }
-        issues.extend(file.issues.drain(..));
+        issues.append(&mut file.issues);
         for sheet in &mut file.sheets {
-            issues.extend(sheet.issues.drain(..));
+            issues.append(&mut sheet.issues);
         }
     }
     let statuses = statuses(files, &units, &records);

@@ -1,1 +1,5 @@
+//! Integration tests: the real `huizong` binary run on fixture files, one module per subcommand
+//! (like xsv), compiled into one test binary.
 
+mod check;
+mod workdir;

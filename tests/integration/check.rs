@@ -1,0 +1,192 @@
+//! `huizong check` on a county of messy submissions made by other software (openpyxl, xlwt, a
+//! GBK CSV, a truncated and a renamed file): every planted problem is reported at the right file,
+//! row and level, nothing else is an error or warning, and the rows reconcile.
+
+use crate::workdir::{Workdir, fixtures, repo};
+use serde_json::Value;
+
+fn expected() -> Value {
+    let text = std::fs::read_to_string(fixtures().join("expected.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn reported(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect()
+}
+
+/// Does reported issue `r` match planted issue `e`?
+fn matches(e: &Value, r: &Value) -> bool {
+    let same = |key: &str| e[key].is_null() || e[key] == r[key];
+    let message = r["message"].as_str().unwrap_or("");
+    let contains = e["message_contains"]
+        .as_str()
+        .is_none_or(|m| message.contains(m));
+    let sheet = e["schema_sheet"].as_str().is_none_or(|s| r["sheet"] == s);
+    let suggestion = match e.get("suggestion") {
+        None => true,
+        Some(Value::Null) => !message.contains("是否应为"),
+        Some(s) => message.contains(&format!("是否应为“{}”", s.as_str().unwrap())),
+    };
+    let field = e
+        .get("field")
+        .is_none_or(|f| f.is_null() || *f == r["field"]);
+    e["file"] == r["file"]
+        && e["level"] == r["level"]
+        && same("row")
+        && (e["sheet"].is_null() || e["sheet"] == r["sheet"])
+        && contains
+        && sheet
+        && suggestion
+        && field
+}
+
+#[test]
+fn every_planted_problem_is_reported_and_nothing_else_is_an_error() {
+    let wd = Workdir::new();
+    wd.copy_fixture("county", "county");
+    let run = wd.run(&[
+        "check",
+        "county",
+        "--json",
+        "--schema",
+        repo().join("schemas/ideology_work.toml").to_str().unwrap(),
+    ]);
+    assert_eq!(run.code(), 1, "errors were planted: {}", run.stderr());
+    let issues = reported(&run.stdout());
+    let expected = expected();
+    for e in expected["issues"].as_array().unwrap() {
+        assert!(
+            issues.iter().any(|r| matches(e, r)),
+            "planted issue not reported: {e}\nreported: {issues:#?}"
+        );
+    }
+    let allowed: Vec<&Value> = expected["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(expected["may_issues"].as_array().unwrap())
+        .collect();
+    for r in issues.iter().filter(|r| r["level"] != "提示") {
+        assert!(
+            allowed.iter().any(|e| matches(e, r)),
+            "unplanted {}: {r}",
+            r["level"]
+        );
+    }
+    let summary = run.stderr();
+    let line = format!(
+        "数据行：读取 {} = 采用 {} + 剔除 {}",
+        expected["data_rows"], expected["accepted"], expected["rejected"]
+    );
+    assert!(summary.contains(&line), "{summary}");
+    assert!(
+        summary.contains("文件：找到 15 = 读取 11 + 跳过 2 + 无法读取 1 + 被替代 1"),
+        "{summary}"
+    );
+    assert!(summary.contains("未报送 2"), "{summary}");
+}
+
+#[test]
+fn json_lines_carry_every_key() {
+    let wd = Workdir::new();
+    wd.copy_fixture("county", "county");
+    let run = wd.run(&["check", "county", "--json"]);
+    let keys = [
+        "level", "unit", "file", "sheet", "row", "column", "field", "value", "message", "action",
+    ];
+    let stdout = run.stdout();
+    assert!(stdout.lines().count() > 10);
+    for line in stdout.lines() {
+        let issue: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(issue.as_object().unwrap().len(), keys.len(), "{line}");
+        let positions: Vec<usize> = keys
+            .iter()
+            .map(|k| {
+                line.find(&format!("\"{k}\":"))
+                    .unwrap_or_else(|| panic!("{k} missing: {line}"))
+            })
+            .collect();
+        assert!(
+            positions.windows(2).all(|w| w[0] < w[1]),
+            "keys out of order: {line}"
+        );
+    }
+}
+
+#[test]
+fn human_output_names_file_cell_and_action() {
+    let wd = Workdir::new();
+    wd.copy_fixture("county", "county");
+    let run = wd.run(&["check", "county"]);
+    let out = run.stdout();
+    assert!(
+        out.contains("错误  城关街道2026年意识形态台账.xlsx  学习记录!B14  日期不在2026年度内（原值：2025-12-28） → 已剔除该行"),
+        "{out}"
+    );
+    assert!(
+        out.contains("数据行：读取 164 = 采用 149 + 剔除 15"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_clean_county_exits_zero() {
+    let wd = Workdir::new();
+    wd.copy_fixture("county/龙爪镇2026年台账.xlsx", "in/龙爪镇2026年台账.xlsx");
+    wd.copy_fixture("county/名册.csv", "in/名册.csv");
+    let run = wd.run(&["check", "in", "--json"]);
+    let levels: Vec<String> = reported(&run.stdout())
+        .iter()
+        .map(|r| r["level"].to_string())
+        .collect();
+    assert!(
+        !levels
+            .iter()
+            .any(|l| l.contains("错误") || l.contains("警告")),
+        "{levels:?}"
+    );
+    assert_eq!(run.code(), 0, "{}", run.stdout());
+}
+
+#[test]
+fn a_broken_schema_exits_two_with_every_problem_and_its_line() {
+    let wd = Workdir::new();
+    let schema = std::fs::read_to_string(repo().join("schemas/ideology_work.toml"))
+        .unwrap()
+        .replacen("min = 12", "minimum_count = 12", 1)
+        .replacen("per = \"week\"", "per = \"fortnight\"", 1);
+    wd.write("bad.toml", &schema);
+    wd.copy_fixture("county/名册.csv", "in/名册.csv");
+    let run = wd.run(&["check", "in", "--schema", "bad.toml"]);
+    assert_eq!(run.code(), 2);
+    let err = run.stderr();
+    assert!(
+        err.contains("bad.toml:102: 未知的键 `minimum_count`"),
+        "{err}"
+    );
+    let fixed = schema.replacen("minimum_count = 12", "min = 12", 1);
+    wd.write("bad.toml", &fixed);
+    let err = wd.run(&["check", "in", "--schema", "bad.toml"]).stderr();
+    assert!(err.contains("per `fortnight` 无效"), "{err}");
+}
+
+#[test]
+fn a_missing_input_is_a_usage_error() {
+    let wd = Workdir::new();
+    let run = wd.run(&["check", "nowhere"]);
+    assert_eq!(run.code(), 2);
+    assert!(run.stderr().contains("输入路径不存在"));
+}
+
+#[test]
+fn every_schema_in_schemas_loads() {
+    for entry in std::fs::read_dir(repo().join("schemas")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            huizong::schema::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+}
