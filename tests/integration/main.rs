@@ -2,4 +2,5 @@
 //! (like xsv), compiled into one test binary.
 
 mod check;
+mod properties;
 mod workdir;
