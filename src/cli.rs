@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// 汇总：读取各单位意识形态工作台账，逐行校验、汇总、考核排名，生成年度汇总表。
 #[derive(Debug, Parser)]
-#[command(name = "huizong", version, about, long_about = None)]
+#[command(name = "huizong", version)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
