@@ -2,9 +2,11 @@
 //! schema, totals and ranks them, and writes the year-end summary. The library is a chain of
 //! typed stages (see `pipeline`); only `ingest` and `report` touch the file system.
 
+pub mod aggregate;
 pub mod cli;
 pub mod cmd;
 pub mod coerce;
+pub mod evaluate;
 pub mod info;
 pub mod ingest;
 pub mod issue;

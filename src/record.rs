@@ -62,6 +62,8 @@ impl fmt::Display for Value {
 pub struct Record {
     /// Index of the schema sheet.
     pub sheet: usize,
+    /// Index of the source file in the run's file list (set when units are resolved).
+    pub file: usize,
     /// Name of the unit after roster resolution (or as written, before it).
     pub unit: String,
     /// 0-based row in the source sheet.

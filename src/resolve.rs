@@ -152,7 +152,7 @@ pub fn resolve(
     // Records: each to its unit, then the year check.
     let mut records = Vec::new();
     let mut totals = Totals::default();
-    for file in files.iter_mut() {
+    for (file_index, file) in files.iter_mut().enumerate() {
         totals.files_found += 1;
         match &file.fate {
             Fate::Read => totals.files_read += 1,
@@ -230,6 +230,7 @@ pub fn resolve(
                     continue;
                 }
                 record.unit = unit;
+                record.file = file_index;
                 totals.rows_accepted += 1;
                 records.push(record);
             }

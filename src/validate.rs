@@ -267,6 +267,7 @@ fn validate_row(
     } else {
         out.records.push(Record {
             sheet: spec_index,
+            file: 0,
             unit,
             row: row.index,
             values,

@@ -1,0 +1,279 @@
+//! Accepted records as polars DataFrames, one per schema sheet, built once from column vectors;
+//! and the counts every later stage needs — per unit × period for a selection of records, per
+//! month for the county — computed with polars group-bys. This is the only file that names
+//! polars; it must not know what a quota is.
+
+use crate::record::{Record, Value};
+use crate::schema::{Condition, FieldKind, Schema, SheetSpec};
+use chrono::{Datelike, NaiveDate};
+use polars::prelude::*;
+use std::collections::HashMap;
+
+/// Internal column names; field names are used as they are for the fields.
+pub const UNIT: &str = "_单位";
+pub const FILE: &str = "_文件";
+pub const ROW: &str = "_行";
+const MONTH: &str = "_月";
+const DAY: &str = "_日";
+const WEEK: &str = "_周";
+const PERIOD: &str = "_周期";
+
+/// The accepted records of every schema sheet.
+#[derive(Debug, Clone)]
+pub struct Frames {
+    pub sheets: Vec<DataFrame>,
+}
+
+fn days_since_epoch(d: NaiveDate) -> i32 {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    (d - epoch).num_days() as i32
+}
+
+/// Builds one DataFrame per schema sheet. `files` names each record's file; `year` is the
+/// report year, for the ISO-week column (weeks of a neighbouring ISO year are null).
+pub fn frames(
+    schema: &Schema,
+    records: &[Record],
+    files: &[String],
+    year: i32,
+) -> PolarsResult<Frames> {
+    let mut by_sheet: Vec<Vec<&Record>> = vec![Vec::new(); schema.sheets.len()];
+    for r in records {
+        by_sheet[r.sheet].push(r);
+    }
+    let sheets = schema
+        .sheets
+        .iter()
+        .zip(by_sheet)
+        .map(|(spec, recs)| frame(spec, &recs, files, year))
+        .collect::<PolarsResult<_>>()?;
+    Ok(Frames { sheets })
+}
+
+fn frame(
+    spec: &SheetSpec,
+    records: &[&Record],
+    files: &[String],
+    year: i32,
+) -> PolarsResult<DataFrame> {
+    let height = records.len();
+    let mut columns: Vec<Column> = vec![
+        Column::new(
+            UNIT.into(),
+            records.iter().map(|r| r.unit.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            FILE.into(),
+            records
+                .iter()
+                .map(|r| files.get(r.file).map_or("", String::as_str))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            ROW.into(),
+            records.iter().map(|r| r.row + 1).collect::<Vec<u32>>(),
+        ),
+    ];
+    for (i, field) in spec.fields.iter().enumerate() {
+        let name: PlSmallStr = field.name.as_str().into();
+        let values = records.iter().map(|r| &r.values[i]);
+        let column = match field.kind {
+            FieldKind::String => Column::new(name, values.map(|v| v.as_text()).collect::<Vec<_>>()),
+            FieldKind::Integer => Column::new(name, values.map(Value::as_int).collect::<Vec<_>>()),
+            FieldKind::Boolean => Column::new(
+                name,
+                values
+                    .map(|v| match v {
+                        Value::Bool(b) => Some(*b),
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+            FieldKind::Date => Column::new(
+                name,
+                values
+                    .map(|v| v.as_date().map(days_since_epoch))
+                    .collect::<Vec<_>>(),
+            )
+            .cast(&DataType::Date)?,
+        };
+        columns.push(column);
+    }
+    let dates: Vec<Option<NaiveDate>> = records
+        .iter()
+        .map(|r| spec.date_field.and_then(|f| r.values[f].as_date()))
+        .collect();
+    columns.push(Column::new(
+        MONTH.into(),
+        dates
+            .iter()
+            .map(|d| d.map(|d| d.month() as i32))
+            .collect::<Vec<_>>(),
+    ));
+    columns.push(Column::new(
+        DAY.into(),
+        dates
+            .iter()
+            .map(|d| d.map(|d| d.day() as i32))
+            .collect::<Vec<_>>(),
+    ));
+    columns.push(Column::new(
+        WEEK.into(),
+        dates
+            .iter()
+            .map(|d| {
+                d.filter(|d| d.year() == year)
+                    .map(|d| d.iso_week())
+                    .filter(|w| w.year() == year)
+                    .map(|w| w.week() as i32)
+            })
+            .collect::<Vec<_>>(),
+    ));
+    DataFrame::new(height, columns)
+}
+
+/// The rows of `df` whose fields match every condition.
+pub fn select(
+    df: &DataFrame,
+    spec: &SheetSpec,
+    conditions: &[Condition],
+) -> PolarsResult<DataFrame> {
+    let mut mask = BooleanChunked::full("mask".into(), true, df.height());
+    for condition in conditions {
+        let column = df.column(&spec.fields[condition.field].name)?;
+        let matched: BooleanChunked = match spec.fields[condition.field].kind {
+            FieldKind::String => column
+                .str()?
+                .iter()
+                .map(|v| {
+                    Some(v.is_some_and(|v| condition.values.iter().any(|c| c.as_text() == Some(v))))
+                })
+                .collect(),
+            FieldKind::Boolean => column
+                .bool()?
+                .iter()
+                .map(|v| Some(v.is_some_and(|v| condition.values.contains(&Value::Bool(v)))))
+                .collect(),
+            FieldKind::Integer => column
+                .i64()?
+                .iter()
+                .map(|v| Some(v.is_some_and(|v| condition.values.contains(&Value::Int(v)))))
+                .collect(),
+            FieldKind::Date => column
+                .cast(&DataType::Int32)?
+                .i32()?
+                .iter()
+                .map(|v| {
+                    Some(v.is_some_and(|v| {
+                        condition
+                            .values
+                            .iter()
+                            .any(|c| c.as_date().map(days_since_epoch) == Some(v))
+                    }))
+                })
+                .collect(),
+        };
+        mask = &mask & &matched;
+    }
+    df.filter(&mask)
+}
+
+/// How a record's date maps to a period index (`None`: in no period).
+#[derive(Debug, Clone, Copy)]
+pub enum Bucket<'a> {
+    Year,
+    Month,
+    /// Months per period: 6 for halves, 3 for quarters.
+    Months(i32),
+    IsoWeek,
+    /// Cut-offs (month, day), ascending.
+    Deadlines(&'a [(u32, u32)]),
+}
+
+/// Counts the rows of `df` per unit and period. Rows with no period are not counted; with
+/// `Bucket::Year`, every row counts.
+pub fn count_by_unit(
+    df: &DataFrame,
+    bucket: Bucket<'_>,
+) -> PolarsResult<HashMap<(String, i32), u32>> {
+    let months = df.column(MONTH)?.i32()?;
+    let period: Int32Chunked = match bucket {
+        Bucket::Year => Int32Chunked::full(PERIOD.into(), 0, df.height()),
+        Bucket::Month => months.apply_values(|m| m - 1),
+        Bucket::Months(n) => months.apply_values(|m| (m - 1) / n),
+        Bucket::IsoWeek => df.column(WEEK)?.i32()?.apply_values(|w| w - 1),
+        Bucket::Deadlines(cutoffs) => months
+            .iter()
+            .zip(df.column(DAY)?.i32()?.iter())
+            .map(|(m, d)| {
+                let md = (m? as u32, d? as u32);
+                cutoffs.iter().position(|c| md <= *c).map(|p| p as i32)
+            })
+            .collect(),
+    };
+    let mut keyed = df.select([UNIT, ROW])?;
+    keyed.with_column(period.with_name(PERIOD.into()).into_column())?;
+    let counted = keyed.group_by([UNIT, PERIOD])?.select([ROW]).count()?;
+    let units = counted.column(UNIT)?.str()?;
+    let periods = counted.column(PERIOD)?.i32()?;
+    let counts = counted
+        .column(&format!("{ROW}_count"))?
+        .cast(&DataType::UInt32)?;
+    let mut out = HashMap::new();
+    for ((unit, period), n) in units.iter().zip(periods.iter()).zip(counts.u32()?.iter()) {
+        if let (Some(unit), Some(period), Some(n)) = (unit, period, n) {
+            out.insert((unit.to_string(), period), n);
+        }
+    }
+    Ok(out)
+}
+
+/// County-wide record counts per month (index 0 = January) for one sheet.
+pub fn count_by_month(df: &DataFrame) -> PolarsResult<[u32; 12]> {
+    let counted = df
+        .select([MONTH, ROW])?
+        .group_by([MONTH])?
+        .select([ROW])
+        .count()?;
+    let mut out = [0u32; 12];
+    let months = counted.column(MONTH)?.i32()?;
+    let counts = counted
+        .column(&format!("{ROW}_count"))?
+        .cast(&DataType::UInt32)?;
+    for (m, n) in months.iter().zip(counts.u32()?.iter()) {
+        if let (Some(m), Some(n)) = (m, n)
+            && (1..=12).contains(&m)
+        {
+            out[(m - 1) as usize] = n;
+        }
+    }
+    Ok(out)
+}
+
+/// Record counts per value of one text field, largest first, ties by value.
+pub fn count_by_value(df: &DataFrame, field: &str) -> PolarsResult<Vec<(String, u32)>> {
+    let counted = df
+        .select([field, ROW])?
+        .group_by([field])?
+        .select([ROW])
+        .count()?;
+    let values = counted.column(field)?.str()?;
+    let counts = counted
+        .column(&format!("{ROW}_count"))?
+        .cast(&DataType::UInt32)?;
+    let mut out: Vec<(String, u32)> = values
+        .iter()
+        .zip(counts.u32()?.iter())
+        .filter_map(|(v, n)| Some((v?.to_string(), n?)))
+        .collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(out)
+}
+
+/// Record count per unit (all rows of the frame).
+pub fn count_per_unit(df: &DataFrame) -> PolarsResult<HashMap<String, u32>> {
+    Ok(count_by_unit(df, Bucket::Year)?
+        .into_iter()
+        .map(|((unit, _), n)| (unit, n))
+        .collect())
+}

@@ -1,0 +1,547 @@
+//! Judging units against the schema's quotas (SPEC §3): periods (year, half, quarter, month, ISO
+//! week, deadlines), per-rule completion as the mean of `min(count/min, 1)` over periods, 完成率
+//! as the weighted mean, flags, 未达标项数, and the competition ranking. Counts come from
+//! `aggregate`; this module owns the arithmetic and must not touch polars or files.
+
+use crate::aggregate::{self, Bucket, Frames};
+use crate::resolve::{Submission, UnitStatus};
+use crate::schema::{Period, Rule, Schema};
+use chrono::{Datelike, NaiveDate};
+use std::collections::HashMap;
+
+/// One unit's line in the ranking.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UnitScore {
+    pub rank: u32,
+    pub name: String,
+    pub unit_type: String,
+    pub status: Submission,
+    /// 0..=1.
+    pub completion: f64,
+    /// Per rule-name column: the year's matching records, `None` where the rule does not apply
+    /// (or the unit did not submit).
+    pub counts: Vec<Option<u32>>,
+    /// Per rule-name column: the rule applies and was missed.
+    pub missed: Vec<bool>,
+    pub missed_count: u32,
+    /// Accepted records of the 问责案件 sheet, when the schema has one.
+    pub cases: Option<u32>,
+    /// Per flag: its value, `None` where it does not apply.
+    pub flags: Vec<Option<String>>,
+}
+
+/// One short period of one rule for one unit (a row of 未达标明细).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Shortfall {
+    pub unit: String,
+    pub unit_type: String,
+    pub rule: String,
+    pub period: String,
+    pub required: u32,
+    pub actual: u32,
+    pub gap: u32,
+    pub basis: String,
+}
+
+/// The judged year.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Scorecard {
+    pub year: i32,
+    pub rule_names: Vec<String>,
+    pub flag_names: Vec<String>,
+    pub units: Vec<UnitScore>,
+    pub shortfalls: Vec<Shortfall>,
+}
+
+/// ISO weeks in an ISO week-year: 52 or 53.
+pub fn iso_weeks_in(year: i32) -> u32 {
+    NaiveDate::from_ymd_opt(year, 12, 28).map_or(52, |d| d.iso_week().week())
+}
+
+/// The periods of a rule in `year`, with their labels.
+pub fn period_labels(period: &Period, year: i32) -> Vec<String> {
+    match period {
+        Period::Year => vec!["全年".into()],
+        Period::Half => vec!["上半年".into(), "下半年".into()],
+        Period::Quarter => (1..=4).map(|q| format!("第{q}季度")).collect(),
+        Period::Month => (1..=12).map(|m| format!("{m}月")).collect(),
+        Period::Week => (1..=iso_weeks_in(year))
+            .map(|w| format!("第{w}周"))
+            .collect(),
+        Period::Deadlines(cutoffs) => cutoffs
+            .iter()
+            .map(|(m, d)| format!("截至{m}月{d}日"))
+            .collect(),
+    }
+}
+
+fn bucket(period: &Period) -> Bucket<'_> {
+    match period {
+        Period::Year => Bucket::Year,
+        Period::Half => Bucket::Months(6),
+        Period::Quarter => Bucket::Months(3),
+        Period::Month => Bucket::Month,
+        Period::Week => Bucket::IsoWeek,
+        Period::Deadlines(cutoffs) => Bucket::Deadlines(cutoffs),
+    }
+}
+
+/// A rule's counts: per unit and period index, and per unit for the whole year.
+struct RuleCounts {
+    by_period: HashMap<(String, i32), u32>,
+    by_year: HashMap<String, u32>,
+}
+
+/// Judges every unit against every rule and ranks them.
+pub fn evaluate(
+    schema: &Schema,
+    frames: &Frames,
+    units: &[UnitStatus],
+    year: i32,
+) -> anyhow::Result<Scorecard> {
+    let mut counts = Vec::with_capacity(schema.rules.len());
+    for rule in &schema.rules {
+        let spec = &schema.sheets[rule.sheet];
+        let selected = aggregate::select(&frames.sheets[rule.sheet], spec, &rule.conditions)?;
+        counts.push(RuleCounts {
+            by_period: aggregate::count_by_unit(&selected, bucket(&rule.period))?,
+            by_year: aggregate::count_per_unit(&selected)?,
+        });
+    }
+    let mut flag_units = Vec::new();
+    for flag in &schema.flags {
+        let spec = &schema.sheets[flag.sheet];
+        let selected = aggregate::select(&frames.sheets[flag.sheet], spec, &flag.conditions)?;
+        flag_units.push(aggregate::count_per_unit(&selected)?);
+    }
+    let cases = match case_sheet(schema) {
+        Some(i) => Some(aggregate::count_per_unit(&frames.sheets[i])?),
+        None => None,
+    };
+    let rule_names: Vec<String> = schema.rule_names().into_iter().map(String::from).collect();
+    let mut scores = Vec::new();
+    let mut shortfalls = Vec::new();
+    for status in units {
+        let unit = &status.unit;
+        let submitted = status.status == Submission::Submitted;
+        let mut score = UnitScore {
+            rank: 0,
+            name: unit.name.clone(),
+            unit_type: unit.unit_type.clone(),
+            status: status.status,
+            completion: 0.0,
+            counts: vec![None; rule_names.len()],
+            missed: vec![false; rule_names.len()],
+            missed_count: 0,
+            cases: cases
+                .as_ref()
+                .map(|c| c.get(&unit.name).copied().unwrap_or(0)),
+            flags: Vec::new(),
+        };
+        let (mut weighted, mut weights) = (0.0, 0.0);
+        for (rule, counted) in schema.rules.iter().zip(&counts) {
+            if !rule.applies_to(&unit.unit_type) {
+                continue;
+            }
+            let column = rule_names.iter().position(|n| *n == rule.name).unwrap_or(0);
+            weights += rule.weight;
+            if !submitted {
+                score.missed_count += 1;
+                continue;
+            }
+            let (completion, short) = judge(rule, counted, &unit.name, year);
+            score.counts[column] = Some(counted.by_year.get(&unit.name).copied().unwrap_or(0));
+            weighted += rule.weight * completion;
+            if !short.is_empty() {
+                score.missed[column] = true;
+                score.missed_count += 1;
+            }
+            shortfalls.extend(short.into_iter().map(|(period, actual)| Shortfall {
+                unit: unit.name.clone(),
+                unit_type: unit.unit_type.clone(),
+                rule: rule.name.clone(),
+                period,
+                required: rule.min,
+                actual,
+                gap: rule.min - actual,
+                basis: rule.basis.clone(),
+            }));
+        }
+        score.completion = if weights > 0.0 && submitted {
+            weighted / weights
+        } else {
+            0.0
+        };
+        score.flags = schema
+            .flags
+            .iter()
+            .zip(&flag_units)
+            .map(|(flag, hits)| {
+                let applies = flag
+                    .unit_types
+                    .as_ref()
+                    .is_none_or(|t| t.contains(&unit.unit_type));
+                (applies && submitted).then(|| {
+                    if hits.contains_key(&unit.name) {
+                        flag.set.clone()
+                    } else {
+                        flag.otherwise.clone()
+                    }
+                })
+            })
+            .collect();
+        scores.push(score);
+    }
+    rank(&mut scores);
+    let order: HashMap<&str, usize> = scores
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.as_str(), i))
+        .collect();
+    let rule_order: HashMap<&str, usize> = rule_names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    // Shortfalls follow the ranking, then schema rule order, then period order (already).
+    shortfalls.sort_by_key(|s| {
+        (
+            order.get(s.unit.as_str()).copied(),
+            rule_order.get(s.rule.as_str()).copied(),
+        )
+    });
+    Ok(Scorecard {
+        year,
+        rule_names,
+        flag_names: schema.flags.iter().map(|f| f.name.clone()).collect(),
+        units: scores,
+        shortfalls,
+    })
+}
+
+/// The schema sheet holding accountability cases (named 问责案件, or with 问责 in its name).
+pub fn case_sheet(schema: &Schema) -> Option<usize> {
+    schema
+        .sheets
+        .iter()
+        .position(|s| s.name == "问责案件")
+        .or_else(|| schema.sheets.iter().position(|s| s.name.contains("问责")))
+}
+
+/// One rule for one unit: its completion and its short periods (label, actual count).
+fn judge(rule: &Rule, counted: &RuleCounts, unit: &str, year: i32) -> (f64, Vec<(String, u32)>) {
+    let labels = period_labels(&rule.period, year);
+    let mut sum = 0.0;
+    let mut short = Vec::new();
+    for (i, label) in labels.iter().enumerate() {
+        let n = counted
+            .by_period
+            .get(&(unit.to_string(), i as i32))
+            .copied()
+            .unwrap_or(0);
+        sum += (f64::from(n) / f64::from(rule.min)).min(1.0);
+        if n < rule.min {
+            short.push((label.clone(), n));
+        }
+    }
+    (sum / labels.len() as f64, short)
+}
+
+/// Competition ranking by 完成率 descending (1, 2, 2, 4); ties in 单位名称 code-point order.
+pub fn rank(scores: &mut [UnitScore]) {
+    // Completion rounded to 1e-9 so that sums of equal fractions compare equal.
+    let key = |s: &UnitScore| (s.completion * 1e9).round() as i64;
+    scores.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.name.cmp(&b.name)));
+    for i in 0..scores.len() {
+        scores[i].rank = if i > 0 && key(&scores[i]) == key(&scores[i - 1]) {
+            scores[i - 1].rank
+        } else {
+            i as u32 + 1
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{Record, Value};
+    use crate::roster::Unit;
+
+    fn schema(extra: &str) -> Schema {
+        let text = format!("{}\n{extra}", include_str!("../schemas/ideology_work.toml"));
+        crate::schema::parse(&text, "s").unwrap()
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn study(unit: &str, d: NaiveDate, form: &str, special: bool) -> Record {
+        Record {
+            sheet: 0,
+            file: 0,
+            unit: unit.into(),
+            row: 1,
+            values: vec![
+                Value::Null,
+                Value::Date(d),
+                Value::Text(form.into()),
+                Value::Null,
+                Value::Bool(special),
+                Value::Null,
+                Value::Null,
+            ],
+        }
+    }
+
+    fn meeting(unit: &str, d: NaiveDate, kind: &str) -> Record {
+        Record {
+            sheet: 1,
+            file: 0,
+            unit: unit.into(),
+            row: 1,
+            values: vec![
+                Value::Null,
+                Value::Date(d),
+                Value::Text(kind.into()),
+                Value::Null,
+                Value::Null,
+                Value::Null,
+            ],
+        }
+    }
+
+    fn unit(name: &str, unit_type: &str, status: Submission) -> UnitStatus {
+        UnitStatus {
+            unit: Unit {
+                name: name.into(),
+                unit_type: unit_type.into(),
+                aliases: vec![],
+            },
+            status,
+            in_roster: true,
+        }
+    }
+
+    fn score(schema: &Schema, records: &[Record], units: &[UnitStatus]) -> Scorecard {
+        let frames = aggregate::frames(schema, records, &["f.xlsx".into()], 2026).unwrap();
+        evaluate(schema, &frames, units, 2026).unwrap()
+    }
+
+    fn column(card: &Scorecard, name: &str) -> usize {
+        card.rule_names.iter().position(|n| n == name).unwrap()
+    }
+
+    #[test]
+    fn iso_weeks_edges_follow_the_iso_year() {
+        assert_eq!(iso_weeks_in(2026), 53);
+        assert_eq!(iso_weeks_in(2025), 52);
+        assert_eq!(date(2026, 1, 1).iso_week().week(), 1);
+        assert_eq!(date(2025, 12, 29).iso_week().year(), 2026);
+        assert_eq!(period_labels(&Period::Week, 2026).len(), 53);
+    }
+
+    #[test]
+    fn weekly_rule_counts_only_weeks_of_the_report_iso_year() {
+        let s = schema("");
+        // 2025-12-29 belongs to ISO week 1 of 2026 but is dated 2025: a record in 2026-W01 is
+        // 2026-01-01; 2027-01-01 is in ISO week 53 of 2026.
+        let mut records = vec![study("局", date(2026, 1, 1), "集中学习", false)];
+        records.push(study("局", date(2026, 12, 31), "集中学习", false));
+        // Every week from week 2 to week 52 gets one.
+        let mut d = date(2026, 1, 5);
+        while d.iso_week().week() <= 52 && d.year() == 2026 {
+            records.push(study("局", d, "中心组学习", false));
+            d += chrono::Duration::days(7);
+        }
+        let card = score(&s, &records, &[unit("局", "部门", Submission::Submitted)]);
+        let shortfalls: Vec<&str> = card
+            .shortfalls
+            .iter()
+            .filter(|f| f.rule == "集中学习")
+            .map(|f| f.period.as_str())
+            .collect();
+        assert!(shortfalls.is_empty(), "{shortfalls:?}");
+        // Drop week 1's record: that week falls short.
+        let card = score(
+            &s,
+            &records[1..],
+            &[unit("局", "部门", Submission::Submitted)],
+        );
+        let weekly: Vec<&Shortfall> = card
+            .shortfalls
+            .iter()
+            .filter(|f| f.rule == "集中学习")
+            .collect();
+        assert_eq!(weekly.len(), 1);
+        assert_eq!(
+            (weekly[0].period.as_str(), weekly[0].actual, weekly[0].gap),
+            ("第1周", 0, 1)
+        );
+    }
+
+    #[test]
+    fn a_record_on_29_december_2025_counts_for_no_2026_week() {
+        let s = schema("");
+        let records = vec![study("局", date(2025, 12, 29), "集中学习", false)];
+        let frames = aggregate::frames(&s, &records, &[], 2026).unwrap();
+        let counts = aggregate::count_by_unit(&frames.sheets[0], Bucket::IsoWeek).unwrap();
+        assert!(counts.is_empty());
+    }
+
+    #[test]
+    fn halves_and_completion_are_means_of_capped_ratios() {
+        let s = schema("");
+        let records = vec![
+            meeting("镇", date(2026, 3, 1), "分析研判"),
+            meeting("镇", date(2026, 4, 1), "分析研判"),
+            meeting("镇", date(2026, 5, 1), "专题研究"),
+        ];
+        let card = score(&s, &records, &[unit("镇", "乡镇", Submission::Submitted)]);
+        let u = &card.units[0];
+        assert_eq!(u.counts[column(&card, "分析研判")], Some(2));
+        // 分析研判: H1 capped at 1, H2 0 → 0.5; 专题研究 0.5; 专题汇报 0; 集中学习 0; 意识形态专题 0; 督查 0.
+        let expected = (0.5 + 0.5) / 6.0;
+        assert!((u.completion - expected).abs() < 1e-12, "{}", u.completion);
+        let periods: Vec<(&str, &str)> = card
+            .shortfalls
+            .iter()
+            .map(|f| (f.rule.as_str(), f.period.as_str()))
+            .collect();
+        assert!(periods.contains(&("分析研判", "下半年")));
+        assert!(!periods.contains(&("分析研判", "上半年")));
+        assert_eq!(u.missed_count, 6);
+    }
+
+    #[test]
+    fn deadlines_split_the_year_at_the_cutoffs() {
+        let s = schema("");
+        let check = |d: NaiveDate| Record {
+            sheet: 2,
+            file: 0,
+            unit: "校".into(),
+            row: 1,
+            values: vec![
+                Value::Null,
+                Value::Date(d),
+                Value::Text("全面自查".into()),
+                Value::Null,
+                Value::Int(0),
+                Value::Int(0),
+                Value::Int(0),
+                Value::Null,
+            ],
+        };
+        let card = score(
+            &s,
+            &[check(date(2026, 6, 10)), check(date(2026, 12, 11))],
+            &[unit("校", "学校", Submission::Submitted)],
+        );
+        let periods: Vec<&str> = card
+            .shortfalls
+            .iter()
+            .filter(|f| f.rule == "自查报告")
+            .map(|f| f.period.as_str())
+            .collect();
+        assert_eq!(periods, vec!["截至12月10日"]);
+        let card = score(
+            &s,
+            &[check(date(2026, 6, 11)), check(date(2026, 12, 10))],
+            &[unit("校", "学校", Submission::Submitted)],
+        );
+        let periods: Vec<&str> = card
+            .shortfalls
+            .iter()
+            .filter(|f| f.rule == "自查报告")
+            .map(|f| f.period.as_str())
+            .collect();
+        assert_eq!(periods, vec!["截至6月10日"]);
+    }
+
+    #[test]
+    fn weights_flags_ties_and_non_submitters() {
+        let s = crate::schema::parse(
+            r#"
+[schema]
+name = "t"
+version = "1"
+unit_types = ["乡镇"]
+[[sheet]]
+name = "学习记录"
+date_field = "日期"
+fields = [
+  { name = "日期", type = "date", required = true },
+  { name = "形式", type = "string", enum = ["集中学习", "自学"] },
+]
+[[rule]]
+name = "集中"
+sheet = "学习记录"
+where = { "形式" = ["集中学习"] }
+min = 2
+weight = 3
+[[rule]]
+name = "全部"
+sheet = "学习记录"
+min = 1
+[[flag]]
+name = "自学标记"
+sheet = "学习记录"
+where = { "形式" = ["自学"] }
+set = "有"
+otherwise = "无"
+"#,
+            "t",
+        )
+        .unwrap();
+        let rec = |u: &str, form: &str| Record {
+            sheet: 0,
+            file: 0,
+            unit: u.into(),
+            row: 1,
+            values: vec![Value::Date(date(2026, 5, 5)), Value::Text(form.into())],
+        };
+        let records = vec![
+            rec("乙镇", "集中学习"),
+            rec("甲镇", "集中学习"),
+            rec("丙镇", "自学"),
+            rec("丁镇", "集中学习"),
+            rec("丁镇", "集中学习"),
+        ];
+        let units = vec![
+            unit("甲镇", "乡镇", Submission::Submitted),
+            unit("乙镇", "乡镇", Submission::Submitted),
+            unit("丙镇", "乡镇", Submission::Submitted),
+            unit("丁镇", "乡镇", Submission::Submitted),
+            unit("戊镇", "乡镇", Submission::Missing),
+        ];
+        let card = score(&s, &records, &units);
+        let ranked: Vec<(u32, &str, f64)> = card
+            .units
+            .iter()
+            .map(|u| (u.rank, u.name.as_str(), u.completion))
+            .collect();
+        // 丁: 1.0; 甲/乙: (3×0.5 + 1)/4 = 0.625 tied, code-point order 乙(U+4E59) < 甲(U+7532);
+        // 丙: (0 + 1)/4 = 0.25; 戊 did not submit: 0.
+        assert_eq!(
+            ranked,
+            vec![
+                (1, "丁镇", 1.0),
+                (2, "乙镇", 0.625),
+                (2, "甲镇", 0.625),
+                (4, "丙镇", 0.25),
+                (5, "戊镇", 0.0)
+            ]
+        );
+        let flags: Vec<Option<&str>> = card.units.iter().map(|u| u.flags[0].as_deref()).collect();
+        assert_eq!(
+            flags,
+            vec![Some("无"), Some("无"), Some("无"), Some("有"), None]
+        );
+        let missing = &card.units[4];
+        assert_eq!(
+            (missing.counts.clone(), missing.missed_count),
+            (vec![None, None], 2)
+        );
+        assert!(card.shortfalls.iter().all(|f| f.unit != "戊镇"));
+    }
+}
