@@ -98,7 +98,7 @@ pub struct SamplesArgs {
     #[arg(long, value_name = "Y", default_value_t = 2026)]
     pub year: i32,
     /// 随机种子（相同种子生成相同文件）
-    #[arg(long, value_name = "S", default_value_t = 1)]
+    #[arg(long, value_name = "S", default_value_t = 2026)]
     pub seed: u64,
     /// 输出文件夹
     #[arg(long, value_name = "DIR")]

@@ -1,17 +1,55 @@
-//! `huizong run`: check, then total, judge, rank and write the reports. The summary workbook is
-//! not built yet (issue 3): for now `run` checks and says so.
+//! `huizong run`: check, then total (polars), judge and rank, and write the reports into
+//! `--out`. Exit 0 when the reports were written, whatever the data's issues.
 
 use super::check::load_and_check;
 use super::summary;
+use crate::aggregate;
 use crate::cli::RunArgs;
+use crate::evaluate::evaluate;
+use crate::report;
 
 pub fn run(args: &RunArgs) -> anyhow::Result<i32> {
-    let (_, checked) = load_and_check(&args.input, args.jobs, args.quiet)?;
+    let (schema, checked) = load_and_check(&args.input, args.jobs, args.quiet)?;
+    let files: Vec<String> = checked.files.iter().map(|f| f.source.rel.clone()).collect();
+    let frames = aggregate::frames(&schema, &checked.records, &files, checked.year)?;
+    let card = evaluate(&schema, &frames, &checked.units, checked.year)?;
+    let model = report::build(&schema, &checked, &card, &frames)?;
+    let written = report::write_all(&model, &frames, &args.out, args.feedback)?;
     if !args.quiet {
         for line in summary(&checked) {
             eprintln!("{line}");
         }
-        eprintln!("汇总报表尚未实现：目前 run 只完成读取和校验；请用 huizong check 查看问题明细。");
+        let short = card
+            .units
+            .iter()
+            .filter(|u| u.missed_count > 0 && u.status == crate::resolve::Submission::Submitted)
+            .count();
+        eprintln!(
+            "考核：{} 个已报送单位中 {short} 个有未达标指标，共 {} 个未达标周期",
+            checked
+                .units
+                .iter()
+                .filter(|u| u.status == crate::resolve::Submission::Submitted)
+                .count(),
+            card.shortfalls.len()
+        );
+        eprintln!("报表：");
+        let feedback = written
+            .iter()
+            .filter(|p| p.components().any(|c| c.as_os_str() == "反馈"))
+            .count();
+        for path in written
+            .iter()
+            .filter(|p| !p.components().any(|c| c.as_os_str() == "反馈"))
+        {
+            eprintln!("  {}", path.display());
+        }
+        if feedback > 0 {
+            eprintln!(
+                "  {}（{feedback} 个单位的反馈表）",
+                args.out.join("反馈").display()
+            );
+        }
     }
     Ok(0)
 }

@@ -1,8 +1,28 @@
-//! `huizong samples`: a deterministic demo county.
+//! `huizong samples`: a deterministic demo county (see `crate::samples`).
 
 use super::UsageError;
 use crate::cli::SamplesArgs;
+use crate::samples::{SamplesOptions, generate};
 
-pub fn run(_args: &SamplesArgs) -> anyhow::Result<i32> {
-    Err(UsageError("samples 尚未实现".into()).into())
+pub fn run(args: &SamplesArgs) -> anyhow::Result<i32> {
+    if args.units == 0 {
+        return Err(UsageError("--units 至少为 1".into()).into());
+    }
+    if !(2000..=2100).contains(&args.year) {
+        return Err(UsageError("--year 须在 2000 到 2100 之间".into()).into());
+    }
+    let report = generate(&SamplesOptions {
+        units: args.units,
+        year: args.year,
+        seed: args.seed,
+        out: args.out.clone(),
+    })?;
+    println!(
+        "已生成演示县：{} 个单位，{} 个文件，预置问题 {} 处 → {}",
+        report.units,
+        report.files_written,
+        report.planted.len(),
+        args.out.display()
+    );
+    Ok(0)
 }

@@ -1,0 +1,474 @@
+//! `汇总_<year>.xlsx`: the seven sheets of SPEC §7 in order — 排名, 未达标明细, 未报送单位,
+//! 分月统计, 问责统计, 校验问题, 说明 — each titled, frozen, filtered, fitted and set up for A4
+//! landscape, with red shortfalls, a data bar on 完成率 and two charts. The only file (with the
+//! other report writers) that names rust_xlsxwriter; it must not compute anything it shows.
+
+use super::ReportModel;
+use super::table::{Formats, Mark, Out, Table, print_setup};
+use crate::issue::Level;
+use crate::pipeline::Fate;
+use crate::resolve::Submission;
+use crate::schema::Period;
+use rust_xlsxwriter::{Chart, ChartType, ConditionalFormatDataBar, Workbook, XlsxError};
+
+/// Most units charted on 排名; beyond that the chart shows the lowest-ranked ones.
+const CHART_UNITS: usize = 40;
+
+/// Builds the summary workbook.
+pub fn summary(model: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let f = Formats::new();
+    ranking(&mut wb, &f, model)?;
+    shortfalls(&mut wb, &f, model)?;
+    missing(&mut wb, &f, model)?;
+    monthly(&mut wb, &f, model)?;
+    cases(&mut wb, &f, model)?;
+    issues(&mut wb, &f, model)?;
+    notes(&mut wb, &f, model)?;
+    wb.save_to_buffer()
+}
+
+fn subtitle(model: &ReportModel<'_>) -> String {
+    format!(
+        "{}（方案版本 {}）　生成时间：{}",
+        model.schema.name, model.schema.version, model.generated_at
+    )
+}
+
+fn ranking(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
+    let card = model.card;
+    let mut headers = vec!["排名", "单位名称", "单位类型", "报送状态", "完成率"];
+    headers.extend(card.rule_names.iter().map(String::as_str));
+    headers.extend(["未达标项数", "问责案件数"]);
+    headers.extend(card.flag_names.iter().map(String::as_str));
+    let ws = wb.add_worksheet().set_name("排名")?;
+    let title = format!("{}年度意识形态工作责任制落实情况排名", card.year);
+    let mut t = Table::new(ws, f, &title, &subtitle(model), &headers)?;
+    for u in &card.units {
+        let status = if u.status == Submission::Submitted {
+            Mark::Plain
+        } else {
+            Mark::Red
+        };
+        let mut row = vec![
+            (Out::Int(i64::from(u.rank)), Mark::Plain),
+            (Out::from(u.name.as_str()), Mark::Plain),
+            (Out::from(u.unit_type.as_str()), Mark::Plain),
+            (Out::from(u.status.label()), status),
+            (Out::Pct(u.completion), Mark::Plain),
+        ];
+        for (count, missed) in u.counts.iter().zip(&u.missed) {
+            row.push((
+                Out::from(*count),
+                if *missed { Mark::Red } else { Mark::Plain },
+            ));
+        }
+        let missed = if u.missed_count > 0 {
+            Mark::Red
+        } else {
+            Mark::Plain
+        };
+        row.push((Out::from(u.missed_count), missed));
+        row.push((Out::from(u.cases), Mark::Plain));
+        row.extend(u.flags.iter().map(|v| (Out::from(v.clone()), Mark::Plain)));
+        t.row(row)?;
+    }
+    let (header, last) = (t.header_row, t.last_row());
+    t.finish(true)?;
+    let ws = wb.worksheet_from_name("排名")?;
+    ws.set_freeze_panes(header + 1, 2)?;
+    if last > header {
+        ws.add_conditional_format(header + 1, 4, last, 4, &ConditionalFormatDataBar::new())?;
+        let first = if card.units.len() > CHART_UNITS {
+            last + 1 - CHART_UNITS as u32
+        } else {
+            header + 1
+        };
+        let mut chart = Chart::new(ChartType::Bar);
+        chart
+            .add_series()
+            .set_categories(("排名", first, 1, last, 1))
+            .set_values(("排名", first, 4, last, 4))
+            .set_name("完成率");
+        let shown = if card.units.len() > CHART_UNITS {
+            format!("（后{CHART_UNITS}名）")
+        } else {
+            String::new()
+        };
+        chart.title().set_name(&format!("各单位完成率{shown}"));
+        chart
+            .x_axis()
+            .set_num_format("0%")
+            .set_max(1.0)
+            .set_min(0.0);
+        chart.y_axis().set_reverse();
+        chart.legend().set_hidden();
+        chart
+            .set_width(560)
+            .set_height((120 + 18 * (last - first + 1)).min(1400));
+        ws.insert_chart(header, headers.len() as u16 + 1, &chart)?;
+    }
+    Ok(())
+}
+
+fn shortfalls(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name("未达标明细")?;
+    let headers = [
+        "单位名称",
+        "单位类型",
+        "指标",
+        "周期",
+        "要求",
+        "实际",
+        "差额",
+        "依据",
+    ];
+    let title = format!("{}年度未达标明细", model.card.year);
+    let note = format!(
+        "共 {} 项未达标（每个未达标周期一行）",
+        model.card.shortfalls.len()
+    );
+    let mut t = Table::new(ws, f, &title, &note, &headers)?;
+    for s in &model.card.shortfalls {
+        t.row(vec![
+            (Out::from(s.unit.as_str()), Mark::Plain),
+            (Out::from(s.unit_type.as_str()), Mark::Plain),
+            (Out::from(s.rule.as_str()), Mark::Plain),
+            (Out::from(s.period.as_str()), Mark::Plain),
+            (Out::from(s.required), Mark::Plain),
+            (Out::from(s.actual), Mark::Plain),
+            (Out::from(s.gap), Mark::Red),
+            (Out::from(s.basis.as_str()), Mark::Plain),
+        ])?;
+    }
+    t.finish(true)
+}
+
+fn missing(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name("未报送单位")?;
+    let headers = ["单位名称", "单位类型", "原因"];
+    let title = format!("{}年度未报送单位", model.card.year);
+    let units: Vec<_> = model
+        .checked
+        .units
+        .iter()
+        .filter(|u| u.status != Submission::Submitted)
+        .collect();
+    let note = if model.checked.roster.is_none() {
+        "未提供名册，无法确定未报送单位".to_string()
+    } else {
+        format!("共 {} 个单位", units.len())
+    };
+    let mut t = Table::new(ws, f, &title, &note, &headers)?;
+    for u in units {
+        let reason = match u.status {
+            Submission::Unreadable => "报送文件无法读取".to_string(),
+            _ => "未收到报送文件".to_string(),
+        };
+        t.row(vec![
+            (Out::from(u.unit.name.as_str()), Mark::Plain),
+            (Out::from(u.unit.unit_type.as_str()), Mark::Plain),
+            (Out::from(reason), Mark::Red),
+        ])?;
+    }
+    t.finish(true)
+}
+
+fn monthly(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name("分月统计")?;
+    let mut headers = vec!["月份"];
+    headers.extend(model.monthly.iter().map(|(name, _)| name.as_str()));
+    headers.push("合计");
+    let title = format!("{}年度各月工作开展情况（全县采用记录数）", model.card.year);
+    let mut t = Table::new(ws, f, &title, "按记录日期所在月份统计", &headers)?;
+    for m in 0..12 {
+        let mut row = vec![Out::from(format!("{}月", m + 1))];
+        row.extend(model.monthly.iter().map(|(_, counts)| Out::from(counts[m])));
+        row.push(Out::from(
+            model.monthly.iter().map(|(_, c)| c[m]).sum::<u32>(),
+        ));
+        t.plain(row)?;
+    }
+    let mut total = vec![Out::from("全年")];
+    total.extend(
+        model
+            .monthly
+            .iter()
+            .map(|(_, c)| Out::from(c.iter().sum::<u32>())),
+    );
+    total.push(Out::from(
+        model
+            .monthly
+            .iter()
+            .flat_map(|(_, c)| c.iter())
+            .sum::<u32>(),
+    ));
+    t.row(total.into_iter().map(|o| (o, Mark::Plain)).collect())?;
+    let header = t.header_row;
+    t.finish(true)?;
+    let ws = wb.worksheet_from_name("分月统计")?;
+    let mut chart = Chart::new(ChartType::Column);
+    for (i, (name, _)) in model.monthly.iter().enumerate() {
+        chart
+            .add_series()
+            .set_name(name.as_str())
+            .set_categories(("分月统计", header + 1, 0, header + 12, 0))
+            .set_values((
+                "分月统计",
+                header + 1,
+                i as u16 + 1,
+                header + 12,
+                i as u16 + 1,
+            ));
+    }
+    chart.title().set_name("各月工作开展情况");
+    chart.set_width(720).set_height(360);
+    ws.insert_chart(header + 15, 0, &chart)?;
+    Ok(())
+}
+
+fn cases(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name("问责统计")?;
+    let title = format!("{}年度问责情况统计", model.card.year);
+    let Some((sheet, breakdowns)) = &model.cases else {
+        let t = Table::new(ws, f, &title, "方案中没有问责案件表", &["项目", "件数"])?;
+        return t.finish(true);
+    };
+    let spec = &model.schema.sheets[*sheet];
+    let records: Vec<_> = model
+        .checked
+        .records
+        .iter()
+        .filter(|r| r.sheet == *sheet)
+        .collect();
+    // The case list is the main table (filtered, frozen); the breakdowns sit below it.
+    let mut headers = vec!["单位名称"];
+    headers.extend(
+        spec.fields
+            .iter()
+            .filter(|f| f.name != "序号")
+            .map(|f| f.name.as_str()),
+    );
+    let note = format!("共 {} 件；分类统计见案件清单下方", records.len());
+    let mut t = Table::new(ws, f, &title, &note, &headers)?;
+    let mut sorted = records.clone();
+    sorted.sort_by(|a, b| {
+        (&a.unit, a.values.get(spec.date_field.unwrap_or(0)))
+            .cmp(&(&b.unit, b.values.get(spec.date_field.unwrap_or(0))))
+    });
+    for r in sorted {
+        let mut row = vec![Out::from(r.unit.as_str())];
+        row.extend(
+            spec.fields
+                .iter()
+                .zip(&r.values)
+                .filter(|(f, _)| f.name != "序号")
+                .map(|(_, v)| Out::from(v.to_string())),
+        );
+        t.plain(row)?;
+    }
+    let mut top = t.last_row() + 3;
+    t.finish(true)?;
+    for b in breakdowns {
+        let ws = wb.worksheet_from_name("问责统计")?;
+        let label = format!("按{}统计", b.field);
+        let mut block = Table::at(ws, f, top, &label, "", &[b.field.as_str(), "件数"])?;
+        for (value, n) in &b.counts {
+            block.plain(vec![Out::from(value.as_str()), Out::from(*n)])?;
+        }
+        block.plain(vec![
+            Out::from("合计"),
+            Out::from(b.counts.iter().map(|(_, n)| n).sum::<u32>()),
+        ])?;
+        top = block.last_row() + 3;
+        // Widths stay those of the case list above.
+    }
+    Ok(())
+}
+
+fn issues(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name("校验问题")?;
+    let headers = [
+        "级别",
+        "单位",
+        "文件",
+        "工作表",
+        "行",
+        "列",
+        "字段",
+        "原值",
+        "问题",
+        "处理",
+    ];
+    let count = |l| model.checked.issues.iter().filter(|i| i.level == l).count();
+    let note = format!(
+        "错误 {} 条（该行/表/文件未计入），警告 {} 条（已采用），提示 {} 条",
+        count(Level::Error),
+        count(Level::Warning),
+        count(Level::Notice)
+    );
+    let title = format!("{}年度报送材料校验问题", model.card.year);
+    let mut t = Table::new(ws, f, &title, &note, &headers)?;
+    for i in &model.checked.issues {
+        let mark = match i.level {
+            Level::Error => Mark::Red,
+            Level::Warning => Mark::Amber,
+            Level::Notice => Mark::Plain,
+        };
+        t.row(vec![
+            (Out::from(i.level.label()), mark),
+            (Out::from(i.unit.clone()), Mark::Plain),
+            (Out::from(i.file.as_str()), Mark::Plain),
+            (Out::from(i.sheet.clone()), Mark::Plain),
+            (Out::from(i.row), Mark::Plain),
+            (Out::from(i.column.clone()), Mark::Plain),
+            (Out::from(i.field.clone()), Mark::Plain),
+            (Out::from(i.value.clone()), Mark::Plain),
+            (Out::from(i.message.as_str()), Mark::Plain),
+            (Out::from(i.action), Mark::Plain),
+        ])?;
+    }
+    t.finish(true)
+}
+
+fn period_text(period: &Period) -> String {
+    match period {
+        Period::Year => "每年".into(),
+        Period::Half => "每半年".into(),
+        Period::Quarter => "每季度".into(),
+        Period::Month => "每月".into(),
+        Period::Week => "每周（ISO 周）".into(),
+        Period::Deadlines(d) => {
+            let cut: Vec<String> = d.iter().map(|(m, day)| format!("{m}月{day}日前")).collect();
+            cut.join("、")
+        }
+    }
+}
+
+fn notes(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name("说明")?;
+    let c = model.checked;
+    let t = &c.totals;
+    let title = format!("{}年度汇总说明", model.card.year);
+    let mut table = Table::new(
+        ws,
+        f,
+        &title,
+        "本表说明汇总依据、输入文件及对账结果，供核查",
+        &["项目", "内容"],
+    )?;
+    let rows: Vec<(&str, String)> = vec![
+        ("方案名称", model.schema.name.clone()),
+        ("方案版本", model.schema.version.clone()),
+        ("考核年度", model.card.year.to_string()),
+        (
+            "名册",
+            c.roster
+                .as_ref()
+                .map_or("未提供".into(), |p| p.display().to_string()),
+        ),
+        (
+            "输入文件",
+            format!(
+                "找到 {} 个 = 读取 {} + 跳过 {} + 无法读取 {} + 被替代 {}",
+                t.files_found, t.files_read, t.files_skipped, t.files_failed, t.files_superseded
+            ),
+        ),
+        (
+            "数据行",
+            format!(
+                "读取 {} = 采用 {} + 剔除 {}",
+                t.rows_read, t.rows_accepted, t.rows_rejected
+            ),
+        ),
+        ("工具版本", format!("huizong {}", env!("CARGO_PKG_VERSION"))),
+        ("生成时间", model.generated_at.clone()),
+    ];
+    for (k, v) in rows {
+        table.row(vec![
+            (Out::from(k), Mark::Plain),
+            (Out::from(v), Mark::Plain),
+        ])?;
+    }
+    let mut top = table.last_row() + 3;
+    table.finish(true)?;
+
+    let ws = wb.worksheet_from_name("说明")?;
+    let mut rules = Table::at(
+        ws,
+        f,
+        top,
+        "考核指标及依据",
+        "",
+        &["指标", "适用单位类型", "要求", "依据"],
+    )?;
+    for rule in &model.schema.rules {
+        let types = rule
+            .unit_types
+            .as_ref()
+            .map_or("全部".to_string(), |t| t.join("、"));
+        rules.plain(vec![
+            Out::from(rule.name.as_str()),
+            Out::from(types),
+            Out::from(format!(
+                "{}不少于 {} 次",
+                period_text(&rule.period),
+                rule.min
+            )),
+            Out::from(rule.basis.as_str()),
+        ])?;
+    }
+    for flag in &model.schema.flags {
+        rules.plain(vec![
+            Out::from(flag.name.as_str()),
+            Out::from(
+                flag.unit_types
+                    .as_ref()
+                    .map_or("全部".to_string(), |t| t.join("、")),
+            ),
+            Out::from(format!(
+                "有相应记录的单位为“{}”，否则为“{}”",
+                flag.set, flag.otherwise
+            )),
+            Out::from(flag.basis.as_str()),
+        ])?;
+    }
+    top = rules.last_row() + 3;
+
+    let ws = wb.worksheet_from_name("说明")?;
+    let headers = [
+        "文件",
+        "格式",
+        "大小（字节）",
+        "SHA-256",
+        "处理结果",
+        "单位",
+        "数据行",
+    ];
+    let mut manifest = Table::at(ws, f, top, "输入文件清单", "", &headers)?;
+    for file in &c.files {
+        let unit = file
+            .unit
+            .and_then(|i| c.units.get(i))
+            .map(|u| u.unit.name.clone())
+            .or_else(|| file.info.as_ref().and_then(|i| i.name.clone()));
+        let mark = match file.fate {
+            Fate::Read => Mark::Plain,
+            Fate::Failed(_) => Mark::Red,
+            _ => Mark::Amber,
+        };
+        manifest.row(vec![
+            (Out::from(file.source.rel.as_str()), Mark::Plain),
+            (Out::from(file.format.map(|f| f.label())), Mark::Plain),
+            (Out::Int(file.source.size as i64), Mark::Plain),
+            (Out::from(file.sha256.clone()), Mark::Plain),
+            (Out::from(file.fate.label()), mark),
+            (Out::from(unit), Mark::Plain),
+            (Out::from(file.data_rows()), Mark::Plain),
+        ])?;
+    }
+    manifest.finish(false)?;
+    let ws = wb.worksheet_from_name("说明")?;
+    print_setup(ws, 2)?;
+    Ok(())
+}

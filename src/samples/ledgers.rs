@@ -1,0 +1,624 @@
+//! The content of a unit's four ledgers for `samples`: dates, the sheets' fields, records that
+//! meet the schema's quotas (or miss the ones a unit is dealt), and the planted bad rows.
+//! It decides what a ledger says, never how it is spelled or laid out (that is `xlsx`).
+
+use super::names::{self, UnitKind};
+use super::{ERROR, Plant, Quota, Rng, WARNING};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    pub(super) fn new(year: i32, month: u32, day: u32) -> Date {
+        Date { year, month, day }
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
+    pub(super) fn days(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+    }
+
+    pub(super) fn from_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date::new(
+            year as i32,
+            month as u32,
+            (doy - (153 * mp + 2) / 5 + 1) as u32,
+        )
+    }
+
+    /// 0 = Monday … 6 = Sunday (1970-01-01 was a Thursday).
+    pub(super) fn weekday(self) -> i64 {
+        (self.days() + 3).rem_euclid(7)
+    }
+
+    pub(super) fn excel_serial(self) -> f64 {
+        (self.days() + 25_569) as f64
+    }
+}
+
+pub(super) fn day(year: i32, month: u32, day: u32) -> i64 {
+    Date::new(year, month, day).days()
+}
+
+/// A working day between two day numbers (inclusive): meetings are held on weekdays.
+fn workday(rng: &mut Rng, from: i64, to: i64) -> Date {
+    let mut day = rng.range(from, to);
+    for _ in 0..8 {
+        if Date::from_days(day).weekday() < 5 {
+            break;
+        }
+        day = rng.range(from, to);
+    }
+    Date::from_days(day)
+}
+
+/// First and last working span of each half year.
+fn halves(year: i32) -> [(i64, i64); 2] {
+    [
+        (day(year, 1, 5), day(year, 6, 30)),
+        (day(year, 7, 1), day(year, 12, 28)),
+    ]
+}
+
+/// Monday..Friday of each ISO week of ISO year `year`, clipped to 2 Jan..31 Dec so every date
+/// is inside the report year and none is New Year's Day (weeks 1 and 53 straddle New Year).
+pub(super) fn iso_workweeks(year: i32) -> Vec<(i64, i64)> {
+    let week_one = |y: i32| day(y, 1, 4) - Date::new(y, 1, 4).weekday();
+    let (start, weeks) = (week_one(year), (week_one(year + 1) - week_one(year)) / 7);
+    let (first, last) = (day(year, 1, 2), day(year, 12, 31));
+    (0..weeks)
+        .map(|w| start + 7 * w)
+        .map(|monday| (monday.max(first), (monday + 4).min(last)))
+        .collect()
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Mark {
+    pub level: &'static str,
+    pub kind: &'static str,
+}
+
+/// A cell before the unit's habits decide how it is spelled. `Text` is always written as is,
+/// which is how planted bad values (`读书会`, `2026-02-30`) get in.
+#[derive(Clone, Debug)]
+pub(super) enum Value {
+    Empty,
+    Text(String),
+    Int(i64),
+    Bool(bool),
+    Date(Date),
+}
+
+#[derive(Clone, Debug)]
+pub(super) struct Record {
+    /// Day number the ledger is sorted by.
+    pub key: i64,
+    /// One value per schema field after 序号 (which is numbered when written).
+    pub values: Vec<Value>,
+    pub mark: Option<Mark>,
+}
+
+impl Record {
+    fn new(date: Date, values: Vec<Value>) -> Record {
+        let values = std::iter::once(Value::Date(date)).chain(values).collect();
+        Record {
+            key: date.days(),
+            values,
+            mark: None,
+        }
+    }
+
+    fn marked(self, level: &'static str, kind: &'static str) -> Record {
+        Record {
+            mark: Some(Mark { level, kind }),
+            ..self
+        }
+    }
+}
+
+fn text(s: &str) -> Value {
+    Value::Text(s.to_string())
+}
+
+fn maybe(rng: &mut Rng, percent: u64, items: &[&str]) -> Value {
+    if rng.chance(percent) {
+        Value::Text(rng.pick(items).to_string())
+    } else {
+        Value::Empty
+    }
+}
+
+#[derive(Debug)]
+pub(super) struct Field {
+    pub name: &'static str,
+    pub alias: Option<&'static str>,
+    pub required: bool,
+    pub width: f64,
+}
+
+const fn field(
+    name: &'static str,
+    alias: Option<&'static str>,
+    required: bool,
+    width: f64,
+) -> Field {
+    Field {
+        name,
+        alias,
+        required,
+        width,
+    }
+}
+
+#[derive(Debug)]
+pub(super) struct SheetSpec {
+    pub name: &'static str,
+    /// A schema alias some units use as the sheet name.
+    pub alias: &'static str,
+    /// Title row after `<单位名称><year>年意识形态工作`.
+    pub title: &'static str,
+    pub fields: &'static [Field],
+}
+
+const SEQ: Field = field("序号", None, false, 6.0);
+const REMARK: Field = field("备注", None, false, 18.0);
+pub(super) static STUDY: SheetSpec = SheetSpec {
+    name: "学习记录",
+    alias: "学习台账",
+    title: "学习台账",
+    fields: &[
+        SEQ,
+        field("日期", Some("学习日期"), true, 12.0),
+        field("学习形式", None, true, 12.0),
+        field("学习主题", Some("学习内容"), false, 48.0),
+        field("是否意识形态专题", Some("意识形态专题"), false, 10.0),
+        field("参学人数", Some("参加人数"), false, 9.0),
+        REMARK,
+    ],
+};
+static RESEARCH: SheetSpec = SheetSpec {
+    name: "研究研判",
+    alias: "会议记录",
+    title: "研究研判台账",
+    fields: &[
+        SEQ,
+        field("日期", Some("会议日期"), true, 12.0),
+        field("类型", None, true, 10.0),
+        field("议题", Some("会议内容"), false, 44.0),
+        field("主持人", None, false, 10.0),
+        REMARK,
+    ],
+};
+static INSPECTION: SheetSpec = SheetSpec {
+    name: "督查检查",
+    alias: "检查记录",
+    title: "督查检查台账",
+    fields: &[
+        SEQ,
+        field("日期", Some("督查日期"), true, 12.0),
+        field("形式", None, true, 10.0),
+        field("对象", Some("督查对象"), false, 22.0),
+        field("发现问题数", None, false, 8.0),
+        field("已整改数", None, false, 8.0),
+        field("约谈人数", None, false, 8.0),
+        REMARK,
+    ],
+};
+static CASES: SheetSpec = SheetSpec {
+    name: "问责案件",
+    alias: "责任追究",
+    title: "问责案件台账",
+    fields: &[
+        SEQ,
+        field("问责日期", None, true, 12.0),
+        field("被问责对象", None, true, 24.0),
+        field("对象类别", None, true, 10.0),
+        field("问责情形", None, true, 28.0),
+        field("情节", None, true, 8.0),
+        field("处理方式", None, true, 10.0),
+        field("办理状态", None, false, 8.0),
+        REMARK,
+    ],
+};
+/// Where 参学人数 sits in a study record's values (values start at 日期).
+pub(super) const PEOPLE: usize = 4;
+
+#[derive(Clone, Debug)]
+pub(super) struct Ledger {
+    pub spec: &'static SheetSpec,
+    /// Sorted by date, as ledgers are kept.
+    pub records: Vec<Record>,
+    pub extra_column: bool,
+    pub totals: bool,
+    /// The first two rows share a day and their 日期 cells are merged.
+    pub merged_dates: bool,
+}
+
+impl Ledger {
+    fn new(spec: &'static SheetSpec, mut records: Vec<Record>) -> Ledger {
+        records.sort_by_key(|r| r.key);
+        Ledger {
+            spec,
+            records,
+            extra_column: false,
+            totals: false,
+            merged_dates: false,
+        }
+    }
+
+    fn insert(&mut self, record: Record) {
+        let at = self.records.partition_point(|r| r.key <= record.key);
+        self.records.insert(at, record);
+    }
+}
+
+/// The four ledgers of one unit: enough records for every quota except those in `short`.
+pub(super) fn build(
+    rng: &mut Rng,
+    kind: UnitKind,
+    year: i32,
+    short: &[Quota],
+    cases: bool,
+) -> Vec<Ledger> {
+    vec![
+        Ledger::new(&STUDY, study_records(rng, kind, year, short)),
+        Ledger::new(&RESEARCH, research_records(rng, year, short)),
+        Ledger::new(&INSPECTION, inspection_records(rng, kind, year, short)),
+        Ledger::new(
+            &CASES,
+            if cases {
+                case_records(rng, kind, year)
+            } else {
+                Vec::new()
+            },
+        ),
+    ]
+}
+
+fn study(
+    rng: &mut Rng,
+    kind: UnitKind,
+    date: Date,
+    form: &str,
+    theme: &str,
+    ideology: bool,
+) -> Record {
+    let people = match (form, kind) {
+        ("中心组学习", _) => rng.range(7, 15),
+        ("网络自学", _) if rng.chance(50) => 0,
+        (_, UnitKind::Town) => rng.range(25, 60),
+        (_, UnitKind::School) => rng.range(30, 90),
+        (_, UnitKind::Park) => rng.range(10, 30),
+        _ => rng.range(15, 45),
+    };
+    let people = if people == 0 {
+        Value::Empty
+    } else {
+        Value::Int(people)
+    };
+    let note = maybe(rng, 20, &names::STUDY_NOTES);
+    Record::new(
+        date,
+        vec![text(form), text(theme), Value::Bool(ideology), people, note],
+    )
+}
+
+/// Days of the 集中学习 sessions: every ISO week for 部门, at least one a month for the rest.
+fn group_study_days(rng: &mut Rng, kind: UnitKind, year: i32, short: bool) -> Vec<Date> {
+    if kind == UnitKind::Department {
+        let mut weeks = iso_workweeks(year);
+        for _ in 0..if short { rng.range(2, 5) } else { 0 } {
+            weeks.remove(rng.below(weeks.len()));
+        }
+        return weeks
+            .into_iter()
+            .map(|(from, to)| workday(rng, from, to))
+            .collect();
+    }
+    let count = if short {
+        rng.range(8, 11)
+    } else {
+        rng.range(12, 15)
+    };
+    let mut months: Vec<u32> = (1..=12).collect();
+    rng.shuffle(&mut months);
+    let mut days = Vec::new();
+    for i in 0..count as usize {
+        let month = months
+            .get(i)
+            .copied()
+            .unwrap_or_else(|| rng.range(1, 12) as u32);
+        days.push(workday(rng, day(year, month, 2), day(year, month, 28)));
+    }
+    days
+}
+
+fn study_records(rng: &mut Rng, kind: UnitKind, year: i32, short: &[Quota]) -> Vec<Record> {
+    let days = group_study_days(rng, kind, year, short.contains(&Quota::GroupStudy));
+    let ideology = if short.contains(&Quota::IdeologyStudy) {
+        rng.range(0, 1)
+    } else {
+        rng.range(2, 3)
+    };
+    let mut order: Vec<usize> = (0..days.len()).collect();
+    rng.shuffle(&mut order);
+    let mut records = Vec::new();
+    for (i, date) in days.into_iter().enumerate() {
+        let form = *rng.pick(&names::GROUP_FORMS);
+        let on_ideology = order[..ideology as usize].contains(&i);
+        let themes = if on_ideology {
+            &names::IDEOLOGY_THEMES[..]
+        } else {
+            &names::THEMES[..]
+        };
+        let theme = *rng.pick(themes);
+        records.push(study(rng, kind, date, form, theme, on_ideology));
+    }
+    let others = if kind == UnitKind::Department {
+        rng.range(3, 6)
+    } else {
+        rng.range(5, 10)
+    };
+    for _ in 0..others {
+        let date = workday(rng, day(year, 1, 5), day(year, 12, 28));
+        let (form, theme) = (*rng.pick(&names::OTHER_FORMS), *rng.pick(&names::THEMES));
+        records.push(study(rng, kind, date, form, theme, false));
+    }
+    records
+}
+
+fn research_records(rng: &mut Rng, year: i32, short: &[Quota]) -> Vec<Record> {
+    let hosts = [names::person(rng), names::person(rng)];
+    let skipped_half = rng.below(2);
+    let mut records = Vec::new();
+    for (half, (from, to)) in halves(year).into_iter().enumerate() {
+        for (agenda, (kind, topics)) in names::AGENDA.iter().enumerate() {
+            if short.contains(&Quota::Agenda(agenda)) && half == skipped_half {
+                continue;
+            }
+            // Reports go up at the end of each half; studies and analyses any time in it.
+            let from = if agenda == 2 { to - 15 } else { from };
+            let count = if agenda == 0 && rng.chance(25) { 2 } else { 1 };
+            let first = rng.below(topics[half].len());
+            for k in 0..count {
+                let topic = topics[half][(first + k) % topics[half].len()];
+                let host = if rng.chance(85) { &hosts[0] } else { &hosts[1] };
+                let note = maybe(rng, 15, &["形成会议纪要", "班子成员参加", "传达上级通报"]);
+                let values = vec![
+                    text(kind),
+                    Value::Text(topic.replace("{y}", &year.to_string())),
+                    text(host),
+                    note,
+                ];
+                records.push(Record::new(workday(rng, from, to), values));
+            }
+        }
+    }
+    records
+}
+
+fn inspection(rng: &mut Rng, kind: UnitKind, date: Date, form: &str) -> Record {
+    let target = rng
+        .pick(names::inspection_targets(kind))
+        .replace("{p}", &names::hamlet(rng));
+    let found = rng.range(0, 5);
+    let fixed = if found > 0 && rng.chance(20) {
+        found - 1
+    } else {
+        found
+    };
+    let talks = if rng.chance(20) { rng.range(1, 2) } else { 0 };
+    let note = match (found, fixed) {
+        (0, _) => Value::Empty,
+        (f, x) if f == x => maybe(rng, 50, &["已全部整改到位"]),
+        _ => text("整改中"),
+    };
+    let counts = [found, fixed, talks].map(Value::Int);
+    Record::new(
+        date,
+        [text(form), Value::Text(target)]
+            .into_iter()
+            .chain(counts)
+            .chain([note])
+            .collect(),
+    )
+}
+
+fn inspection_records(rng: &mut Rng, kind: UnitKind, year: i32, short: &[Quota]) -> Vec<Record> {
+    let short = short.contains(&Quota::Inspection);
+    let [h1, h2] = halves(year);
+    let mut plan: Vec<((i64, i64), &str)> = Vec::new();
+    match kind {
+        UnitKind::Town | UnitKind::Street => {
+            let skipped = if short { rng.below(2) } else { 2 };
+            for (_, span) in [h1, h2]
+                .into_iter()
+                .enumerate()
+                .filter(|(half, _)| *half != skipped)
+            {
+                for _ in 0..rng.range(1, 2) {
+                    plan.push((span, *rng.pick(&names::INSPECTION_FORMS)));
+                }
+            }
+        }
+        UnitKind::Department | UnitKind::Park => {
+            for _ in 0..if short { 0 } else { rng.range(1, 3) } {
+                plan.push(((h1.0, h2.1), *rng.pick(&names::INSPECTION_FORMS)));
+            }
+        }
+        UnitKind::School => {
+            // Self-checks are due by 06-10 and 12-10; a short school files the second one late.
+            let second = if short { (12, 14, 18) } else { (11, 20, 30) };
+            plan.push(((day(year, 5, 20), day(year, 6, 8)), "全面自查"));
+            plan.push((
+                (day(year, second.0, second.1), day(year, second.0, second.2)),
+                "全面自查",
+            ));
+            if rng.chance(50) {
+                plan.push(((h1.0, h2.1), "专题督查"));
+            }
+        }
+    }
+    let mut records = Vec::new();
+    for ((from, to), form) in plan {
+        let date = workday(rng, from, to);
+        records.push(inspection(rng, kind, date, form));
+    }
+    records
+}
+
+fn case(rng: &mut Rng, kind: UnitKind, year: i32, severity: &str, penalty: &str) -> Record {
+    let category = *rng.pick(&names::CASE_CATEGORIES);
+    let body = match kind {
+        UnitKind::Town | UnitKind::Street => format!("{}村党支部", names::hamlet(rng)),
+        UnitKind::School => "学校德育处".to_string(),
+        _ => rng.pick(&["办公室", "综合股", "宣传科"]).to_string(),
+    };
+    let who = match category {
+        "领导班子" => format!("{body}班子"),
+        "领导干部" => format!("{body}负责人{}某某", names::surname(rng)),
+        _ => format!("{body}工作人员{}某", names::surname(rng)),
+    };
+    let status = if rng.chance(80) {
+        "已办结"
+    } else {
+        "办理中"
+    };
+    let date = workday(rng, day(year, 2, 1), day(year, 12, 20));
+    let situation = *rng.pick(&names::CASE_SITUATIONS);
+    let values = [category, situation, severity, penalty, status].map(text);
+    Record::new(
+        date,
+        std::iter::once(Value::Text(who))
+            .chain(values)
+            .chain([Value::Empty])
+            .collect(),
+    )
+}
+
+fn case_records(rng: &mut Rng, kind: UnitKind, year: i32) -> Vec<Record> {
+    (0..rng.range(1, 2))
+        .map(|_| {
+            // Mostly light cases, as in real ledgers; 处理方式 always fits 情节.
+            let (severity, penalties) = names::PENALTIES[[0, 0, 0, 1, 1, 2][rng.below(6)]];
+            let penalty = *rng.pick(penalties);
+            case(rng, kind, year, severity, penalty)
+        })
+        .collect()
+}
+
+/// Puts a row-level mistake into the ledgers. A row the mistake rejects is added rather than
+/// an existing row spoiled, so a planted error never costs the unit a quota.
+pub(super) fn plant(
+    plant: Plant,
+    ledgers: &mut [Ledger],
+    rng: &mut Rng,
+    kind: UnitKind,
+    year: i32,
+) {
+    let mut extra_study = |form: &str| {
+        let date = workday(rng, day(year, 2, 1), day(year, 11, 30));
+        let theme = *rng.pick(&names::THEMES);
+        study(rng, kind, date, form, theme, false)
+    };
+    let (sheet, record) = match plant {
+        Plant::UnknownForm => (0, extra_study("读书会").marked(ERROR, "unknown_enum")),
+        Plant::CloseForm => (
+            0,
+            extra_study("中心组学习会").marked(ERROR, "unknown_enum_close"),
+        ),
+        Plant::ImpossibleDate => {
+            let mut record = extra_study("集中学习");
+            record.values[0] = Value::Text(format!("{year}-02-30"));
+            record.key = day(year, 2, 28);
+            (0, record.marked(ERROR, "invalid_date"))
+        }
+        Plant::BlankDate => {
+            let mut record = extra_study("主题党日");
+            record.values[0] = Value::Empty;
+            (0, record.marked(ERROR, "required_blank"))
+        }
+        Plant::DateBeforeYear => {
+            // A meeting late last year about this year's plan, entered in this year's ledger.
+            let topic = Value::Text(format!("研究部署{year}年意识形态工作"));
+            let values = vec![
+                text("专题研究"),
+                topic,
+                Value::Text(names::person(rng)),
+                Value::Empty,
+            ];
+            (
+                1,
+                Record::new(Date::new(year - 1, 12, 28), values).marked(ERROR, "date_out_of_year"),
+            )
+        }
+        Plant::FixedOverFound => {
+            // Accepted with a 警告, so it spoils an existing row (keeping the 督查 count) when
+            // there is one.
+            let date = workday(rng, day(year, 3, 1), day(year, 11, 30));
+            let mut record = match ledgers[2].records.is_empty() {
+                true => inspection(rng, kind, date, "专题督查"),
+                false => ledgers[2]
+                    .records
+                    .remove(rng.below(ledgers[2].records.len())),
+            };
+            record.values[3..5].clone_from_slice(&[Value::Int(2), Value::Int(3)]);
+            record.values[6] = Value::Empty;
+            (2, record.marked(WARNING, "check_not_greater"))
+        }
+        Plant::PenaltyMismatch => (
+            3,
+            case(rng, kind, year, "较轻", "开除党籍").marked(WARNING, "check_mismatch"),
+        ),
+        Plant::FuzzyPeople => {
+            // Spoils an optional field only: the row is still accepted, with a 警告.
+            let target = rng.below(ledgers[0].records.len());
+            let record = &mut ledgers[0].records[target];
+            record.values[PEOPLE] = text("约30人");
+            record.mark = Some(Mark {
+                level: WARNING,
+                kind: "invalid_optional",
+            });
+            return;
+        }
+        Plant::TotalsRow => {
+            ledgers[if rng.chance(50) { 0 } else { 2 }].totals = true;
+            return;
+        }
+        Plant::ExtraColumn => {
+            ledgers[rng.below(3)].extra_column = true;
+            return;
+        }
+        _ => return,
+    };
+    ledgers[sheet].insert(record);
+}
+
+/// Adds a second session on the day of the first one, so the two rows can share a merged 日期.
+pub(super) fn add_same_day_session(ledger: &mut Ledger, rng: &mut Rng, kind: UnitKind) {
+    let Some(Value::Date(date)) = ledger.records.first().map(|r| r.values[0].clone()) else {
+        return;
+    };
+    ledger.records.insert(
+        1,
+        study(rng, kind, date, "网络自学", "“学习强国”平台专题学习", false),
+    );
+    ledger.merged_dates = true;
+}
