@@ -3,4 +3,6 @@
 
 mod check;
 mod properties;
+mod run;
+mod samples;
 mod workdir;

@@ -1,0 +1,263 @@
+//! `huizong run` on the fixture county: the summary workbook read back with calamine has the
+//! seven sheets in order with exactly the named headers, its key cells agree with totals
+//! computed independently from the same files (expected.json), two runs give the same cells,
+//! and the text of every sheet is snapshotted.
+
+use crate::workdir::{Workdir, fixtures};
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const SHEETS: [&str; 7] = [
+    "排名",
+    "未达标明细",
+    "未报送单位",
+    "分月统计",
+    "问责统计",
+    "校验问题",
+    "说明",
+];
+
+fn cell_text(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
+        Data::Float(f) => format!("{f:.4}"),
+        other => other.to_string(),
+    }
+}
+
+/// Every sheet as rows of tab-separated cells; the generation time is blanked.
+fn workbook_text(path: &Path) -> BTreeMap<String, Vec<String>> {
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let mut out = BTreeMap::new();
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).unwrap();
+        let rows = range
+            .rows()
+            .map(|r| {
+                r.iter()
+                    .map(cell_text)
+                    .collect::<Vec<_>>()
+                    .join("\t")
+                    .trim_end()
+                    .to_string()
+            })
+            .map(|line| {
+                if let Some(i) = line.find("生成时间") {
+                    format!("{}生成时间：<time>", &line[..i])
+                } else {
+                    line
+                }
+            })
+            .collect();
+        out.insert(name, rows);
+    }
+    out
+}
+
+fn run_county(wd: &Workdir, out: &str) -> String {
+    wd.copy_fixture("county", "county");
+    let run = wd.run(&["run", "county", "--out", out, "--feedback"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    run.stderr()
+}
+
+fn headers(text: &BTreeMap<String, Vec<String>>, sheet: &str) -> Vec<String> {
+    text[sheet][2].split('\t').map(String::from).collect()
+}
+
+#[test]
+fn summary_workbook_has_the_seven_sheets_and_their_headers() {
+    let wd = Workdir::new();
+    let stderr = run_county(&wd, "out");
+    assert!(
+        stderr.contains("数据行：读取 164 = 采用 149 + 剔除 15"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("汇总_2026.xlsx"), "{stderr}");
+    let path = wd.path("out/汇总_2026.xlsx");
+    let wb: Xlsx<_> = open_workbook(&path).unwrap();
+    assert_eq!(wb.sheet_names(), SHEETS);
+    let text = workbook_text(&path);
+    let mut ranking = vec![
+        "排名",
+        "单位名称",
+        "单位类型",
+        "报送状态",
+        "完成率",
+        "集中学习",
+        "意识形态专题学习",
+        "专题研究",
+        "分析研判",
+        "专题汇报",
+        "督查",
+        "自查报告",
+        "未达标项数",
+        "问责案件数",
+        "评优资格",
+    ];
+    assert_eq!(headers(&text, "排名"), ranking);
+    ranking.clear();
+    assert_eq!(
+        headers(&text, "未达标明细"),
+        [
+            "单位名称",
+            "单位类型",
+            "指标",
+            "周期",
+            "要求",
+            "实际",
+            "差额",
+            "依据"
+        ]
+    );
+    assert_eq!(
+        headers(&text, "未报送单位"),
+        ["单位名称", "单位类型", "原因"]
+    );
+    assert_eq!(
+        headers(&text, "校验问题"),
+        [
+            "级别",
+            "单位",
+            "文件",
+            "工作表",
+            "行",
+            "列",
+            "字段",
+            "原值",
+            "问题",
+            "处理"
+        ]
+    );
+}
+
+#[test]
+fn ranking_and_details_agree_with_independent_totals() {
+    let wd = Workdir::new();
+    run_county(&wd, "out");
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixtures().join("expected.json")).unwrap())
+            .unwrap();
+    // Accepted rows per unit and sheet, from the detail CSVs.
+    let mut counted: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for sheet in ["学习记录", "研究研判", "督查检查", "问责案件"] {
+        let bytes = std::fs::read(wd.path(&format!("out/明细/{sheet}.csv"))).unwrap();
+        assert!(bytes.starts_with("\u{feff}单位名称,文件,行".as_bytes()));
+        let text = String::from_utf8(bytes).unwrap();
+        for line in text.lines().skip(1) {
+            let unit = line.split(',').next().unwrap().to_string();
+            *counted.entry((unit, sheet.to_string())).or_default() += 1;
+        }
+    }
+    for (unit, sheets) in expected["accepted_by_unit_sheet"].as_object().unwrap() {
+        for (sheet, n) in sheets.as_object().unwrap() {
+            let got = counted
+                .get(&(unit.clone(), sheet.clone()))
+                .copied()
+                .unwrap_or(0);
+            assert_eq!(got, n.as_u64().unwrap(), "{unit} {sheet}");
+        }
+    }
+    let text = workbook_text(&wd.path("out/汇总_2026.xlsx"));
+    let ranking: Vec<Vec<&str>> = text["排名"][3..]
+        .iter()
+        .map(|r| r.split('\t').collect())
+        .collect();
+    let row = |name: &str| {
+        ranking
+            .iter()
+            .find(|r| r[1] == name)
+            .unwrap_or_else(|| panic!("{name} not ranked"))
+    };
+    // 龙爪镇 meets every quota; its 集中学习 column counts its accepted 中心组学习/集中学习 rows.
+    let clean = row("龙爪镇");
+    assert_eq!((clean[0], clean[3], clean[4]), ("1", "已报送", "1"));
+    let mut reader = csv::Reader::from_path(wd.path("out/明细/学习记录.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let form = headers.iter().position(|h| h == "学习形式").unwrap();
+    let central = reader
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[0] == "龙爪镇" && matches!(&r[form], "中心组学习" | "集中学习"))
+        .count();
+    assert_eq!(clean[5], central.to_string());
+    assert_eq!(clean[12], "0");
+    for unit in expected["units_missing"].as_array().unwrap() {
+        let r = row(unit.as_str().unwrap());
+        assert_eq!((r[3], r[4]), ("未报送", "0"), "{r:?}");
+        assert!(
+            text["未报送单位"]
+                .iter()
+                .any(|l| l.starts_with(unit.as_str().unwrap()))
+        );
+    }
+    // 红岩镇 (乡镇) did not submit: every 乡镇 rule counts as missed.
+    assert_eq!(row("红岩镇")[12], "6");
+    // Ranks are competition ranks over 完成率, descending.
+    let rates: Vec<f64> = ranking.iter().map(|r| r[4].parse().unwrap()).collect();
+    assert!(rates.windows(2).all(|w| w[0] >= w[1]));
+    let issues = &text["校验问题"];
+    assert!(issues.iter().any(|l| l.contains("日期不在2026年度内")));
+    assert!(
+        text["说明"]
+            .iter()
+            .any(|l| l.contains("读取 164 = 采用 149 + 剔除 15"))
+    );
+    assert!(
+        text["说明"]
+            .iter()
+            .any(|l| l.starts_with("县交通运输局_坏文件.xlsx") && l.contains("无法读取"))
+    );
+}
+
+#[test]
+fn same_input_gives_the_same_cells() {
+    let wd = Workdir::new();
+    run_county(&wd, "a");
+    let wd2 = Workdir::new();
+    run_county(&wd2, "a");
+    assert_eq!(
+        workbook_text(&wd.path("a/汇总_2026.xlsx")),
+        workbook_text(&wd2.path("a/汇总_2026.xlsx"))
+    );
+    let json = |w: &Workdir| std::fs::read(w.path("a/汇总_2026.json")).unwrap();
+    assert_eq!(json(&wd), json(&wd2));
+}
+
+#[test]
+fn summary_text_snapshot() {
+    let wd = Workdir::new();
+    run_county(&wd, "out");
+    let text = workbook_text(&wd.path("out/汇总_2026.xlsx"));
+    let mut flat = String::new();
+    for sheet in SHEETS {
+        flat.push_str(&format!("== {sheet}\n"));
+        for line in &text[sheet] {
+            // SHA-256 and sizes depend on the fixture bytes only; keep them.
+            flat.push_str(line);
+            flat.push('\n');
+        }
+    }
+    insta::assert_snapshot!(flat);
+}
+
+#[test]
+fn feedback_workbooks_go_to_units_with_problems() {
+    let wd = Workdir::new();
+    run_county(&wd, "out");
+    let dir = wd.path("out/反馈");
+    assert!(dir.join("城关街道.xlsx").exists());
+    assert!(
+        !dir.join("龙爪镇.xlsx").exists(),
+        "a clean unit needs no feedback"
+    );
+    let text = workbook_text(&dir.join("城关街道.xlsx"));
+    assert!(
+        text["报送问题"]
+            .iter()
+            .any(|l| l.contains("B14") && l.contains("日期不在2026年度内"))
+    );
+}
