@@ -243,6 +243,22 @@ impl<'a> Table<'a> {
         self.next_row.saturating_sub(1).max(self.header_row)
     }
 
+    /// The fitted widths so far, for a later table on the same sheet to honour.
+    pub fn widths(&self) -> Vec<usize> {
+        self.widths.clone()
+    }
+
+    /// Widens columns to at least `earlier` (the widths of a table above on the same sheet), so
+    /// that fitting this table does not squeeze that one.
+    pub fn keep_widths(&mut self, earlier: &[usize]) {
+        for (c, w) in earlier.iter().enumerate() {
+            match self.widths.get_mut(c) {
+                Some(mine) => *mine = (*mine).max(*w),
+                None => self.widths.push(*w),
+            }
+        }
+    }
+
     /// Fits widths; with `main`, also freezes the header, adds the filter and sets up printing.
     pub fn finish(self, main: bool) -> Result<(), XlsxError> {
         for (c, w) in self.widths.iter().enumerate() {

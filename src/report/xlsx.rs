@@ -223,7 +223,7 @@ fn monthly(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<()
     }
     chart.title().set_name("各月工作开展情况");
     chart.set_width(720).set_height(360);
-    ws.insert_chart(header + 15, 0, &chart)?;
+    ws.insert_chart(header, headers.len() as u16 + 1, &chart)?;
     Ok(())
 }
 
@@ -391,6 +391,7 @@ fn notes(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<(), 
         ])?;
     }
     let mut top = table.last_row() + 3;
+    let widths = table.widths();
     table.finish(true)?;
 
     let ws = wb.worksheet_from_name("说明")?;
@@ -402,6 +403,7 @@ fn notes(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<(), 
         "",
         &["指标", "适用单位类型", "要求", "依据"],
     )?;
+    rules.keep_widths(&widths);
     for rule in &model.schema.rules {
         let types = rule
             .unit_types
@@ -434,6 +436,7 @@ fn notes(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<(), 
         ])?;
     }
     top = rules.last_row() + 3;
+    let widths = rules.widths();
 
     let ws = wb.worksheet_from_name("说明")?;
     let headers = [
@@ -446,6 +449,7 @@ fn notes(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<(), 
         "数据行",
     ];
     let mut manifest = Table::at(ws, f, top, "输入文件清单", "", &headers)?;
+    manifest.keep_widths(&widths);
     for file in &c.files {
         let unit = file
             .unit
