@@ -82,11 +82,14 @@ pub struct TemplateArgs {
     #[arg(long, value_name = "NAME")]
     pub unit: Option<String>,
     /// 年度，预填在 基本信息 中
-    #[arg(long, value_name = "Y")]
+    #[arg(long, value_name = "Y", value_parser = clap::value_parser!(i32).range(2000..=2100))]
     pub year: Option<i32>,
     /// 输出的 .xlsx 文件
     #[arg(long, value_name = "FILE.xlsx")]
     pub out: PathBuf,
+    /// 在各表中填入几行合格的示例数据（用作填写示例）
+    #[arg(long)]
+    pub example: bool,
 }
 
 #[derive(Debug, Args)]

@@ -20,4 +20,5 @@ pub mod roster;
 pub mod samples;
 pub mod schema;
 pub mod sheet;
+pub mod template;
 pub mod validate;

@@ -248,6 +248,7 @@ pub fn examine(source: &Source, schema: &Schema, cli_year: Option<i32>) -> FileO
         .sheets
         .iter()
         .map(|sheet| match role_by_name(schema, &sheet.name) {
+            _ if is_template_aid(&sheet.name) => None,
             Some(role) => Some((role, None)),
             None if sheet.visible => role_by_content(schema, sheet),
             None => None,
@@ -261,6 +262,22 @@ pub fn examine(source: &Source, schema: &Schema, cli_year: Option<i32>) -> FileO
     if let (Some(i), Some(spec)) = (info_sheet, &schema.info) {
         let (info, info_issues) = read_info(&workbook.sheets[i], spec, file, cli_year);
         out.issues.extend(info_issues);
+        if let Some(version) = info.schema_version.as_deref()
+            && version != schema.version
+        {
+            out.issues.push(
+                Issue::new(
+                    Level::Warning,
+                    file,
+                    format!(
+                        "该文件用方案版本 {version} 的模板填写，当前方案版本为 {}；请核对表头和选项是否与新模板一致",
+                        schema.version
+                    ),
+                    action::ACCEPTED,
+                )
+                .sheet(&workbook.sheets[i].name),
+            );
+        }
         year = year.or(info.year);
         out.info = Some(info);
     }
@@ -295,15 +312,17 @@ pub fn examine(source: &Source, schema: &Schema, cli_year: Option<i32>) -> FileO
                 }
             }
             Some((Role::Info, _)) => {}
-            None if !sheet.rows.is_empty() && sheet.visible => out.issues.push(
-                Issue::new(
-                    Level::Notice,
-                    file,
-                    "不是模板中的工作表，已忽略".to_string(),
-                    action::NONE,
+            None if !sheet.rows.is_empty() && sheet.visible && !is_template_aid(&sheet.name) => {
+                out.issues.push(
+                    Issue::new(
+                        Level::Notice,
+                        file,
+                        "不是模板中的工作表，已忽略".to_string(),
+                        action::NONE,
+                    )
+                    .sheet(&sheet.name),
                 )
-                .sheet(&sheet.name),
-            ),
+            }
             None => {}
         }
     }
@@ -330,6 +349,13 @@ pub fn examine(source: &Source, schema: &Schema, cli_year: Option<i32>) -> FileO
         }
     }
     out
+}
+
+/// The template's own sheets (instructions, dropdown lists), which hold no records.
+fn is_template_aid(name: &str) -> bool {
+    let name = crate::normalize::normalize(name);
+    name == crate::normalize::normalize(crate::template::GUIDE_SHEET)
+        || name == crate::normalize::normalize(crate::template::LIST_SHEET)
 }
 
 /// A four-digit year between 2000 and 2100 in a file name (`…2026年台账.xlsx`).

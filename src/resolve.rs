@@ -128,20 +128,24 @@ pub fn resolve(
             Ok(i) => file.unit = Some(i),
             Err(message) => {
                 let rows = file.data_rows();
-                let message = if rows > 0 {
-                    format!("{message}；该文件 {rows} 行数据均未计入")
+                // A workbook with no data rows loses nothing: a blank template is not an error.
+                let (level, message, act) = if rows > 0 {
+                    (
+                        Level::Error,
+                        format!("{message}；该文件 {rows} 行数据均未计入"),
+                        action::FILE_REJECTED,
+                    )
                 } else {
-                    message
+                    (
+                        Level::Notice,
+                        format!("{message}（该文件没有数据）"),
+                        action::NONE,
+                    )
                 };
-                let issue = Issue::new(
-                    Level::Error,
-                    &file.source.rel,
-                    message,
-                    action::FILE_REJECTED,
-                )
-                .field("单位名称")
-                .value(info_name.clone().unwrap_or_default())
-                .unit(info_name.as_deref());
+                let issue = Issue::new(level, &file.source.rel, message, act)
+                    .field("单位名称")
+                    .value(info_name.clone().unwrap_or_default())
+                    .unit(info_name.as_deref());
                 file.issues.push(issue);
             }
         }

@@ -5,4 +5,5 @@ mod check;
 mod properties;
 mod run;
 mod samples;
+mod template;
 mod workdir;
