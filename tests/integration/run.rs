@@ -261,3 +261,32 @@ fn feedback_workbooks_go_to_units_with_problems() {
             .any(|l| l.contains("B14") && l.contains("日期不在2026年度内"))
     );
 }
+
+#[test]
+fn feedback_carries_a_reminder_text_and_fix_suggestions_and_the_county_list() {
+    let wd = Workdir::new();
+    run_county(&wd, "out");
+    let text = workbook_text(&wd.path("out/反馈/县教育局.xlsx"));
+    assert!(
+        text["反馈说明"]
+            .iter()
+            .any(|l| l.starts_with("县教育局：贵单位报送的2026年度") && l.contains("错误 2 处"))
+    );
+    assert_eq!(text["报送问题"][2].split('\t').last(), Some("修改建议"));
+    assert!(
+        text["报送问题"]
+            .iter()
+            .any(|l| l.contains("C9") && l.ends_with("改为“中心组学习”（从下拉列表选择）")),
+        "{:?}",
+        text["报送问题"]
+    );
+    let roll = std::fs::read_to_string(wd.path("out/催报名单.txt")).unwrap();
+    assert!(roll.contains("红岩镇（乡镇）：未报送"), "{roll}");
+    assert!(roll.contains("县文化和旅游局（部门）：未报送"), "{roll}");
+    assert!(
+        roll.contains("城关街道（街道）：报送材料有 2 处错误"),
+        "{roll}"
+    );
+    assert!(roll.contains("东风镇：不在名册中"), "{roll}");
+    assert!(!roll.contains("龙爪镇"), "{roll}");
+}
