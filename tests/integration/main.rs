@@ -5,5 +5,6 @@ mod check;
 mod properties;
 mod run;
 mod samples;
+mod schemas;
 mod template;
 mod workdir;
