@@ -46,8 +46,10 @@ impl fmt::Display for SchemaError {
 
 impl std::error::Error for SchemaError {}
 
+// The `Raw*` structs do not use `deny_unknown_fields`: `walk_keys` reports every unknown key with
+// its line first (serde would stop at the first), and then deserialising goes on so that the
+// cross-reference problems are reported in the same run.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawSchema {
     schema: RawMeta,
     info: Option<RawInfo>,
@@ -60,7 +62,6 @@ struct RawSchema {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawMeta {
     name: String,
     version: String,
@@ -71,7 +72,6 @@ struct RawMeta {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawInfo {
     sheet: String,
     #[serde(default)]
@@ -80,7 +80,6 @@ struct RawInfo {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawSheet {
     name: Spanned<String>,
     #[serde(default)]
@@ -92,7 +91,6 @@ struct RawSheet {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawField {
     name: Spanned<String>,
     #[serde(rename = "type")]
@@ -115,7 +113,6 @@ struct RawField {
 type RawConditions = BTreeMap<Spanned<String>, Vec<toml::Value>>;
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawCheck {
     not_greater: Option<Vec<String>>,
     when: Option<RawConditions>,
@@ -125,7 +122,6 @@ struct RawCheck {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawRule {
     name: Spanned<String>,
     sheet: Spanned<String>,
@@ -141,7 +137,6 @@ struct RawRule {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawFlag {
     name: Spanned<String>,
     sheet: Spanned<String>,
@@ -182,18 +177,20 @@ pub fn parse(text: &str, label: &str) -> Result<Schema, SchemaError> {
     })?;
     let mut problems = Vec::new();
     walk_keys(doc.get_ref(), "", &lines, &mut problems);
-    if !problems.is_empty() {
-        return Err(fail(problems));
-    }
-    let raw: RawSchema = toml::from_str(text).map_err(|e| {
-        fail(vec![Problem {
-            line: e.span().map(|s| lines.line(s.start)),
-            message: format!("格式错误：{}", e.message().trim()),
-        }])
-    })?;
+    let raw: RawSchema = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            problems.push(Problem {
+                line: e.span().map(|s| lines.line(s.start)),
+                message: serde_message(e.message()),
+            });
+            problems.sort_by_key(|p| p.line);
+            return Err(fail(problems));
+        }
+    };
     let mut compiler = Compiler {
         lines: &lines,
-        problems: Vec::new(),
+        problems,
     };
     let schema = compiler.schema(raw);
     if compiler.problems.is_empty() {
@@ -202,6 +199,18 @@ pub fn parse(text: &str, label: &str) -> Result<Schema, SchemaError> {
         compiler.problems.sort_by_key(|p| p.line);
         Err(fail(compiler.problems))
     }
+}
+
+/// serde's message in the user's language where it is one of the common ones.
+fn serde_message(message: &str) -> String {
+    let message = message.trim();
+    if let Some(key) = message.strip_prefix("missing field ") {
+        return format!("缺少必需的键 {key}");
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        return format!("取值类型不对：{rest}");
+    }
+    format!("格式错误：{message}")
 }
 
 struct LineIndex {
@@ -753,6 +762,29 @@ mod tests {
     }
 
     #[test]
+    fn unknown_keys_and_bad_references_are_reported_together() {
+        let text = DEFAULT
+            .replacen(
+                "basis = \"004: 坚持每周集中学习1次\"",
+                "basis = \"004\"\nbais = \"x\"",
+                1,
+            )
+            .replacen(
+                "sheet = \"督查检查\"\nmin = 1",
+                "sheet = \"督察检查\"\nmin = 1",
+                1,
+            );
+        let found = problems(&text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("`bais`") && p.contains("`basis`"))
+        );
+        assert!(found.iter().any(|p| p.contains("不存在的工作表“督察检查”")));
+    }
+
+    #[test]
     fn every_unknown_key_is_reported_with_its_line() {
         let text = DEFAULT.replacen("min = 12", "minn = 12", 1).replacen(
             "date_field = \"日期\"",
@@ -760,12 +792,13 @@ mod tests {
             1,
         );
         let found = problems(&text);
-        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found.len(), 3, "{found:?}");
         assert!(
             found
                 .iter()
                 .any(|p| p.contains("`minn`") && p.contains("`min`"))
         );
+        assert!(found.iter().any(|p| p == "98: 缺少必需的键 `min`"));
         assert!(
             found
                 .iter()

@@ -272,7 +272,10 @@ fn feedback_carries_a_reminder_text_and_fix_suggestions_and_the_county_list() {
             .iter()
             .any(|l| l.starts_with("县教育局：贵单位报送的2026年度") && l.contains("错误 2 处"))
     );
-    assert_eq!(text["报送问题"][2].split('\t').next_back(), Some("修改建议"));
+    assert_eq!(
+        text["报送问题"][2].split('\t').next_back(),
+        Some("修改建议")
+    );
     assert!(
         text["报送问题"]
             .iter()

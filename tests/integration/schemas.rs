@@ -9,26 +9,85 @@ fn the_safety_schema_drives_template_check_and_run() {
     let wd = Workdir::new();
     let schema = repo().join("schemas/safety_production.toml");
     let schema = schema.to_str().unwrap();
-    wd.write("名册.csv", "单位名称,单位类型,别名\n青山镇,乡镇,\n宏达化工,企业,宏达公司\n远山镇,乡镇,\n");
+    wd.write(
+        "名册.csv",
+        "单位名称,单位类型,别名\n青山镇,乡镇,\n宏达化工,企业,宏达公司\n远山镇,乡镇,\n",
+    );
     for (t, name) in [("乡镇", "青山镇"), ("企业", "宏达化工")] {
         let out = format!("in/{name}.xlsx");
-        let run = wd.run(&["template", "--schema", schema, "--unit-type", t, "--unit", name, "--year", "2026", "--example", "--out", &out]);
+        let run = wd.run(&[
+            "template",
+            "--schema",
+            schema,
+            "--unit-type",
+            t,
+            "--unit",
+            name,
+            "--year",
+            "2026",
+            "--example",
+            "--out",
+            &out,
+        ]);
         assert_eq!(run.code(), 0, "{}", run.stderr());
     }
-    let run = wd.run(&["check", "in", "--schema", schema, "--roster", "名册.csv", "--json"]);
+    let run = wd.run(&[
+        "check",
+        "in",
+        "--schema",
+        schema,
+        "--roster",
+        "名册.csv",
+        "--json",
+    ]);
     assert_eq!(run.code(), 0, "{}{}", run.stdout(), run.stderr());
     assert!(!run.stdout().contains("警告"), "{}", run.stdout());
-    assert!(run.stderr().contains("数据行：读取 12 = 采用 12 + 剔除 0"), "{}", run.stderr());
-    let run = wd.run(&["run", "in", "--schema", schema, "--roster", "名册.csv", "--out", "out"]);
+    assert!(
+        run.stderr().contains("数据行：读取 12 = 采用 12 + 剔除 0"),
+        "{}",
+        run.stderr()
+    );
+    let run = wd.run(&[
+        "run",
+        "in",
+        "--schema",
+        schema,
+        "--roster",
+        "名册.csv",
+        "--out",
+        "out",
+    ]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
     let mut wb: Xlsx<_> = open_workbook(wd.path("out/汇总_2026.xlsx")).unwrap();
     let ranking = wb.worksheet_range("排名").unwrap();
-    let header: Vec<String> = ranking.rows().nth(2).unwrap().iter().map(|c| c.to_string()).collect();
+    let header: Vec<String> = ranking
+        .rows()
+        .nth(2)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
     assert_eq!(
         header,
-        ["排名", "单位名称", "单位类型", "报送状态", "完成率", "日常检查", "专项检查", "安全培训", "未达标项数", "问责案件数", "挂牌督办"]
+        [
+            "排名",
+            "单位名称",
+            "单位类型",
+            "报送状态",
+            "完成率",
+            "日常检查",
+            "专项检查",
+            "安全培训",
+            "未达标项数",
+            "问责案件数",
+            "挂牌督办"
+        ]
     );
-    let rows: Vec<Vec<String>> = ranking.rows().skip(3).map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    let rows: Vec<Vec<String>> = ranking
+        .rows()
+        .skip(3)
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
     let missing = rows.iter().find(|r| r[1] == "远山镇").unwrap();
     assert_eq!((missing[3].as_str(), missing[8].as_str()), ("未报送", "3"));
     assert!(wd.path("out/明细/安全检查.csv").exists());
