@@ -105,11 +105,20 @@ pub struct Checked {
     pub totals: Totals,
 }
 
-/// Reads and checks every input file. `progress` is called once per file read.
+/// Progress of a run, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// How many files were found.
+    Found(usize),
+    /// One more file was read.
+    Read,
+}
+
+/// Reads and checks every input file, reporting progress as it goes.
 pub fn check(
     schema: &Schema,
     settings: &Settings,
-    progress: &(dyn Fn(usize) + Sync),
+    progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Checked, anyhow::Error> {
     let (mut sources, walk_errors) = ingest::discover(&settings.inputs);
     let roster_path = settings.roster.clone().or_else(|| {
@@ -146,6 +155,7 @@ pub fn check(
             action::FILE_SKIPPED,
         ));
     }
+    progress(Progress::Found(sources.len()));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.jobs.unwrap_or(0))
         .build()?;
@@ -154,7 +164,7 @@ pub fn check(
             .par_iter()
             .map(|source| {
                 let outcome = examine(source, schema, settings.year);
-                progress(1);
+                progress(Progress::Read);
                 outcome
             })
             .collect()
@@ -295,7 +305,10 @@ pub fn examine(source: &Source, schema: &Schema, cli_year: Option<i32>) -> FileO
                         out.own_unit |= header.unit_column.is_none();
                         out.sheets.push(validate_sheet(sheet, i, spec, header, ctx));
                     }
-                    None if sheet.rows.len() > 1 => out.issues.push(
+                    None if sheet.rows.len() > 1 => {
+                        // The workbook still speaks for its unit, which did submit.
+                        out.own_unit = true;
+                        out.issues.push(
                         Issue::new(
                             Level::Error,
                             file,
@@ -307,7 +320,8 @@ pub fn examine(source: &Source, schema: &Schema, cli_year: Option<i32>) -> FileO
                             action::SHEET_REJECTED,
                         )
                         .sheet(&sheet.name),
-                    ),
+                        )
+                    }
                     None => {}
                 }
             }

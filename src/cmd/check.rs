@@ -4,7 +4,7 @@
 use super::{UsageError, progress_bar, summary};
 use crate::cli::{CheckArgs, InputArgs, load_schema};
 use crate::issue::{Issue, Level};
-use crate::pipeline::{self, Checked};
+use crate::pipeline::{self, Checked, Progress};
 use crate::schema::Schema;
 use std::io::Write;
 
@@ -26,8 +26,11 @@ pub fn load_and_check(
     {
         return Err(UsageError(format!("名册文件不存在：{}", roster.display())).into());
     }
-    let bar = progress_bar(None, quiet);
-    let checked = pipeline::check(&schema, &settings, &|n| bar.inc(n as u64))?;
+    let bar = progress_bar(quiet);
+    let checked = pipeline::check(&schema, &settings, &|p| match p {
+        Progress::Found(n) => bar.set_length(n as u64),
+        Progress::Read => bar.inc(1),
+    })?;
     bar.finish_and_clear();
     Ok((schema, checked))
 }

@@ -27,11 +27,11 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
 }
 
 /// A progress bar on stderr while reading, only when stderr is a terminal.
-pub fn progress_bar(files: Option<u64>, quiet: bool) -> indicatif::ProgressBar {
+pub fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = indicatif::ProgressBar::new(files.unwrap_or(0));
+    let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template("读取 {bar:40} {pos}/{len} 个文件 {elapsed}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),

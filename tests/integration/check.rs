@@ -190,3 +190,38 @@ fn every_schema_in_schemas_loads() {
         }
     }
 }
+
+#[test]
+fn cells_at_a1_and_xfd1048576_cost_two_cells_not_a_dense_grid() {
+    let wd = Workdir::new();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("学习记录").unwrap();
+    for (c, h) in ["日期", "学习形式", "学习主题", "参学人数"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "2026-03-05").unwrap();
+    ws.write_string(1, 1, "集中学习").unwrap();
+    ws.write_string(1_048_575, 16_383, "远处的单元格").unwrap();
+    let path = wd.path("in/龙爪镇.xlsx");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    wb.save(&path).unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() < 20_000);
+    wd.write("名册.csv", "单位名称,单位类型\n龙爪镇,乡镇\n");
+    let run = wd.run(&["check", "in", "--roster", "名册.csv", "--year", "2026"]);
+    // The far cell is a data row with no date: one 错误, and the run finishes.
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert!(
+        run.stdout().contains("学习记录!A1048576  必填项“日期”为空"),
+        "{}",
+        run.stdout()
+    );
+    assert!(
+        run.stdout().contains("数据行：读取 2 = 采用 1 + 剔除 1"),
+        "{}",
+        run.stdout()
+    );
+}
