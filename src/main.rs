@@ -8,6 +8,7 @@ use huizong::schema::SchemaError;
 
 fn main() {
     let cli = Cli::parse();
+    huizong::ingest::install_panic_hook();
     let code = match cmd::dispatch(cli) {
         Ok(code) => code,
         Err(e) => {

@@ -3,6 +3,7 @@
 //! it knows about the schema. A file that cannot be read is a `ReadError` with a message for the
 //! clerk, never a panic: reader panics are caught here.
 
+mod bounds;
 mod csv;
 pub mod discover;
 mod excel;
@@ -90,16 +91,46 @@ pub fn load(source: &Source) -> Result<Loaded, ReadError> {
     Ok(Loaded { bytes, sha256 })
 }
 
+thread_local! {
+    /// Set while a reader runs under `catch_unwind`: its panics become the file's 错误, so the
+    /// panic hook must not print them.
+    static IN_READER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs a reader, turning a panic into `Err(())` without printing it.
+fn quietly<T>(read: impl FnOnce() -> T) -> Result<T, ()> {
+    IN_READER.with(|flag| flag.set(true));
+    let result = catch_unwind(AssertUnwindSafe(read)).map_err(|_| ());
+    IN_READER.with(|flag| flag.set(false));
+    result
+}
+
+/// Installs a panic hook that stays silent for panics inside a reader (they are reported as the
+/// file's 错误) and prints every other panic as usual.
+pub fn install_panic_hook() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !IN_READER.with(|flag| flag.get()) {
+            default(info);
+        }
+    }));
+}
+
 /// Parses a loaded file by its content. `stem` names a CSV's only sheet.
 pub fn parse(bytes: &[u8], stem: &str) -> Result<Workbook, ReadError> {
     let format = match sniff(bytes) {
         Sniffed::Readable(format) => format,
         Sniffed::Unreadable(message) => return Err(ReadError::new(message)),
     };
-    let parsed = catch_unwind(AssertUnwindSafe(|| match format {
+    match format {
+        Format::Xlsx | Format::Xlsb | Format::Ods => bounds::check_zip(bytes)?,
+        Format::Xls => bounds::check_xls(bytes)?,
+        Format::Csv => {}
+    }
+    let parsed = quietly(|| match format {
         Format::Csv => csv::read(bytes, stem),
         other => excel::read(bytes, other),
-    }));
+    });
     let mut workbook = match parsed {
         Ok(result) => result?,
         Err(_) => {

@@ -148,6 +148,14 @@ fn json_bytes(model: &ReportModel<'_>) -> anyhow::Result<Vec<u8>> {
         "ranking": model.card.units,
         "shortfalls": model.card.shortfalls,
         "totals": model.checked.totals,
+        "files": model.checked.files.iter().map(|f| serde_json::json!({
+            "file": f.source.rel,
+            "size": f.source.size,
+            "sha256": f.sha256,
+            "fate": f.fate.label(),
+            "unit": f.unit.and_then(|i| model.checked.units.get(i)).map(|u| u.unit.name.clone()),
+            "rows": f.data_rows(),
+        })).collect::<Vec<_>>(),
     });
     let mut bytes = serde_json::to_vec_pretty(&value)?;
     bytes.push(b'\n');

@@ -1,0 +1,203 @@
+//! Checks on a zip container (xlsx, xlsm, xlsb, ods) before any reader inflates it: how many
+//! parts, how large they say they are, how much they would inflate, and whether the shared-strings
+//! table's declared count fits its size. calamine trusts these numbers (it reserves `uniqueCount`
+//! strings up front and reads a part in full), so a 1 MB file that inflates to 1 GiB must be
+//! refused here, with a reason the clerk can pass on.
+
+use super::ReadError;
+use std::io::{Cursor, Read};
+
+/// Most parts in a workbook package.
+pub const MAX_ENTRIES: usize = 10_000;
+/// Most bytes all parts may inflate to.
+pub const MAX_INFLATED: u64 = 512 * 1024 * 1024;
+/// Largest inflate ratio accepted for a part bigger than `RATIO_FLOOR`.
+pub const MAX_RATIO: u64 = 100;
+const RATIO_FLOOR: u64 = 8 * 1024 * 1024;
+
+fn refuse(message: String) -> ReadError {
+    ReadError::new(format!(
+        "{message}；为安全起见未读取该文件，请用 Excel 或 WPS 打开后另存再报送"
+    ))
+}
+
+/// Refuses a package whose declared sizes could exhaust memory.
+pub fn check_zip(bytes: &[u8]) -> Result<(), ReadError> {
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        // Unreadable zips are reported by the reader with its own message.
+        return Ok(());
+    };
+    if archive.len() > MAX_ENTRIES {
+        return Err(refuse(format!(
+            "压缩包内有 {} 个部件，超过上限 {MAX_ENTRIES}",
+            archive.len()
+        )));
+    }
+    let mut total: u64 = 0;
+    let mut shared_strings = None;
+    for i in 0..archive.len() {
+        let Ok(entry) = archive.by_index_raw(i) else {
+            continue;
+        };
+        let (size, packed) = (entry.size(), entry.compressed_size().max(1));
+        let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
+        total = total.saturating_add(size);
+        if size > RATIO_FLOOR && size / packed > MAX_RATIO {
+            return Err(refuse(format!(
+                "部件 {} 声明解压后 {} MB，是压缩大小的 {} 倍（疑似“压缩炸弹”）",
+                name,
+                size / (1024 * 1024),
+                size / packed
+            )));
+        }
+        if name.eq_ignore_ascii_case("xl/sharedStrings.xml") {
+            shared_strings = Some((i, size));
+        }
+    }
+    if total > MAX_INFLATED {
+        return Err(refuse(format!(
+            "解压后共 {} MB，超过上限 {} MB",
+            total / (1024 * 1024),
+            MAX_INFLATED / (1024 * 1024)
+        )));
+    }
+    if let Some((i, size)) = shared_strings
+        && let Ok(entry) = archive.by_index(i)
+    {
+        let mut head = Vec::with_capacity(2048);
+        let _ = entry.take(2048).read_to_end(&mut head);
+        if let Some(count) = declared_count(&String::from_utf8_lossy(&head)) {
+            // Each shared string takes at least `<si><t/></si>`: 13 bytes.
+            if count > size / 13 + 16 {
+                return Err(refuse(format!(
+                    "共享字符串表声明有 {count} 个字符串，但其大小只有 {size} 字节，文件内容自相矛盾"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `uniqueCount` (else `count`) of a `<sst>` start tag.
+fn declared_count(head: &str) -> Option<u64> {
+    let start = head.find("<sst")?;
+    let tag = &head[start..start + head[start..].find('>')?];
+    ["uniqueCount=\"", "count=\""].iter().find_map(|attr| {
+        let at = tag.find(attr)? + attr.len();
+        let digits: String = tag[at..].chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    })
+}
+
+/// Most cells (occupied or not) a legacy `.xls` may span across its sheets: calamine turns each
+/// sheet into a dense grid from its first to its last cell when it opens the file.
+pub const MAX_XLS_GRID: u64 = 4_000_000;
+
+/// Refuses an `.xls` whose cells span a grid too large to build. Reads only the record headers
+/// and the row/column of each cell record of the BIFF stream.
+pub fn check_xls(bytes: &[u8]) -> Result<(), ReadError> {
+    let Ok(mut file) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let name = ["/Workbook", "/Book", "/WORKBOOK", "/BOOK"]
+        .into_iter()
+        .find(|n| file.is_stream(n));
+    let Some(name) = name else { return Ok(()) };
+    let mut stream = Vec::new();
+    let Ok(mut s) = file.open_stream(name) else {
+        return Ok(());
+    };
+    if s.read_to_end(&mut stream).is_err() {
+        return Ok(());
+    }
+    let mut total: u64 = 0;
+    let mut bounds: Option<(u32, u32, u32, u32)> = None;
+    let close = |bounds: &mut Option<(u32, u32, u32, u32)>, total: &mut u64| {
+        if let Some((r0, r1, c0, c1)) = bounds.take() {
+            *total += u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1);
+        }
+    };
+    let mut at = 0;
+    while at + 4 <= stream.len() {
+        let kind = u16::from_le_bytes([stream[at], stream[at + 1]]);
+        let len = usize::from(u16::from_le_bytes([stream[at + 2], stream[at + 3]]));
+        let data = &stream[(at + 4).min(stream.len())..(at + 4 + len).min(stream.len())];
+        at += 4 + len;
+        let u16_at = |i: usize| {
+            data.get(i..i + 2)
+                .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
+        };
+        let cell = match kind {
+            // FILEPASS: the rest is encrypted; the reader reports the password.
+            0x002F => return Ok(()),
+            // BOF / EOF delimit each sheet's substream.
+            0x0809 | 0x000A => {
+                close(&mut bounds, &mut total);
+                None
+            }
+            // NUMBER, RK, LABELSST, LABEL, BLANK, BOOLERR, FORMULA, RSTRING.
+            0x0203 | 0x027E | 0x00FD | 0x0204 | 0x0201 | 0x0205 | 0x0006 | 0x00D6 => {
+                Some((u16_at(0), u16_at(2), u16_at(2)))
+            }
+            // MULRK, MULBLANK: first column after the row, last column in the final two bytes.
+            0x00BD | 0x00BE => Some((
+                u16_at(0),
+                u16_at(2),
+                data.len().checked_sub(2).and_then(u16_at),
+            )),
+            _ => None,
+        };
+        if let Some((Some(r), Some(c0), Some(c1))) = cell {
+            let b = bounds.get_or_insert((r, r, c0, c1));
+            *b = (b.0.min(r), b.1.max(r), b.2.min(c0), b.3.max(c1.max(c0)));
+        }
+    }
+    close(&mut bounds, &mut total);
+    if total > MAX_XLS_GRID {
+        return Err(refuse(format!(
+            "工作表的单元格分布范围过大（约 {} 万个单元格的网格，上限 {} 万），疑似异常文件",
+            total / 10_000,
+            MAX_XLS_GRID / 10_000
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn zip_with(parts: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut out = Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        for (name, data) in parts {
+            zip.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(data).unwrap();
+        }
+        zip.finish().unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn a_part_that_inflates_a_thousandfold_is_refused() {
+        let zeros = vec![0u8; 64 * 1024 * 1024];
+        let bomb = zip_with(&[
+            ("xl/workbook.xml", b"<workbook/>"),
+            ("xl/worksheets/sheet1.xml", &zeros),
+        ]);
+        assert!(bomb.len() < 1024 * 1024);
+        let err = check_zip(&bomb).unwrap_err();
+        assert!(err.message.contains("压缩炸弹"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_lying_unique_count_is_refused() {
+        let sst = br#"<?xml version="1.0"?><sst xmlns="x" count="4000000000" uniqueCount="4000000000"><si><t>a</t></si></sst>"#;
+        let err = check_zip(&zip_with(&[("xl/sharedStrings.xml", sst)])).unwrap_err();
+        assert!(err.message.contains("4000000000"), "{}", err.message);
+        let honest = br#"<sst count="1" uniqueCount="1"><si><t>a</t></si></sst>"#;
+        assert!(check_zip(&zip_with(&[("xl/sharedStrings.xml", honest)])).is_ok());
+    }
+}
