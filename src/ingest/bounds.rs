@@ -93,16 +93,37 @@ fn declared_count(head: &str) -> Option<u64> {
 /// sheet into a dense grid from its first to its last cell when it opens the file.
 pub const MAX_XLS_GRID: u64 = 4_000_000;
 
-/// Refuses an `.xls` whose cells span a grid too large to build. Reads only the record headers
-/// and the row/column of each cell record of the BIFF stream.
+fn password() -> ReadError {
+    ReadError::new("文件设置了打开密码（已加密），无法读取；请取消密码后重新报送")
+}
+
+/// Checks an OLE container before calamine opens it as `.xls`: an encrypted workbook (an OOXML
+/// `EncryptedPackage`, or a BIFF `FILEPASS` — XOR or RC4) says so, a Word `.doc` says what it is,
+/// and a workbook whose cells span a grid too large to build is refused. Reads only the record
+/// headers and the row/column of each cell record of the BIFF stream.
 pub fn check_xls(bytes: &[u8]) -> Result<(), ReadError> {
     let Ok(mut file) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
         return Ok(());
     };
+    if file.is_stream("/EncryptedPackage") || file.is_stream("/EncryptionInfo") {
+        return Err(password());
+    }
     let name = ["/Workbook", "/Book", "/WORKBOOK", "/BOOK"]
         .into_iter()
         .find(|n| file.is_stream(n));
-    let Some(name) = name else { return Ok(()) };
+    let Some(name) = name else {
+        if file.is_stream("/WordDocument") {
+            return Err(ReadError::new(
+                "实为 Word 文档（.doc），不是电子表格；请报送 Excel 文件",
+            ));
+        }
+        if file.is_stream("/PowerPoint Document") {
+            return Err(ReadError::new("实为 PowerPoint 文件，不是电子表格"));
+        }
+        return Err(ReadError::new(
+            "不是 Excel 文件（Office 复合文档中没有工作簿）；请用 Excel 或 WPS 另存为 .xlsx 再报送",
+        ));
+    };
     let mut stream = Vec::new();
     let Ok(mut s) = file.open_stream(name) else {
         return Ok(());
@@ -128,8 +149,8 @@ pub fn check_xls(bytes: &[u8]) -> Result<(), ReadError> {
                 .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
         };
         let cell = match kind {
-            // FILEPASS: the rest is encrypted; the reader reports the password.
-            0x002F => return Ok(()),
+            // FILEPASS: the rest is encrypted (XOR or RC4), which calamine would misreport.
+            0x002F => return Err(password()),
             // BOF / EOF delimit each sheet's substream.
             0x0809 | 0x000A => {
                 close(&mut bounds, &mut total);
