@@ -41,6 +41,9 @@ pub struct InputArgs {
     /// 考核年度；默认取各单位填报年度中最多的一个
     #[arg(long, value_name = "Y", value_parser = clap::value_parser!(i32).range(2000..=2100))]
     pub year: Option<i32>,
+    /// 每张工作表（或 CSV）最多读取的非空单元格数，超出则该表报错不读
+    #[arg(long, value_name = "N", default_value_t = crate::ingest::limits::DEFAULT_MAX_CELLS)]
+    pub max_cells: usize,
 }
 
 #[derive(Debug, Args)]

@@ -295,6 +295,12 @@ pub fn examine(source: &Source, schema: &Schema, cli_year: Option<i32>) -> FileO
     let ctx = Context { file, year };
 
     let mut seen = vec![false; schema.sheets.len()];
+    // A sheet that could not be read was not missing: its 错误 already speaks for it.
+    for e in &workbook.errors {
+        if let Some(Role::Ledger(i)) = role_by_name(schema, &e.sheet) {
+            seen[i] = true;
+        }
+    }
     for (sheet, role) in workbook.sheets.iter().zip(roles) {
         match role {
             Some((Role::Ledger(i), header)) => {

@@ -16,6 +16,7 @@ pub fn load_and_check(
 ) -> anyhow::Result<(Schema, Checked)> {
     let schema = load_schema(input.schema.as_deref())?;
     let settings = input.settings(jobs);
+    crate::ingest::limits::set_max_cells(input.max_cells);
     for path in &settings.inputs {
         if !path.exists() {
             return Err(UsageError(format!("输入路径不存在：{}", path.display())).into());

@@ -55,10 +55,10 @@ pub fn read(bytes: &[u8], stem: &str) -> Result<Workbook, ReadError> {
             if field.trim().is_empty() {
                 continue;
             }
-            if cells.len() >= limits::MAX_CELLS_PER_SHEET {
+            if cells.len() >= limits::max_cells() {
                 return Err(ReadError::new(format!(
-                    "CSV 单元格超过上限 {} 个，已停止读取",
-                    limits::MAX_CELLS_PER_SHEET
+                    "CSV 单元格超过上限 {} 个（--max-cells），已停止读取",
+                    limits::max_cells()
                 )));
             }
             cells.push((r as u32, c as u32, Cell::Text(field.to_string())));

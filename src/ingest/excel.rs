@@ -175,10 +175,10 @@ fn push_cell(cells: &mut Vec<(u32, u32, Cell)>, r: u32, c: u32, cell: Cell) -> R
     if matches!(cell, Cell::Empty) {
         return Ok(());
     }
-    if cells.len() >= limits::MAX_CELLS_PER_SHEET {
+    if cells.len() >= limits::max_cells() {
         return Err(format!(
-            "工作表单元格超过上限 {} 个，已停止读取该表；请删去无关内容后重新报送",
-            limits::MAX_CELLS_PER_SHEET
+            "工作表单元格超过上限 {} 个（--max-cells），已停止读取该表；请删去无关内容后重新报送",
+            limits::max_cells()
         ));
     }
     cells.push((r, c, cell));

@@ -20,8 +20,22 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 pub mod limits {
     /// Largest file read, in bytes.
     pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
-    /// Most non-empty cells read from one sheet.
-    pub const MAX_CELLS_PER_SHEET: usize = 2_000_000;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Default for the most non-empty cells read from one sheet (`--max-cells`).
+    pub const DEFAULT_MAX_CELLS: usize = 2_000_000;
+
+    // One setting for the whole run, set once from the command line before reading starts.
+    static MAX_CELLS: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_CELLS);
+
+    /// Most non-empty cells read from one sheet (or CSV).
+    pub fn max_cells() -> usize {
+        MAX_CELLS.load(Ordering::Relaxed)
+    }
+
+    pub fn set_max_cells(n: usize) {
+        MAX_CELLS.store(n.max(1), Ordering::Relaxed);
+    }
 }
 
 /// A file's sheets as read.

@@ -225,3 +225,17 @@ fn cells_at_a1_and_xfd1048576_cost_two_cells_not_a_dense_grid() {
         run.stdout()
     );
 }
+
+#[test]
+fn the_cell_cap_is_configurable_and_named_in_the_message() {
+    let wd = Workdir::new();
+    wd.copy_fixture("county/龙爪镇2026年台账.xlsx", "in/龙爪镇2026年台账.xlsx");
+    let run = wd.run(&["check", "in", "--max-cells", "50"]);
+    let out = run.stdout();
+    assert!(
+        out.contains("学习记录  工作表单元格超过上限 50 个（--max-cells）"),
+        "{out}"
+    );
+    assert!(!out.contains("学习记录  未找到工作表"), "{out}");
+    assert_eq!(run.code(), 1);
+}

@@ -297,7 +297,13 @@ fn feedback_carries_a_reminder_text_and_fix_suggestions_and_the_county_list() {
 #[test]
 fn killing_run_while_it_writes_leaves_the_previous_reports_intact() {
     let wd = Workdir::new();
-    huizong::samples::generate(&huizong::samples::SamplesOptions { units: 300, year: 2026, seed: 3, out: wd.path("county") }).unwrap();
+    huizong::samples::generate(&huizong::samples::SamplesOptions {
+        units: 300,
+        year: 2026,
+        seed: 3,
+        out: wd.path("county"),
+    })
+    .unwrap();
     let first = wd.run(&["run", "county", "--out", "out", "--feedback", "--quiet"]);
     assert_eq!(first.code(), 0);
     let summary = wd.path("out/汇总_2026.xlsx");
@@ -311,9 +317,11 @@ fn killing_run_while_it_writes_leaves_the_previous_reports_intact() {
         let _ = child.kill();
         let _ = child.wait();
         // Whatever moment it died at, the summary under its final name is a whole workbook.
-        let wb: Xlsx<_> = open_workbook(&summary).unwrap_or_else(|e| panic!("after {delay_ms} ms: {e}"));
+        let wb: Xlsx<_> =
+            open_workbook(&summary).unwrap_or_else(|e| panic!("after {delay_ms} ms: {e}"));
         assert_eq!(wb.sheet_names(), SHEETS, "after {delay_ms} ms");
-        let json: Value = serde_json::from_slice(&std::fs::read(wd.path("out/汇总_2026.json")).unwrap()).unwrap();
+        let json: Value =
+            serde_json::from_slice(&std::fs::read(wd.path("out/汇总_2026.json")).unwrap()).unwrap();
         assert_eq!(json["year"], 2026);
     }
 }
