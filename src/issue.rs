@@ -40,6 +40,7 @@ pub mod action {
     pub const SHEET_EMPTY: &str = "按无记录处理";
     pub const COLUMN_IGNORED: &str = "已忽略该列";
     pub const ROW_SKIPPED: &str = "已跳过该行";
+    pub const SHEET_SKIPPED: &str = "已跳过该表";
     pub const FILE_SUPERSEDED: &str = "未计入";
     pub const NONE: &str = "无";
 }

@@ -244,6 +244,17 @@ pub fn examine(source: &Source, schema: &Schema, cli_year: Option<i32>) -> FileO
             .sheet(&e.sheet),
         );
     }
+    for skipped in &workbook.skipped {
+        out.issues.push(
+            Issue::new(
+                Level::Notice,
+                file,
+                skipped.message.clone(),
+                action::SHEET_SKIPPED,
+            )
+            .sheet(&skipped.sheet),
+        );
+    }
     for w in &workbook.warnings {
         out.issues.push(Issue::new(
             Level::Warning,

@@ -14,7 +14,25 @@ type Bytes<'a> = Cursor<&'a [u8]>;
 pub fn read(bytes: &[u8], format: Format) -> Result<Workbook, ReadError> {
     let cursor = Cursor::new(bytes);
     match format {
-        Format::Xlsx => read_xlsx(Xlsx::new(cursor).map_err(open_error)?),
+        Format::Xlsx => match Xlsx::new(cursor) {
+            Ok(wb) => read_xlsx(wb),
+            Err(e) => {
+                // A macro sheet makes calamine refuse the whole workbook: read it without.
+                let e = open_error(e);
+                let Some((rebuilt, removed)) = super::macros::without_macro_sheets(bytes) else {
+                    return Err(e);
+                };
+                let mut workbook =
+                    read_xlsx(Xlsx::new(Cursor::new(rebuilt.as_slice())).map_err(|_| e)?)?;
+                for sheet in removed {
+                    workbook.skipped.push(SheetError {
+                        sheet,
+                        message: "Excel 4 宏表，不是台账，已跳过".into(),
+                    });
+                }
+                Ok(workbook)
+            }
+        },
         Format::Xlsb => read_xlsb(Xlsb::new(cursor).map_err(open_error)?),
         Format::Xls => read_ranges(Xls::new(cursor).map_err(open_error)?, format, |wb, name| {
             wb.merge_cells_by_sheet_name(name).unwrap_or_default()

@@ -7,6 +7,7 @@ mod bounds;
 mod csv;
 pub mod discover;
 mod excel;
+mod macros;
 pub mod sniff;
 
 pub use discover::{Candidate, Source, classify, discover};
@@ -47,6 +48,8 @@ pub struct Workbook {
     pub errors: Vec<SheetError>,
     /// Problems with the file as a whole that did not stop reading it.
     pub warnings: Vec<String>,
+    /// Sheets left out on purpose (macro sheets), each with the reason.
+    pub skipped: Vec<SheetError>,
 }
 
 impl Workbook {
@@ -56,6 +59,7 @@ impl Workbook {
             sheets: Vec::new(),
             errors: Vec::new(),
             warnings: Vec::new(),
+            skipped: Vec::new(),
         }
     }
 }

@@ -97,3 +97,56 @@ fn every_broken_file_says_what_it_is_and_the_run_goes_on() {
         run.stderr()
     );
 }
+
+/// The fixture workbook with an Excel 4 macro sheet added, as some office macros leave them.
+fn with_macro_sheet(xlsx: &[u8]) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        let mut text = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut text).unwrap();
+        let text = match name.as_str() {
+            "xl/workbook.xml" => String::from_utf8(text).unwrap().replace("</sheets>", r#"<sheet name="宏1" sheetId="99" r:id="rId99"/></sheets>"#).into_bytes(),
+            "xl/_rels/workbook.xml.rels" => String::from_utf8(text)
+                .unwrap()
+                .replace("</Relationships>", r#"<Relationship Id="rId99" Type="http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet" Target="macrosheets/sheet1.xml"/></Relationships>"#)
+                .into_bytes(),
+            _ => text,
+        };
+        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&text).unwrap();
+    }
+    out.start_file(
+        "xl/macrosheets/sheet1.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    out.write_all(
+        br#"<xm:macrosheet xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"/>"#,
+    )
+    .unwrap();
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_macro_sheet_costs_only_that_sheet() {
+    let wd = Workdir::new();
+    let good =
+        std::fs::read(crate::workdir::fixtures().join("county/龙爪镇2026年台账.xlsx")).unwrap();
+    wd.write("in/龙爪镇2026年台账.xlsm", with_macro_sheet(&good));
+    let run = wd.run(&["check", "in", "--json", "--year", "2026"]);
+    let out = run.stdout();
+    assert!(
+        out.contains(r#""sheet":"宏1""#) && out.contains("Excel 4 宏表"),
+        "{out}"
+    );
+    assert!(
+        run.stderr().contains("数据行：读取 25 = 采用 25 + 剔除 0"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(run.code(), 0, "{out}");
+}
