@@ -17,11 +17,19 @@ pub type Refusal = String;
 /// Coerces `cell` for `field`. `Ok(Value::Null)` means the cell was empty. `year` completes
 /// dates typed without one (`3月5日`).
 pub fn coerce(cell: &Cell, field: &Field, year: Option<i32>) -> Result<Value, Refusal> {
-    if cell.is_blank() {
-        return Ok(Value::Null);
-    }
-    if let Cell::Error(e) = cell {
-        return Err(format!("单元格为错误值 {e}（公式出错），请填写实际内容"));
+    match cell {
+        Cell::Uncached => {
+            return Err(
+                "单元格是公式，但文件中没有保存计算结果；请在 Excel 或 WPS 中打开并保存后重新报送"
+                    .into(),
+            );
+        }
+        Cell::Error(e) => return Err(format!("单元格为错误值 {e}（公式出错），请填写实际内容")),
+        Cell::Number(n) if !n.is_finite() => {
+            return Err(format!("数值无效（{n}），请填写实际内容"));
+        }
+        _ if cell.is_blank() => return Ok(Value::Null),
+        _ => {}
     }
     let value = match field.kind {
         FieldKind::String => text(cell, field)?,
@@ -258,6 +266,32 @@ mod tests {
 
     fn t(s: &str) -> Cell {
         Cell::Text(s.to_string())
+    }
+
+    #[test]
+    fn uncached_formulas_nan_and_infinity_are_refused_not_blanked() {
+        let schema = parse(include_str!("../schemas/ideology_work.toml"), "s").unwrap();
+        let people = &schema.sheets[0].fields[5];
+        let theme = &schema.sheets[0].fields[3];
+        assert!(
+            coerce(&Cell::Uncached, people, None)
+                .unwrap_err()
+                .contains("没有保存计算结果")
+        );
+        assert!(
+            coerce(&Cell::Number(f64::NAN), theme, None)
+                .unwrap_err()
+                .contains("数值无效")
+        );
+        assert!(
+            coerce(&Cell::Number(f64::INFINITY), people, None)
+                .unwrap_err()
+                .contains("数值无效")
+        );
+        assert!(
+            Cell::Uncached.is_blank(),
+            "a row of uncached formulas alone is not data"
+        );
     }
 
     #[test]

@@ -305,6 +305,26 @@ pub fn examine(source: &Source, schema: &Schema, cli_year: Option<i32>) -> FileO
     let year = year.or_else(|| year_in_name(&source.rel));
     let ctx = Context { file, year };
 
+    for sheet in &workbook.sheets {
+        if let Some(&(r, c)) = sheet.duplicates.first() {
+            let more = match sheet.duplicates.len() {
+                1 => String::new(),
+                n => format!("等 {n} 个单元格"),
+            };
+            let cell = format!("{}{}", crate::issue::column_letter(c), r + 1);
+            out.issues.push(
+                Issue::new(
+                    Level::Warning,
+                    file,
+                    format!("文件中 {cell} {more}出现了两次（文件结构异常），已采用第一次的值；请用 Excel 或 WPS 打开核对后另存"),
+                    action::ACCEPTED,
+                )
+                .sheet(&sheet.name)
+                .row(r)
+                .column(c),
+            );
+        }
+    }
     let mut seen = vec![false; schema.sheets.len()];
     // A sheet that could not be read was not missing: its 错误 already speaks for it.
     for e in &workbook.errors {

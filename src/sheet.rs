@@ -13,13 +13,16 @@ pub enum Cell {
     Date(i32, u32, u32),
     /// An error value such as `#N/A` or `#REF!`.
     Error(String),
+    /// A formula whose result was never saved in the file (written by a program, never opened in
+    /// Excel): blank for telling rows apart, an issue wherever a value is needed.
+    Uncached,
 }
 
 impl Cell {
     /// Blank for every purpose: empty, or text that is only whitespace.
     pub fn is_blank(&self) -> bool {
         match self {
-            Cell::Empty => true,
+            Cell::Empty | Cell::Uncached => true,
             Cell::Text(s) => crate::normalize::trim_cell(s).is_empty(),
             _ => false,
         }
@@ -35,6 +38,7 @@ impl Cell {
             Cell::Bool(false) => "FALSE".into(),
             Cell::Date(y, m, d) => format!("{y:04}-{m:02}-{d:02}"),
             Cell::Error(e) => e.clone(),
+            Cell::Uncached => "（公式，无计算结果）".into(),
         }
     }
 }
@@ -85,6 +89,8 @@ pub struct RawSheet {
     /// Non-empty rows in ascending index order.
     pub rows: Vec<RawRow>,
     pub merges: Vec<Merge>,
+    /// Cells the file held twice (row, column); the first value was kept.
+    pub duplicates: Vec<(u32, u32)>,
 }
 
 /// Most cells a merge may fill: a title merged across a page is a few dozen cells, and a region
@@ -92,9 +98,11 @@ pub struct RawSheet {
 const MAX_MERGE_FILL: u64 = 100_000;
 
 impl RawSheet {
-    /// Builds a sheet from cells in any order: sorts them into rows.
+    /// Builds a sheet from cells in any order: sorts them into rows. A cell given twice keeps its
+    /// first value and is listed in `duplicates`.
     pub fn from_cells(name: &str, mut cells: Vec<(u32, u32, Cell)>) -> Self {
         cells.sort_by_key(|&(r, c, _)| (r, c));
+        let mut duplicates = Vec::new();
         let mut rows: Vec<RawRow> = Vec::new();
         for (r, c, cell) in cells {
             if matches!(cell, Cell::Empty) {
@@ -103,6 +111,7 @@ impl RawSheet {
             match rows.last_mut() {
                 Some(row) if row.index == r => {
                     if row.cells.last().is_some_and(|(last, _)| *last == c) {
+                        duplicates.push((r, c));
                         continue;
                     }
                     row.cells.push((c, cell))
@@ -118,6 +127,7 @@ impl RawSheet {
             visible: true,
             rows,
             merges: Vec::new(),
+            duplicates,
         }
     }
 
@@ -242,6 +252,18 @@ mod tests {
         });
         sheet.fill_merges();
         assert_eq!(sheet.cell_count(), 4);
+    }
+
+    #[test]
+    fn a_cell_given_twice_keeps_its_first_value_and_is_listed() {
+        let cells = vec![
+            (0, 0, Cell::Text("first".into())),
+            (0, 0, Cell::Text("second".into())),
+            (1, 1, Cell::Number(1.0)),
+        ];
+        let sheet = RawSheet::from_cells("s", cells);
+        assert_eq!(sheet.cell(0, 0), Some(&Cell::Text("first".into())));
+        assert_eq!(sheet.duplicates, vec![(0, 0)]);
     }
 
     #[test]

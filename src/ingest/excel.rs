@@ -99,11 +99,15 @@ fn stream_xlsx(wb: &mut Xlsx<Bytes<'_>>, name: &str) -> Result<Vec<(u32, u32, Ce
         .map_err(|e| format!("工作表无法读取（{e}）"))?;
     let mut cells = Vec::new();
     while let Some(cell) = reader
-        .next_cell()
+        .next_cell_with_formula_metadata()
         .map_err(|e| format!("工作表内容损坏（{e}）"))?
     {
-        let (r, c) = cell.get_position();
-        push_cell(&mut cells, r, c, from_ref(cell.get_value()))?;
+        let (r, c) = cell.pos;
+        let value = match (&cell.value, &cell.formula) {
+            (DataRef::Empty, Some(_)) => Cell::Uncached,
+            (value, _) => from_ref(value),
+        };
+        push_cell(&mut cells, r, c, value)?;
     }
     Ok(cells)
 }

@@ -72,6 +72,11 @@ def main(out):
     # An external entity pointing at a local file.
     xxe = '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
     xlsx(p("xxe.xlsx"), sheet(HEADER + '<row r="2"><c r="A2" t="inlineStr"><is><t>&xxe;</t></is></c></row>', prolog=xxe))
+    # Formulas with no cached value, a cell given twice, NaN and infinity.
+    xlsx(p("formulas_dupes.xlsx"), sheet(
+        HEADER.replace("</row>", '<c r="C1" t="inlineStr"><is><t>学习主题</t></is></c><c r="D1" t="inlineStr"><is><t>参学人数</t></is></c></row>') +
+        '<row r="2"><c r="A2"><f>TODAY()</f></c><c r="B2" t="inlineStr"><is><t>集中学习</t></is></c><c r="D2"><v>NaN</v></c><c r="D2"><v>inf</v></c></row>'
+    ))
     # A row repeated a million times in ODS, each with 16,384 repeated cells.
     ods = io.BytesIO()
     with zipfile.ZipFile(ods, "w", zipfile.ZIP_DEFLATED) as z:
