@@ -93,6 +93,27 @@ fn declared_count(head: &str) -> Option<u64> {
 /// sheet into a dense grid from its first to its last cell when it opens the file.
 pub const MAX_XLS_GRID: u64 = 4_000_000;
 
+/// The cells calamine would reserve for a DIMENSIONS record, computed as calamine does
+/// (including its wrap-around when the last row is before the first).
+fn declared_cells(r: &[u8]) -> u64 {
+    let u16_at = |i: usize| u32::from(u16::from_le_bytes([r[i], r[i + 1]]));
+    let u32_at = |i: usize| u32::from_le_bytes([r[i], r[i + 1], r[i + 2], r[i + 3]]);
+    let (rf, rl, mut cf, cl) = match r.len() {
+        10 => (u16_at(0), u16_at(2), u16_at(4), u16_at(6)),
+        14 | 16 => (u32_at(0), u32_at(4), u16_at(8), u16_at(10)),
+        _ => return 0,
+    };
+    if 0xFF < cf || cl < cf {
+        cf = 0;
+    }
+    if rl < 1 || cl < 1 {
+        return 1;
+    }
+    let rows = u64::from((rl - 1).wrapping_sub(rf).wrapping_add(1));
+    let cols = u64::from((cl - 1).wrapping_sub(cf).wrapping_add(1));
+    rows.saturating_mul(cols)
+}
+
 fn password() -> ReadError {
     ReadError::new("文件设置了打开密码（已加密），无法读取；请取消密码后重新报送")
 }
@@ -102,8 +123,12 @@ fn password() -> ReadError {
 /// and a workbook whose cells span a grid too large to build is refused. Reads only the record
 /// headers and the row/column of each cell record of the BIFF stream.
 pub fn check_xls(bytes: &[u8]) -> Result<(), ReadError> {
+    // calamine's own OLE parser trusts sector chains and sizes (a damaged one can ask for 4 GiB);
+    // the cfb crate validates them, so a container it cannot open is not handed on.
     let Ok(mut file) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
-        return Ok(());
+        return Err(ReadError::new(
+            "文件已损坏（Office 复合文档结构无效），无法打开；请用 Excel 或 WPS 打开确认后重新报送",
+        ));
     };
     if file.is_stream("/EncryptedPackage") || file.is_stream("/EncryptionInfo") {
         return Err(password());
@@ -132,6 +157,7 @@ pub fn check_xls(bytes: &[u8]) -> Result<(), ReadError> {
         return Ok(());
     }
     let mut total: u64 = 0;
+    let mut declared: u64 = 0;
     let mut bounds: Option<(u32, u32, u32, u32)> = None;
     let close = |bounds: &mut Option<(u32, u32, u32, u32)>, total: &mut u64| {
         if let Some((r0, r1, c0, c1)) = bounds.take() {
@@ -160,6 +186,12 @@ pub fn check_xls(bytes: &[u8]) -> Result<(), ReadError> {
             0x0203 | 0x027E | 0x00FD | 0x0204 | 0x0201 | 0x0205 | 0x0006 | 0x00D6 => {
                 Some((u16_at(0), u16_at(2), u16_at(2)))
             }
+            // DIMENSIONS: calamine reserves rows × columns cells from it before reading any, so a
+            // lying one (or one whose last row is before its first) must not reach it.
+            0x0200 => {
+                declared = declared.saturating_add(declared_cells(data));
+                None
+            }
             // MULRK, MULBLANK: first column after the row, last column in the final two bytes.
             0x00BD | 0x00BE => Some((
                 u16_at(0),
@@ -174,6 +206,12 @@ pub fn check_xls(bytes: &[u8]) -> Result<(), ReadError> {
         }
     }
     close(&mut bounds, &mut total);
+    if declared > MAX_XLS_GRID {
+        return Err(refuse(format!(
+            "工作表声明的范围异常（约 {} 万个单元格），疑似损坏或异常文件",
+            declared / 10_000
+        )));
+    }
     if total > MAX_XLS_GRID {
         return Err(refuse(format!(
             "工作表的单元格分布范围过大（约 {} 万个单元格的网格，上限 {} 万），疑似异常文件",

@@ -2,6 +2,7 @@
 //! (like xsv), compiled into one test binary.
 
 mod check;
+mod fuzz;
 mod hostile;
 mod properties;
 mod run;
