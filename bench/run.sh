@@ -88,13 +88,12 @@ QUIET_WAIT=${BENCH_QUIET_WAIT:-30}
 # CPU seconds the whole machine has been busy (user, nice, system, irq, softirq, steal).
 cpu_busy() { awk -v hz="$CLK_TCK" '/^cpu / {printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / hz}' /proc/stat; }
 
-# CPU seconds used by this script's finished children (and theirs): the `times` builtin.
+# CPU seconds used by this script's finished children (and theirs), into CHILDREN_CPU. The `times`
+# builtin must run in this shell: inside $(…) it would report the subshell's children, none.
 children_cpu() {
-    local _ user sys
-    times >"$RESULTS/.times"   # in this shell: a subshell would not see its parent's children
-    { read -r _ _; read -r user sys; } <"$RESULTS/.times"
-    awk -v u="$user" -v s="$sys" 'function sec(t,  m) { m = t; sub(/m.*/, "", m); sub(/^[0-9]+m/, "", t); sub(/s$/, "", t); return m * 60 + t }
-        BEGIN {printf "%.2f", sec(u) + sec(s)}'
+    times >"$RESULTS/.times"
+    CHILDREN_CPU=$(awk 'function sec(t,  m) { m = t; sub(/m.*/, "", m); sub(/^[0-9]+m/, "", t); sub(/s$/, "", t); return m * 60 + t }
+        NR == 2 {printf "%.2f", sec($1) + sec($2)}' "$RESULTS/.times")
 }
 
 # The machine is shared: before a case, wait (at most BENCH_QUIET_WAIT s) until other processes
@@ -264,7 +263,7 @@ measure() {
     fi
     # The timed runs, with the CPU that other processes used meanwhile (busy − ours) / wall.
     local busy0 ours0 wall0 others=""
-    busy0=$(cpu_busy); ours0=$(children_cpu); wall0=$(date +%s%N)
+    busy0=$(cpu_busy); children_cpu; ours0=$CHILDREN_CPU; wall0=$(date +%s%N)
     if [[ $status != ok ]]; then
         :
     elif ((HYPERFINE)); then
@@ -283,7 +282,8 @@ print(",".join("%.4f" % t for t in json.load(open(sys.argv[1]))["results"][0]["t
         done
     fi
     if [[ $status == ok ]]; then
-        others=$(awk -v b1="$(cpu_busy)" -v b0="$busy0" -v o1="$(children_cpu)" -v o0="$ours0" \
+        children_cpu
+        others=$(awk -v b1="$(cpu_busy)" -v b0="$busy0" -v o1="$CHILDREN_CPU" -v o0="$ours0" \
             -v w="$(( $(date +%s%N) - wall0 ))" 'BEGIN {x = ((b1 - b0) - (o1 - o0)) / (w / 1e9); printf "%.2f", x < 0 ? 0 : x}')
     fi
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$units" "$tool" "$jobs" "$sample" "$status" "$rss" \
@@ -348,7 +348,7 @@ main() {
     local elapsed=$((SECONDS - started))
     NOTES+=("The peers run a plain loop over the files in one process (what a colleague writes); huizong and the floor use every core unless \`--jobs 1\`.")
     NOTES+=("The peers find the header row naively and validate nothing; they exist to be timed, not to agree with huizong's totals.")
-    [[ $PEERS_10K == 1 ]] || NOTES+=("Peers ran on the $(printf "%'d" "${sizes[0]}")-unit workload only; \`BENCH_PEERS_10K=1\` (or \`--peers-10k\`) adds 10,000.")
+    [[ $PEERS_10K == 1 ]] || NOTES+=("Peers ran on the $(sed -E ':a; s/([0-9])([0-9]{3})($|,)/\1,\2\3/; ta' <<<"${sizes[0]}")-unit workload only; \`BENCH_PEERS_10K=1\` (or \`--peers-10k\`) adds 10,000.")
     NOTES+=("This run took $((elapsed / 60)) min $((elapsed % 60)) s, builds and workload generation included.")
     [[ -z ${BENCH_NOTE:-} ]] || NOTES+=("$BENCH_NOTE")
     meta load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
