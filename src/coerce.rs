@@ -48,7 +48,7 @@ fn text(cell: &Cell, field: &Field) -> Result<Value, Refusal> {
         other => other.display(),
     };
     if let Some(allowed) = &field.allowed {
-        return match field.enum_lookup.get(&normalize(&shown)) {
+        return match crate::normalize::lookup(&field.enum_lookup, &shown) {
             Some(&i) => Ok(Value::Text(allowed[i].clone())),
             None => Err(enum_refusal(&shown, field, allowed)),
         };
@@ -138,19 +138,27 @@ pub fn boolean(cell: &Cell) -> Result<bool, Refusal> {
         Cell::Bool(b) => Ok(*b),
         Cell::Number(n) if *n == 1.0 => Ok(true),
         Cell::Number(n) if *n == 0.0 => Ok(false),
-        Cell::Text(s) => match normalize(s).as_str() {
-            "是" | "√" | "✓" | "✔" | "☑" | "y" | "yes" | "1" | "true" | "对" | "有" => {
-                Ok(true)
-            }
-            "否" | "×" | "x" | "✗" | "✘" | "☐" | "n" | "no" | "0" | "false" | "无" => {
-                Ok(false)
-            }
-            _ => Err(format!("“{}”无法识别为是/否，请填“是”或“否”", trim_cell(s))),
+        Cell::Text(s) => match boolean_word(trim_cell(s)).or_else(|| boolean_word(&normalize(s))) {
+            Some(b) => Ok(b),
+            None => Err(format!("“{}”无法识别为是/否，请填“是”或“否”", trim_cell(s))),
         },
         other => Err(format!(
             "“{}”无法识别为是/否，请填“是”或“否”",
             other.display()
         )),
+    }
+}
+
+/// The boolean a (normalised) word stands for.
+fn boolean_word(word: &str) -> Option<bool> {
+    match word {
+        "是" | "√" | "✓" | "✔" | "☑" | "y" | "yes" | "1" | "true" | "对" | "有" => {
+            Some(true)
+        }
+        "否" | "×" | "x" | "✗" | "✘" | "☐" | "n" | "no" | "0" | "false" | "无" => {
+            Some(false)
+        }
+        _ => None,
     }
 }
 

@@ -7,6 +7,7 @@ use crate::aggregate::{self, Bucket, Frames};
 use crate::resolve::{Submission, UnitStatus};
 use crate::schema::{Period, Rule, Schema};
 use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// One unit's line in the ranking.
@@ -88,7 +89,10 @@ fn bucket(period: &Period) -> Bucket<'_> {
 
 /// A rule's counts: per unit and period index, and per unit for the whole year.
 struct RuleCounts {
-    by_period: HashMap<(String, i32), u32>,
+    /// The rule's period labels, once.
+    labels: Vec<String>,
+    /// Per unit: matching records per period.
+    by_unit: HashMap<String, Vec<u32>>,
     by_year: HashMap<String, u32>,
 }
 
@@ -99,15 +103,12 @@ pub fn evaluate(
     units: &[UnitStatus],
     year: i32,
 ) -> anyhow::Result<Scorecard> {
-    let mut counts = Vec::with_capacity(schema.rules.len());
-    for rule in &schema.rules {
-        let spec = &schema.sheets[rule.sheet];
-        let selected = aggregate::select(&frames.sheets[rule.sheet], spec, &rule.conditions)?;
-        counts.push(RuleCounts {
-            by_period: aggregate::count_by_unit(&selected, bucket(&rule.period))?,
-            by_year: aggregate::count_per_unit(&selected)?,
-        });
-    }
+    // Each rule's counts are independent group-bys: compute them on every core.
+    let counts = schema
+        .rules
+        .par_iter()
+        .map(|rule| count_rule(rule, schema, frames, year))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let mut flag_units = Vec::new();
     for flag in &schema.flags {
         let spec = &schema.sheets[flag.sheet];
@@ -149,7 +150,7 @@ pub fn evaluate(
                 score.missed_count += 1;
                 continue;
             }
-            let (completion, short) = judge(rule, counted, &unit.name, year);
+            let (completion, short) = judge(rule, counted, &unit.name);
             score.counts[column] = Some(counted.by_year.get(&unit.name).copied().unwrap_or(0));
             weighted += rule.weight * completion;
             if !short.is_empty() {
@@ -219,6 +220,31 @@ pub fn evaluate(
     })
 }
 
+/// One rule's counts per unit and period, and per unit for the year.
+fn count_rule(
+    rule: &Rule,
+    schema: &Schema,
+    frames: &Frames,
+    year: i32,
+) -> anyhow::Result<RuleCounts> {
+    let spec = &schema.sheets[rule.sheet];
+    let selected = aggregate::select(&frames.sheets[rule.sheet], spec, &rule.conditions)?;
+    let labels = period_labels(&rule.period, year);
+    let mut by_unit: HashMap<String, Vec<u32>> = HashMap::new();
+    for ((unit, period), n) in aggregate::count_by_unit(&selected, bucket(&rule.period))? {
+        if let Ok(p) = usize::try_from(period)
+            && p < labels.len()
+        {
+            by_unit.entry(unit).or_insert_with(|| vec![0; labels.len()])[p] = n;
+        }
+    }
+    Ok(RuleCounts {
+        labels,
+        by_unit,
+        by_year: aggregate::count_per_unit(&selected)?,
+    })
+}
+
 /// The schema sheet holding accountability cases (named 问责案件, or with 问责 in its name).
 pub fn case_sheet(schema: &Schema) -> Option<usize> {
     schema
@@ -229,22 +255,18 @@ pub fn case_sheet(schema: &Schema) -> Option<usize> {
 }
 
 /// One rule for one unit: its completion and its short periods (label, actual count).
-fn judge(rule: &Rule, counted: &RuleCounts, unit: &str, year: i32) -> (f64, Vec<(String, u32)>) {
-    let labels = period_labels(&rule.period, year);
+fn judge(rule: &Rule, counted: &RuleCounts, unit: &str) -> (f64, Vec<(String, u32)>) {
+    let periods = counted.by_unit.get(unit);
     let mut sum = 0.0;
     let mut short = Vec::new();
-    for (i, label) in labels.iter().enumerate() {
-        let n = counted
-            .by_period
-            .get(&(unit.to_string(), i as i32))
-            .copied()
-            .unwrap_or(0);
+    for (i, label) in counted.labels.iter().enumerate() {
+        let n = periods.map_or(0, |p| p[i]);
         sum += (f64::from(n) / f64::from(rule.min)).min(1.0);
         if n < rule.min {
             short.push((label.clone(), n));
         }
     }
-    (sum / labels.len() as f64, short)
+    (sum / counted.labels.len() as f64, short)
 }
 
 /// Competition ranking by 完成率 descending (1, 2, 2, 4); ties in 单位名称 code-point order.

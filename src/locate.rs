@@ -6,7 +6,6 @@
 use crate::normalize::normalize;
 use crate::schema::{Schema, SheetSpec};
 use crate::sheet::RawSheet;
-use std::collections::HashMap;
 
 /// Rows searched for a header.
 pub const HEADER_SEARCH_ROWS: u32 = 15;
@@ -39,36 +38,24 @@ pub enum MatchedBy {
 }
 
 /// The normalised spellings of a sheet name the schema accepts → the role they name.
-fn name_keys(schema: &Schema) -> Vec<(String, Role)> {
-    let mut keys = Vec::new();
-    if let Some(info) = &schema.info {
-        keys.push((normalize(&info.name), Role::Info));
-        keys.extend(info.aliases.iter().map(|a| (normalize(a), Role::Info)));
-    }
-    for (i, sheet) in schema.sheets.iter().enumerate() {
-        keys.push((normalize(&sheet.name), Role::Ledger(i)));
-        keys.extend(
-            sheet
-                .aliases
-                .iter()
-                .map(|a| (normalize(a), Role::Ledger(i))),
-        );
-    }
-    keys
+fn name_keys(schema: &Schema) -> impl Iterator<Item = (&str, Role)> {
+    schema
+        .sheet_keys
+        .iter()
+        .map(|(k, role)| (k.as_str(), role.map_or(Role::Info, Role::Ledger)))
 }
 
 /// Recognises a sheet by its name: an exact normalised match first, else the longest accepted
 /// name it contains (`2026年学习记录表`, a CSV named `问卷导出_学习记录`).
 pub fn role_by_name(schema: &Schema, sheet_name: &str) -> Option<Role> {
     let name = normalize(sheet_name);
-    let keys = name_keys(schema);
-    if let Some((_, role)) = keys.iter().find(|(k, _)| *k == name) {
-        return Some(*role);
+    if let Some((_, role)) = name_keys(schema).find(|(k, _)| *k == name) {
+        return Some(role);
     }
-    keys.iter()
-        .filter(|(k, _)| !k.is_empty() && name.contains(k.as_str()))
+    name_keys(schema)
+        .filter(|(k, _)| !k.is_empty() && name.contains(k))
         .max_by_key(|(k, _)| k.chars().count())
-        .map(|(_, role)| *role)
+        .map(|(_, role)| role)
 }
 
 /// Recognises a sheet by content: the schema sheet whose header it carries (the best share of
@@ -106,7 +93,7 @@ pub fn role_by_content(schema: &Schema, sheet: &RawSheet) -> Option<(Role, Optio
 /// Finds the header row of `sheet` for `spec`: the first of the first 15 rows in which at least
 /// half the schema's fields are named.
 pub fn find_header(sheet: &RawSheet, spec: &SheetSpec) -> Option<Header> {
-    let lookup = header_lookup(spec);
+    let lookup = &spec.header_lookup;
     let unit_key = normalize("单位名称");
     for row in sheet
         .rows
@@ -118,14 +105,15 @@ pub fn find_header(sheet: &RawSheet, spec: &SheetSpec) -> Option<Header> {
         let mut extras = Vec::new();
         for (col, cell) in &row.cells {
             let text = cell.display();
-            let key = normalize(&text);
-            if key.is_empty() {
+            if text.is_empty() {
                 continue;
             }
-            match lookup.get(&key) {
+            match crate::normalize::lookup(lookup, &text) {
                 Some(&field) if columns[field].is_none() => columns[field] = Some(*col),
                 Some(_) => {} // a repeated column (often a merged header cell): the first wins
-                None if key == unit_key && unit_column.is_none() => unit_column = Some(*col),
+                None if unit_column.is_none() && normalize(&text) == unit_key => {
+                    unit_column = Some(*col)
+                }
                 None => extras.push((*col, text)),
             }
         }
@@ -140,17 +128,6 @@ pub fn find_header(sheet: &RawSheet, spec: &SheetSpec) -> Option<Header> {
         }
     }
     None
-}
-
-/// Normalised header spellings → field index.
-pub fn header_lookup(spec: &SheetSpec) -> HashMap<String, usize> {
-    let mut lookup = HashMap::new();
-    for (i, field) in spec.fields.iter().enumerate() {
-        for key in field.header_keys() {
-            lookup.entry(key).or_insert(i);
-        }
-    }
-    lookup
 }
 
 #[cfg(test)]

@@ -9,6 +9,34 @@ use unicode_normalization::UnicodeNormalization;
 /// simplified, whitespace and line breaks removed anywhere, required-markers `*` / `＊` removed,
 /// ASCII letters lower-cased.
 pub fn normalize(s: &str) -> String {
+    if s.len() > MEMO_MAX_LEN {
+        return fold(s);
+    }
+    // The same headers, titles and values recur in every file: remember what each folded to.
+    MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if let Some(folded) = memo.get(s) {
+            return folded.clone();
+        }
+        if memo.len() >= MEMO_ENTRIES {
+            memo.clear();
+        }
+        let folded = fold(s);
+        memo.insert(s.to_string(), folded.clone());
+        folded
+    })
+}
+
+/// Longest text remembered, and how many texts, per thread.
+const MEMO_MAX_LEN: usize = 96;
+const MEMO_ENTRIES: usize = 50_000;
+
+thread_local! {
+    static MEMO: std::cell::RefCell<std::collections::HashMap<String, String>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+fn fold(s: &str) -> String {
     let mut folded = String::with_capacity(s.len());
     for c in s.nfkc() {
         if c.is_whitespace() || c == '*' || c == '\u{200b}' || c == '\u{feff}' {
@@ -23,6 +51,12 @@ pub fn normalize(s: &str) -> String {
     }
 }
 
+/// Looks `s` up in a map keyed by normalised text: as typed first (the common case, no work),
+/// then normalised. Cells are looked up millions of times, most already in normal form.
+pub fn lookup<'a, T>(map: &'a std::collections::HashMap<String, T>, s: &str) -> Option<&'a T> {
+    map.get(trim_cell(s)).or_else(|| map.get(&normalize(s)))
+}
+
 /// Trims surrounding whitespace (including full-width spaces) from a cell's text.
 pub fn trim_cell(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}' || c == '\u{200b}')
@@ -32,17 +66,34 @@ pub fn trim_cell(s: &str) -> &str {
 /// contains the other, or they differ in at most a third of their characters.
 pub fn closest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let value = normalize(value);
+    closest_folded(&value, candidates.into_iter().map(|c| (c, normalize(c))))
+}
+
+/// `closest` over candidates already paired with their normalised form (a roster of thousands
+/// of names is normalised once, not once per unknown name).
+pub fn closest_folded<'a, N: AsRef<str>>(
+    value: &str,
+    candidates: impl IntoIterator<Item = (&'a str, N)>,
+) -> Option<&'a str> {
     if value.is_empty() {
         return None;
     }
+    let len = value.chars().count();
     let mut best: Option<(f64, &str)> = None;
-    for candidate in candidates {
-        let norm = normalize(candidate);
-        let score = if norm.contains(&value) || value.contains(&norm) {
+    for (candidate, norm) in candidates {
+        let norm = norm.as_ref();
+        let other = norm.chars().count();
+        // Names whose lengths differ by more than half cannot score 0.6 unless one contains
+        // the other: skip the edit distance for them.
+        let contains = norm.contains(value) || value.contains(norm);
+        if !contains && len.abs_diff(other) * 2 > len.max(other) {
+            continue;
+        }
+        let score = if contains {
             let (a, b) = (norm.chars().count(), value.chars().count());
             0.5 + 0.5 * (a.min(b) as f64 / a.max(b) as f64)
         } else {
-            strsim::normalized_levenshtein(&value, &norm)
+            strsim::normalized_levenshtein(value, norm)
         };
         if score >= 0.6 && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, candidate));

@@ -404,9 +404,11 @@ pub fn examine(source: &Source, schema: &Schema, cli_year: Option<i32>) -> FileO
 
 /// The template's own sheets (instructions, dropdown lists), which hold no records.
 fn is_template_aid(name: &str) -> bool {
-    let name = crate::normalize::normalize(name);
-    name == crate::normalize::normalize(crate::template::GUIDE_SHEET)
-        || name == crate::normalize::normalize(crate::template::LIST_SHEET)
+    // The template's own names are already in normal form.
+    [crate::template::GUIDE_SHEET, crate::template::LIST_SHEET]
+        .contains(&crate::normalize::trim_cell(name))
+        || [crate::template::GUIDE_SHEET, crate::template::LIST_SHEET]
+            .contains(&crate::normalize::normalize(name).as_str())
 }
 
 /// A four-digit year between 2000 and 2100 in a file name (`…2026年台账.xlsx`).

@@ -3,7 +3,7 @@
 //! suggestion. It must not know about submissions.
 
 use crate::ingest;
-use crate::normalize::{closest, normalize, trim_cell};
+use crate::normalize::{closest_folded, normalize, trim_cell};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -19,6 +19,8 @@ pub struct Roster {
     pub units: Vec<Unit>,
     /// Normalised name or alias → unit index.
     lookup: HashMap<String, usize>,
+    /// Each unit's normalised name, for suggestions.
+    folded: Vec<String>,
 }
 
 /// A roster that could not be used, with the reason.
@@ -41,7 +43,12 @@ impl Roster {
                 lookup.entry(normalize(alias)).or_insert(i);
             }
         }
-        Roster { units, lookup }
+        let folded = units.iter().map(|u| normalize(&u.name)).collect();
+        Roster {
+            units,
+            lookup,
+            folded,
+        }
     }
 
     /// Loads a roster from a `.csv`, `.xlsx` or `.xls` with columns 单位名称, 单位类型, 别名.
@@ -115,7 +122,12 @@ impl Roster {
 
     /// The roster name closest to a name that matched nothing.
     pub fn suggest(&self, name: &str) -> Option<&str> {
-        closest(name, self.units.iter().map(|u| u.name.as_str()))
+        let candidates = self
+            .units
+            .iter()
+            .map(|u| u.name.as_str())
+            .zip(self.folded.iter());
+        closest_folded(&normalize(name), candidates)
     }
 
     /// The unit whose name or alias the file name contains; the longest such name wins.

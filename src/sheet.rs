@@ -165,20 +165,26 @@ impl RawSheet {
                 }
             }
         }
-        if fills.is_empty() {
-            return;
+        // Insert each fill where it belongs; cells already present win. Most merges are a title
+        // row or a few data cells, so inserting beats rebuilding the sheet.
+        for (r, c, value) in fills {
+            let row = match self.rows.binary_search_by_key(&r, |row| row.index) {
+                Ok(i) => &mut self.rows[i],
+                Err(i) => {
+                    self.rows.insert(
+                        i,
+                        RawRow {
+                            index: r,
+                            cells: Vec::new(),
+                        },
+                    );
+                    &mut self.rows[i]
+                }
+            };
+            if let Err(at) = row.cells.binary_search_by_key(&c, |(col, _)| *col) {
+                row.cells.insert(at, (c, value));
+            }
         }
-        let mut cells: Vec<(u32, u32, Cell)> = std::mem::take(&mut self.rows)
-            .into_iter()
-            .flat_map(|row| {
-                let index = row.index;
-                row.cells.into_iter().map(move |(c, cell)| (index, c, cell))
-            })
-            .collect();
-        // Cells already present win over fills: `from_cells` keeps the first of equal keys.
-        cells.extend(fills);
-        let merged = RawSheet::from_cells(&self.name, cells);
-        self.rows = merged.rows;
     }
 
     pub fn row(&self, index: u32) -> Option<&RawRow> {

@@ -5,11 +5,11 @@
 
 use crate::coerce::coerce;
 use crate::issue::{Issue, Level, action};
-use crate::locate::{Header, header_lookup};
-use crate::normalize::normalize;
+use crate::locate::Header;
+use crate::normalize::{normalize, trim_cell};
 use crate::record::{Record, Value};
 use crate::schema::{Check, SheetSpec};
-use crate::sheet::{RawRow, RawSheet};
+use crate::sheet::{Cell, RawRow, RawSheet};
 
 /// What validating one sheet produced.
 #[derive(Debug, Clone)]
@@ -57,38 +57,59 @@ const FOOTNOTES: &[&str] = &[
     "领导签字",
 ];
 
-fn classify(row: &RawRow, header: &Header, spec: &SheetSpec, lookup_hits: usize) -> RowKind {
+/// The text of a cell typed as text, trimmed.
+fn text_of(cell: &Cell) -> Option<&str> {
+    match cell {
+        Cell::Text(s) => Some(trim_cell(s)),
+        _ => None,
+    }
+}
+
+/// Does this cell read 合计/总计/小计 (in either script)? Cheap test first: it runs on every row.
+fn is_total(cell: &Cell) -> bool {
+    text_of(cell).is_some_and(|t| {
+        (t.contains('计') || t.contains('計')) && TOTALS.iter().any(|k| normalize(t).starts_with(k))
+    })
+}
+
+/// How many cells of the row name a field, as a header row does. Only short texts without digits
+/// can: dates, counts and sentences are not looked up.
+fn header_hits(row: &RawRow, spec: &SheetSpec) -> usize {
+    row.cells
+        .iter()
+        .filter_map(|(_, c)| text_of(c))
+        .filter(|t| t.chars().count() <= 12 && !t.bytes().any(|b| b.is_ascii_digit()))
+        .filter(|t| crate::normalize::lookup(&spec.header_lookup, t).is_some())
+        .count()
+}
+
+fn classify(row: &RawRow, header: &Header, spec: &SheetSpec, serial_col: Option<u32>) -> RowKind {
     let filled: Vec<_> = row.cells.iter().filter(|(_, c)| !c.is_blank()).collect();
     if filled.is_empty() {
         return RowKind::Blank;
     }
-    let serial_col = spec
-        .fields
-        .iter()
-        .position(|f| f.name == "序号")
-        .and_then(|i| header.columns[i]);
     if filled.len() == 1
         && Some(filled[0].0) == serial_col
         && crate::coerce::integer(&filled[0].1).is_ok()
     {
         return RowKind::Blank;
     }
-    if filled.iter().take(3).any(|(_, c)| {
-        TOTALS
-            .iter()
-            .any(|t| normalize(&c.display()).starts_with(t))
-    }) {
+    if filled.iter().take(3).any(|(_, c)| is_total(c)) {
         return RowKind::Totals;
     }
-    if lookup_hits * 2 >= spec.fields.len() {
+    if header_hits(row, spec) * 2 >= spec.fields.len() {
         return RowKind::RepeatedHeader;
     }
-    let first = normalize(&filled[0].1.display());
     let mapped = filled
         .iter()
         .filter(|(c, _)| header.columns.contains(&Some(*c)) && Some(*c) != serial_col)
         .count();
-    if FOOTNOTES.iter().any(|f| first.starts_with(&normalize(f))) && mapped <= 1 {
+    if mapped <= 1
+        && let Some(first) = text_of(&filled[0].1)
+        && FOOTNOTES
+            .iter()
+            .any(|f| normalize(first).starts_with(&normalize(f)))
+    {
         return RowKind::Footnote;
     }
     RowKind::Data
@@ -133,14 +154,13 @@ pub fn validate_sheet(
         .filter(|(f, c)| f.required && c.is_none())
         .map(|(f, _)| f.name.as_str())
         .collect();
-    let lookup = header_lookup(spec);
+    let serial_col = spec
+        .fields
+        .iter()
+        .position(|f| f.name == "序号")
+        .and_then(|i| header.columns[i]);
     for row in sheet.rows.iter().filter(|r| r.index > header.row) {
-        let hits = row
-            .cells
-            .iter()
-            .filter(|(_, c)| lookup.contains_key(&normalize(&c.display())))
-            .count();
-        match classify(row, &header, spec, hits) {
+        match classify(row, &header, spec, serial_col) {
             RowKind::Blank => {}
             RowKind::Totals => out.issues.push(
                 at(

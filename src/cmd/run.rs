@@ -9,12 +9,17 @@ use crate::evaluate::evaluate;
 use crate::report;
 
 pub fn run(args: &RunArgs) -> anyhow::Result<i32> {
+    let stage = Stages::new();
     let (schema, checked) = load_and_check(&args.input, args.jobs, args.quiet)?;
+    stage.done("read + check");
     let files: Vec<String> = checked.files.iter().map(|f| f.source.rel.clone()).collect();
     let frames = aggregate::frames(&schema, &checked.records, &files, checked.year)?;
+    stage.done("frames");
     let card = evaluate(&schema, &frames, &checked.units, checked.year)?;
+    stage.done("evaluate");
     let model = report::build(&schema, &checked, &card, &frames)?;
     let written = report::write_all(&model, &frames, &args.out, args.feedback)?;
+    stage.done("reports");
     if !args.quiet {
         for line in summary(&checked) {
             eprintln!("{line}");
@@ -52,4 +57,32 @@ pub fn run(args: &RunArgs) -> anyhow::Result<i32> {
         }
     }
     Ok(0)
+}
+
+/// Stage timings on stderr when `HUIZONG_TIMING` is set, for profiling the run's stages.
+struct Stages {
+    start: Option<std::time::Instant>,
+    last: std::cell::Cell<Option<std::time::Instant>>,
+}
+
+impl Stages {
+    fn new() -> Self {
+        let start = std::env::var_os("HUIZONG_TIMING").map(|_| std::time::Instant::now());
+        Stages {
+            start,
+            last: std::cell::Cell::new(start),
+        }
+    }
+
+    fn done(&self, what: &str) {
+        if let (Some(start), Some(last)) = (self.start, self.last.get()) {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "{what}: {:.3} s (total {:.3} s)",
+                (now - last).as_secs_f64(),
+                (now - start).as_secs_f64()
+            );
+            self.last.set(Some(now));
+        }
+    }
 }

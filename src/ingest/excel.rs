@@ -15,15 +15,17 @@ pub fn read(bytes: &[u8], format: Format) -> Result<Workbook, ReadError> {
     let cursor = Cursor::new(bytes);
     match format {
         Format::Xlsx => match Xlsx::new(cursor) {
-            Ok(wb) => read_xlsx(wb),
+            Ok(wb) => read_xlsx(wb, bytes),
             Err(e) => {
                 // A macro sheet makes calamine refuse the whole workbook: read it without.
                 let e = open_error(e);
                 let Some((rebuilt, removed)) = super::macros::without_macro_sheets(bytes) else {
                     return Err(e);
                 };
-                let mut workbook =
-                    read_xlsx(Xlsx::new(Cursor::new(rebuilt.as_slice())).map_err(|_| e)?)?;
+                let mut workbook = read_xlsx(
+                    Xlsx::new(Cursor::new(rebuilt.as_slice())).map_err(|_| e)?,
+                    &rebuilt,
+                )?;
                 for sheet in removed {
                     workbook.skipped.push(SheetError {
                         sheet,
@@ -69,8 +71,9 @@ fn worksheets(sheets: &[calamine::Sheet]) -> Vec<(String, bool)> {
         .collect()
 }
 
-fn read_xlsx(mut wb: Xlsx<Bytes<'_>>) -> Result<Workbook, ReadError> {
+fn read_xlsx(mut wb: Xlsx<Bytes<'_>>, bytes: &[u8]) -> Result<Workbook, ReadError> {
     let mut out = Workbook::new(Format::Xlsx);
+    let mut merges = super::merges::read_all(bytes);
     let sheets = worksheets(wb.sheets_metadata());
     for (name, visible) in sheets {
         let cells = match stream_xlsx(&mut wb, &name) {
@@ -85,9 +88,7 @@ fn read_xlsx(mut wb: Xlsx<Bytes<'_>>) -> Result<Workbook, ReadError> {
         };
         let mut sheet = RawSheet::from_cells(&name, cells);
         sheet.visible = visible;
-        if let Ok(merges) = wb.merge_cells_by_sheet_name(&name) {
-            sheet.merges = merges.iter().map(merge).collect();
-        }
+        sheet.merges = merges.remove(&name).unwrap_or_default();
         out.sheets.push(sheet);
     }
     Ok(out)

@@ -8,6 +8,7 @@ mod csv;
 pub mod discover;
 mod excel;
 mod macros;
+mod merges;
 pub mod sniff;
 
 pub use discover::{Candidate, Source, classify, discover};

@@ -114,28 +114,37 @@ pub fn write_all(
     feedback: bool,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let year = model.card.year;
-    let mut written = Vec::new();
-    let summary = out.join(format!("汇总_{year}.xlsx"));
-    write_atomic(&summary, &xlsx::summary(model)?)?;
-    written.push(summary);
-    let json = out.join(format!("汇总_{year}.json"));
-    write_atomic(&json, &json_bytes(model)?)?;
-    written.push(json);
-    for (i, spec) in model.schema.sheets.iter().enumerate() {
-        let path = out.join("明细").join(format!("{}.csv", spec.name));
-        write_atomic(&path, &detail_csv(model, i))?;
-        written.push(path);
-        #[cfg(feature = "parquet")]
-        {
-            let path = out.join("明细").join(format!("{}.parquet", spec.name));
-            write_atomic(&path, &parquet_bytes(&frames.sheets[i], spec)?)?;
-            written.push(path);
-        }
-    }
-    let _ = frames;
-    if feedback {
-        written.extend(feedback::write_all(model, &out.join("反馈"))?);
-    }
+    // The summary and the detail files are independent: write them on both cores.
+    let (summary, details) = rayon::join(
+        || -> anyhow::Result<Vec<PathBuf>> {
+            let summary = out.join(format!("汇总_{year}.xlsx"));
+            write_atomic(&summary, &xlsx::summary(model)?)?;
+            let json = out.join(format!("汇总_{year}.json"));
+            write_atomic(&json, &json_bytes(model)?)?;
+            Ok(vec![summary, json])
+        },
+        || -> anyhow::Result<Vec<PathBuf>> {
+            let mut written = Vec::new();
+            for (i, spec) in model.schema.sheets.iter().enumerate() {
+                let path = out.join("明细").join(format!("{}.csv", spec.name));
+                write_atomic(&path, &detail_csv(model, i))?;
+                written.push(path);
+                #[cfg(feature = "parquet")]
+                {
+                    let path = out.join("明细").join(format!("{}.parquet", spec.name));
+                    write_atomic(&path, &parquet_bytes(&frames.sheets[i], spec)?)?;
+                    written.push(path);
+                }
+            }
+            let _ = frames;
+            if feedback {
+                written.extend(feedback::write_all(model, &out.join("反馈"))?);
+            }
+            Ok(written)
+        },
+    );
+    let mut written = summary?;
+    written.extend(details?);
     Ok(written)
 }
 

@@ -334,6 +334,7 @@ impl Compiler<'_> {
             .into_iter()
             .filter_map(|f| self.flag(f, &sheets, &unit_types, &rules))
             .collect();
+        let sheet_keys = Schema::sheet_keys(info.as_ref(), &sheets);
         Schema {
             name: raw.schema.name,
             version: raw.schema.version,
@@ -342,6 +343,7 @@ impl Compiler<'_> {
             sheets,
             rules,
             flags,
+            sheet_keys,
         }
     }
 
@@ -367,13 +369,7 @@ impl Compiler<'_> {
             .iter()
             .filter_map(|c| self.check(c, &fields, &name))
             .collect();
-        SheetSpec {
-            name,
-            aliases: raw.aliases,
-            date_field,
-            fields,
-            checks,
-        }
+        SheetSpec::new(name, raw.aliases, date_field, fields, checks)
     }
 
     fn fields(&mut self, raw: &[Spanned<RawField>], sheet: &str) -> Vec<Field> {

@@ -23,6 +23,24 @@ pub struct Schema {
     pub sheets: Vec<SheetSpec>,
     pub rules: Vec<Rule>,
     pub flags: Vec<Flag>,
+    /// Every normalised sheet name and alias → the info sheet (`None`) or a ledger sheet, built
+    /// once at load: sheet names are matched for every sheet of every file.
+    pub sheet_keys: Vec<(String, Option<usize>)>,
+}
+
+impl Schema {
+    fn sheet_keys(info: Option<&InfoSheet>, sheets: &[SheetSpec]) -> Vec<(String, Option<usize>)> {
+        let mut keys = Vec::new();
+        if let Some(info) = info {
+            keys.push((normalize(&info.name), None));
+            keys.extend(info.aliases.iter().map(|a| (normalize(a), None)));
+        }
+        for (i, sheet) in sheets.iter().enumerate() {
+            keys.push((normalize(&sheet.name), Some(i)));
+            keys.extend(sheet.aliases.iter().map(|a| (normalize(a), Some(i))));
+        }
+        keys
+    }
 }
 
 /// The key/value sheet that names the unit and its year.
@@ -42,6 +60,33 @@ pub struct SheetSpec {
     pub date_field: Option<usize>,
     pub fields: Vec<Field>,
     pub checks: Vec<Check>,
+    /// Normalised header spellings (names and aliases) → field index, built once at load.
+    pub header_lookup: HashMap<String, usize>,
+}
+
+impl SheetSpec {
+    pub fn new(
+        name: String,
+        aliases: Vec<String>,
+        date_field: Option<usize>,
+        fields: Vec<Field>,
+        checks: Vec<Check>,
+    ) -> Self {
+        let mut header_lookup = HashMap::new();
+        for (i, field) in fields.iter().enumerate() {
+            for key in field.header_keys() {
+                header_lookup.entry(key).or_insert(i);
+            }
+        }
+        SheetSpec {
+            name,
+            aliases,
+            date_field,
+            fields,
+            checks,
+            header_lookup,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
