@@ -170,7 +170,12 @@ pub fn check(
             .collect()
     });
     files.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
+    let timing = std::env::var_os("HUIZONG_TIMING").is_some();
+    let started = std::time::Instant::now();
     let resolved = resolve::resolve(&mut files, schema, roster.as_ref(), settings.year);
+    if timing {
+        eprintln!("  resolve: {:.3} s", started.elapsed().as_secs_f64());
+    }
     issues.extend(resolved.issues);
     issues.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let totals = resolved.totals;
