@@ -9,6 +9,14 @@ use crate::evaluate::evaluate;
 use crate::report;
 
 pub fn run(args: &RunArgs) -> anyhow::Result<i32> {
+    // `--jobs` bounds every parallel stage, not only reading.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.map_or(0, usize::from))
+        .build()?;
+    pool.install(|| run_in_pool(args))
+}
+
+fn run_in_pool(args: &RunArgs) -> anyhow::Result<i32> {
     let stage = Stages::new();
     let (schema, checked) = load_and_check(&args.input, args.jobs, args.quiet)?;
     stage.done("read + check");
