@@ -101,7 +101,7 @@ fn stream_xlsx(wb: &mut Xlsx<Bytes<'_>>, name: &str) -> Result<Vec<(u32, u32, Ce
     let mut cells = Vec::new();
     while let Some(cell) = reader
         .next_cell_with_formula_metadata()
-        .map_err(|e| format!("工作表内容损坏（{e}）"))?
+        .map_err(|e| damaged(&e.to_string()))?
     {
         let (r, c) = cell.pos;
         let value = match (&cell.value, &cell.formula) {
@@ -192,6 +192,15 @@ where
         out.sheets.push(sheet);
     }
     Ok(out)
+}
+
+/// The message for a sheet whose XML broke off or lied about its size.
+fn damaged(detail: &str) -> String {
+    if detail.contains("larger than its declared") {
+        "工作表内容比文件声明的大小更大（文件结构异常，可能被篡改或损坏），已停止读取该表".into()
+    } else {
+        format!("工作表内容损坏（{detail}）")
+    }
 }
 
 fn push_cell(cells: &mut Vec<(u32, u32, Cell)>, r: u32, c: u32, cell: Cell) -> Result<(), String> {

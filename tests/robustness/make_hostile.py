@@ -7,6 +7,7 @@ lying counts, zip and XML bombs, external entities, truncated, encrypted-looking
 """
 import io
 import os
+import struct
 import sys
 import zipfile
 
@@ -55,6 +56,20 @@ def xlsx(path, sheet_xml, sst=SST.format(n=2), compression=zipfile.ZIP_DEFLATED)
         z.writestr("xl/worksheets/sheet1.xml", sheet_xml)
 
 
+def declare_size(path, part, size):
+    """Rewrites the uncompressed size a zip declares for `part`, in both of its headers."""
+    data = bytearray(open(path, "rb").read())
+    name = part.encode()
+    for magic, size_at, name_len_at, name_at in ((b"PK\x03\x04", 22, 26, 30), (b"PK\x01\x02", 24, 28, 46)):
+        i = data.find(magic)
+        while i >= 0:
+            n = struct.unpack_from("<H", data, i + name_len_at)[0]
+            if data[i + name_at:i + name_at + n] == name:
+                struct.pack_into("<I", data, i + size_at, size)
+            i = data.find(magic, i + 4)
+    open(path, "wb").write(data)
+
+
 def main(out):
     os.makedirs(out, exist_ok=True)
     p = lambda name: os.path.join(out, name)
@@ -64,6 +79,11 @@ def main(out):
     xlsx(p("lying_count.xlsx"), sheet(HEADER), sst=SST.format(n=2_000_000_000))
     # 200 MB of spaces inside the sheet: a 1000-fold inflation.
     xlsx(p("zip_bomb.xlsx"), sheet(HEADER + " " * (200 * 1024 * 1024)))
+    # A part that declares 1 KB but inflates to 64 MB (one huge string): readers must not trust
+    # the header and must stop at it.
+    lying = p("lying_size.xlsx")
+    xlsx(lying, sheet(HEADER + '<row r="2"><c r="A2" t="inlineStr"><is><t>' + "a" * (64 * 1024 * 1024) + "</t></is></c></row>"))
+    declare_size(lying, "xl/worksheets/sheet1.xml", 1024)
     # Billion laughs.
     laughs = '<!DOCTYPE lolz [<!ENTITY lol "lol">' + "".join(
         f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10)
