@@ -97,7 +97,7 @@ fn read_xlsx(mut wb: Xlsx<Bytes<'_>>, bytes: &[u8]) -> Result<Workbook, ReadErro
 fn stream_xlsx(wb: &mut Xlsx<Bytes<'_>>, name: &str) -> Result<Vec<(u32, u32, Cell)>, String> {
     let mut reader = wb
         .worksheet_cells_reader(name)
-        .map_err(|e| format!("工作表无法读取（{e}）"))?;
+        .map_err(|e| damaged(&e.to_string()))?;
     let mut cells = Vec::new();
     while let Some(cell) = reader
         .next_cell_with_formula_metadata()
@@ -199,7 +199,7 @@ fn damaged(detail: &str) -> String {
     if detail.contains("larger than its declared") {
         "工作表内容比文件声明的大小更大（文件结构异常，可能被篡改或损坏），已停止读取该表".into()
     } else {
-        format!("工作表内容损坏（{detail}）")
+        format!("工作表无法读取，内容损坏（{detail}）")
     }
 }
 
