@@ -35,6 +35,7 @@ pub fn check_zip(bytes: &[u8]) -> Result<(), ReadError> {
     }
     let mut total: u64 = 0;
     let mut shared_strings = None;
+    let mut ods_content = None;
     for i in 0..archive.len() {
         let Ok(entry) = archive.by_index_raw(i) else {
             continue;
@@ -53,6 +54,9 @@ pub fn check_zip(bytes: &[u8]) -> Result<(), ReadError> {
         if name.eq_ignore_ascii_case("xl/sharedStrings.xml") {
             shared_strings = Some((i, size));
         }
+        if name == "content.xml" {
+            ods_content = Some(i);
+        }
     }
     if total > MAX_INFLATED {
         return Err(refuse(format!(
@@ -60,6 +64,20 @@ pub fn check_zip(bytes: &[u8]) -> Result<(), ReadError> {
             total / (1024 * 1024),
             MAX_INFLATED / (1024 * 1024)
         )));
+    }
+    if let Some(i) = ods_content {
+        let mut xml = Vec::new();
+        if let Ok(entry) = archive.by_index(i) {
+            let _ = entry.take(MAX_INFLATED).read_to_end(&mut xml);
+        }
+        let cells = ods_filled_cells(&xml);
+        if cells > MAX_XLS_GRID {
+            return Err(refuse(format!(
+                "表格用“重复”属性展开后约有 {} 万个非空单元格（上限 {} 万），疑似异常文件",
+                cells / 10_000,
+                MAX_XLS_GRID / 10_000
+            )));
+        }
     }
     if let Some((i, size)) = shared_strings
         && let Ok(entry) = archive.by_index(i)
@@ -76,6 +94,36 @@ pub fn check_zip(bytes: &[u8]) -> Result<(), ReadError> {
         }
     }
     Ok(())
+}
+
+/// Non-empty cells an ODS `content.xml` expands to once `number-rows-repeated` and
+/// `number-columns-repeated` are applied. Empty repeated cells (the usual padding to the end of a
+/// sheet, self-closing elements) are not counted: readers do not materialise them.
+fn ods_filled_cells(xml: &[u8]) -> u64 {
+    let text = String::from_utf8_lossy(xml);
+    let repeat = |tag: &str, attr: &str| -> u64 {
+        tag.find(attr)
+            .and_then(|at| {
+                let rest = &tag[at + attr.len()..];
+                rest.split('"').nth(1)?.parse().ok()
+            })
+            .unwrap_or(1)
+    };
+    let (mut total, mut rows, mut width) = (0u64, 1u64, 0u64);
+    for piece in text.split('<').skip(1) {
+        let tag = &piece[..piece.find('>').unwrap_or(piece.len())];
+        if tag.starts_with("table:table-row ") || tag == "table:table-row" {
+            total = total.saturating_add(rows.saturating_mul(width));
+            rows = repeat(tag, "table:number-rows-repeated=");
+            width = 0;
+        } else if (tag.starts_with("table:table-cell")
+            || tag.starts_with("table:covered-table-cell"))
+            && !tag.ends_with('/')
+        {
+            width = width.saturating_add(repeat(tag, "table:number-columns-repeated="));
+        }
+    }
+    total.saturating_add(rows.saturating_mul(width))
 }
 
 /// `uniqueCount` (else `count`) of a `<sst>` start tag.
@@ -249,6 +297,14 @@ mod tests {
         assert!(bomb.len() < 1024 * 1024);
         let err = check_zip(&bomb).unwrap_err();
         assert!(err.message.contains("压缩炸弹"), "{}", err.message);
+    }
+
+    #[test]
+    fn repeated_ods_cells_are_counted_but_padding_is_not() {
+        let padding = br#"<table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>"#;
+        assert_eq!(ods_filled_cells(padding), 0);
+        let filled = br#"<table:table-row table:number-rows-repeated="100000"><table:table-cell table:number-columns-repeated="100" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row><table:table-row><table:table-cell><text:p>y</text:p></table:table-cell></table:table-row>"#;
+        assert_eq!(ods_filled_cells(filled), 10_000_001);
     }
 
     #[test]
