@@ -2,27 +2,12 @@
 //! sheet is never a ledger, so huizong rebuilds the package in memory without it and reads the
 //! rest: one unreadable sheet costs only that sheet.
 
+use super::merges::{attr, read_part as part};
 use regex::Regex;
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Write};
 
 const RELS: &str = "xl/_rels/workbook.xml.rels";
 const WORKBOOK: &str = "xl/workbook.xml";
-
-fn part(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
-    let mut text = String::new();
-    archive
-        .by_name(name)
-        .ok()?
-        .take(16 << 20)
-        .read_to_string(&mut text)
-        .ok()?;
-    Some(text)
-}
-
-fn attr<'a>(element: &'a str, name: &str) -> Option<&'a str> {
-    let at = element.find(&format!("{name}=\""))? + name.len() + 2;
-    Some(&element[at..at + element[at..].find('"')?])
-}
 
 /// The package without its macro sheets, and the names of the sheets removed; `None` when there
 /// is nothing to remove or the package cannot be rebuilt.

@@ -33,7 +33,11 @@ pub fn read_all(bytes: &[u8]) -> HashMap<String, Vec<Merge>> {
     out
 }
 
-fn read_part(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
+/// A package part as text (at most 16 MB).
+pub(super) fn read_part(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+) -> Option<String> {
     let mut text = String::new();
     archive
         .by_name(name)
@@ -56,7 +60,8 @@ fn tags<'a>(xml: &'a str, tag: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         .into_iter()
 }
 
-fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+/// An attribute's value in a start tag (` name="…"`).
+pub(super) fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
     let needle = format!(" {name}=\"");
     let at = tag.find(&needle)? + needle.len();
     Some(&tag[at..at + tag[at..].find('"')?])
