@@ -262,6 +262,14 @@ def main(results_dir, out_path):
             w(f"- {note}")
         w("")
 
+    # What the profile shows: written by hand (perf), kept beside the script, copied in verbatim so
+    # that a missed target is explained next to the numbers that miss it.
+    profile = os.path.join(os.path.dirname(os.path.abspath(__file__)), "PROFILE.md")
+    if os.path.exists(profile):
+        with open(profile, encoding="utf-8") as f:
+            lines.append(f.read().rstrip())
+            lines.append("")
+
     with open(out_path, "w", encoding="utf-8") as f:
         f.write("\n".join(lines).rstrip() + "\n")
 
