@@ -113,9 +113,8 @@ pub fn resolve(
         let found = match (&info_name, roster) {
             (Some(name), _) => units.find(name, unit_type.as_deref()),
             (None, Some(r)) => {
-                let file_name = file.source.rel.rsplit('/').next().unwrap_or("");
-                r.find_in_file_name(file_name).ok_or_else(|| {
-                    "无法确定报送单位：基本信息中没有单位名称，文件名中也没有名册中的单位名"
+                r.find_in_path(&file.source.rel).ok_or_else(|| {
+                    "无法确定报送单位：基本信息中没有单位名称，文件名（及所在文件夹名）中也没有名册中的单位名"
                         .to_string()
                 })
             }
@@ -342,8 +341,7 @@ fn statuses(files: &[FileOutcome], units: &Units<'_>, records: &[Record]) -> Vec
         match (&file.fate, file.unit) {
             (Fate::Read | Fate::Superseded(_), Some(u)) => submitted[u] = true,
             (Fate::Failed(_), _) => {
-                let name = file.source.rel.rsplit('/').next().unwrap_or("");
-                if let Some(u) = units.roster.and_then(|r| r.find_in_file_name(name)) {
+                if let Some(u) = units.roster.and_then(|r| r.find_in_path(&file.source.rel)) {
                     unreadable[u] = true;
                 }
             }

@@ -146,6 +146,15 @@ impl Roster {
     }
 }
 
+impl Roster {
+    /// The unit a file speaks for by its name: the file name first, then the folders it sits in,
+    /// innermost first (`龙爪镇/台账.xlsx` — offices often file each unit's papers in its own folder).
+    pub fn find_in_path(&self, rel: &str) -> Option<usize> {
+        rel.rsplit('/')
+            .find_map(|part| self.find_in_file_name(part))
+    }
+}
+
 /// Is this file a roster by its name (`名册.*`, `roster.*`)?
 pub fn is_roster_name(path: &Path) -> bool {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
@@ -205,5 +214,11 @@ mod tests {
         );
         assert_eq!(r.find_in_file_name("交通局台账"), Some(2));
         assert_eq!(r.find_in_file_name("台账"), None);
+        assert_eq!(r.find_in_path("乡镇/龙爪镇/台账.xlsx"), Some(0));
+        assert_eq!(
+            r.find_in_path("城关办/交通局台账.xlsx"),
+            Some(2),
+            "the file name comes first"
+        );
     }
 }
