@@ -72,26 +72,50 @@ fn worksheets(sheets: &[calamine::Sheet]) -> Vec<(String, bool)> {
 }
 
 fn read_xlsx(mut wb: Xlsx<Bytes<'_>>, bytes: &[u8]) -> Result<Workbook, ReadError> {
-    let mut out = Workbook::new(Format::Xlsx);
     let mut merges = super::merges::read_all(bytes);
     let sheets = worksheets(wb.sheets_metadata());
+    Ok(read_streamed(
+        Format::Xlsx,
+        sheets,
+        |name| stream_xlsx(&mut wb, name),
+        |name| merges.remove(name).unwrap_or_default(),
+    ))
+}
+
+fn read_xlsb(mut wb: Xlsb<Bytes<'_>>) -> Result<Workbook, ReadError> {
+    let sheets = worksheets(wb.sheets_metadata());
+    Ok(read_streamed(
+        Format::Xlsb,
+        sheets,
+        |name| stream_xlsb(&mut wb, name),
+        |_| Vec::new(),
+    ))
+}
+
+/// Builds a workbook from sheets read one by one with a streaming reader; a sheet that cannot be
+/// read costs only itself.
+fn read_streamed(
+    format: Format,
+    sheets: Vec<(String, bool)>,
+    mut stream: impl FnMut(&str) -> Result<Vec<(u32, u32, Cell)>, String>,
+    mut merges: impl FnMut(&str) -> Vec<Merge>,
+) -> Workbook {
+    let mut out = Workbook::new(format);
     for (name, visible) in sheets {
-        let cells = match stream_xlsx(&mut wb, &name) {
-            Ok(cells) => cells,
-            Err(message) => {
-                out.errors.push(SheetError {
-                    sheet: name,
-                    message,
-                });
-                continue;
+        match stream(&name) {
+            Ok(cells) => {
+                let mut sheet = RawSheet::from_cells(&name, cells);
+                sheet.visible = visible;
+                sheet.merges = merges(&name);
+                out.sheets.push(sheet);
             }
-        };
-        let mut sheet = RawSheet::from_cells(&name, cells);
-        sheet.visible = visible;
-        sheet.merges = merges.remove(&name).unwrap_or_default();
-        out.sheets.push(sheet);
+            Err(message) => out.errors.push(SheetError {
+                sheet: name,
+                message,
+            }),
+        }
     }
-    Ok(out)
+    out
 }
 
 fn stream_xlsx(wb: &mut Xlsx<Bytes<'_>>, name: &str) -> Result<Vec<(u32, u32, Cell)>, String> {
@@ -113,37 +137,19 @@ fn stream_xlsx(wb: &mut Xlsx<Bytes<'_>>, name: &str) -> Result<Vec<(u32, u32, Ce
     Ok(cells)
 }
 
-fn read_xlsb(mut wb: Xlsb<Bytes<'_>>) -> Result<Workbook, ReadError> {
-    let mut out = Workbook::new(Format::Xlsb);
-    let sheets = worksheets(wb.sheets_metadata());
-    for (name, visible) in sheets {
-        let result = (|| {
-            let mut reader = wb
-                .worksheet_cells_reader(&name)
-                .map_err(|e| format!("工作表无法读取（{e}）"))?;
-            let mut cells = Vec::new();
-            while let Some(cell) = reader
-                .next_cell()
-                .map_err(|e| format!("工作表内容损坏（{e}）"))?
-            {
-                let (r, c) = cell.get_position();
-                push_cell(&mut cells, r, c, from_ref(cell.get_value()))?;
-            }
-            Ok::<_, String>(cells)
-        })();
-        match result {
-            Ok(cells) => {
-                let mut sheet = RawSheet::from_cells(&name, cells);
-                sheet.visible = visible;
-                out.sheets.push(sheet);
-            }
-            Err(message) => out.errors.push(SheetError {
-                sheet: name,
-                message,
-            }),
-        }
+fn stream_xlsb(wb: &mut Xlsb<Bytes<'_>>, name: &str) -> Result<Vec<(u32, u32, Cell)>, String> {
+    let mut reader = wb
+        .worksheet_cells_reader(name)
+        .map_err(|e| format!("工作表无法读取（{e}）"))?;
+    let mut cells = Vec::new();
+    while let Some(cell) = reader
+        .next_cell()
+        .map_err(|e| format!("工作表内容损坏（{e}）"))?
+    {
+        let (r, c) = cell.get_position();
+        push_cell(&mut cells, r, c, from_ref(cell.get_value()))?;
     }
-    Ok(out)
+    Ok(cells)
 }
 
 fn read_ranges<'a, R>(

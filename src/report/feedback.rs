@@ -262,14 +262,7 @@ fn workbook(model: &ReportModel<'_>, unit: &str, issues: &[&Issue]) -> Result<Ve
     let headers = ["指标", "周期", "要求", "实际", "差额", "依据"];
     let mut t = Table::new(ws, &f, &title, "请对照依据文件补齐工作并如实记录", &headers)?;
     for s in model.card.shortfalls.iter().filter(|s| s.unit == unit) {
-        t.row(vec![
-            (Out::from(s.rule.as_str()), Mark::Plain),
-            (Out::from(s.period.as_str()), Mark::Plain),
-            (Out::from(s.required), Mark::Plain),
-            (Out::from(s.actual), Mark::Plain),
-            (Out::from(s.gap), Mark::Red),
-            (Out::from(s.basis.as_str()), Mark::Plain),
-        ])?;
+        t.row(super::shortfall_row(s, false))?;
     }
     t.finish(true)?;
     wb.save_to_buffer()

@@ -79,6 +79,29 @@ pub fn build<'a>(
     })
 }
 
+/// One 未达标明细 row: with the unit's name and type on the county's sheet, without them in the
+/// unit's own feedback.
+pub(crate) fn shortfall_row(
+    s: &crate::evaluate::Shortfall,
+    with_unit: bool,
+) -> Vec<(table::Out, table::Mark)> {
+    use table::{Mark, Out};
+    let mut row = Vec::with_capacity(8);
+    if with_unit {
+        row.push((Out::from(s.unit.as_str()), Mark::Plain));
+        row.push((Out::from(s.unit_type.as_str()), Mark::Plain));
+    }
+    row.extend([
+        (Out::from(s.rule.as_str()), Mark::Plain),
+        (Out::from(s.period.as_str()), Mark::Plain),
+        (Out::from(s.required), Mark::Plain),
+        (Out::from(s.actual), Mark::Plain),
+        (Out::from(s.gap), Mark::Red),
+        (Out::from(s.basis.as_str()), Mark::Plain),
+    ]);
+    row
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = path

@@ -130,16 +130,7 @@ fn shortfalls(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result
     );
     let mut t = Table::new(ws, f, &title, &note, &headers)?;
     for s in &model.card.shortfalls {
-        t.row(vec![
-            (Out::from(s.unit.as_str()), Mark::Plain),
-            (Out::from(s.unit_type.as_str()), Mark::Plain),
-            (Out::from(s.rule.as_str()), Mark::Plain),
-            (Out::from(s.period.as_str()), Mark::Plain),
-            (Out::from(s.required), Mark::Plain),
-            (Out::from(s.actual), Mark::Plain),
-            (Out::from(s.gap), Mark::Red),
-            (Out::from(s.basis.as_str()), Mark::Plain),
-        ])?;
+        t.row(super::shortfall_row(s, true))?;
     }
     t.finish(true)
 }
