@@ -13,6 +13,8 @@ use std::collections::HashMap;
 pub const UNIT: &str = "_单位";
 pub const FILE: &str = "_文件";
 pub const ROW: &str = "_行";
+/// The unit as a number (its index in `Frames::units`), for group-bys that need no strings.
+const UNIT_ID: &str = "_单位号";
 const MONTH: &str = "_月";
 const DAY: &str = "_日";
 const WEEK: &str = "_周";
@@ -22,6 +24,16 @@ const PERIOD: &str = "_周期";
 #[derive(Debug, Clone)]
 pub struct Frames {
     pub sheets: Vec<DataFrame>,
+    /// Every unit with a record, in order of first record; a unit's index is its `_单位号`.
+    pub units: Vec<String>,
+    unit_ids: HashMap<String, u32>,
+}
+
+impl Frames {
+    /// A unit's number in the frames' unit columns; `None` when it has no record.
+    pub fn unit_id(&self, unit: &str) -> Option<u32> {
+        self.unit_ids.get(unit).copied()
+    }
 }
 
 fn days_since_epoch(d: NaiveDate) -> i32 {
@@ -38,21 +50,40 @@ pub fn frames(
     year: i32,
 ) -> PolarsResult<Frames> {
     let mut by_sheet: Vec<Vec<&Record>> = vec![Vec::new(); schema.sheets.len()];
+    let mut units = Vec::new();
+    let mut unit_ids: HashMap<String, u32> = HashMap::new();
+    let mut ids: Vec<Vec<u32>> = vec![Vec::new(); schema.sheets.len()];
     for r in records {
+        let id = match unit_ids.get(&r.unit) {
+            Some(&id) => id,
+            None => {
+                let id = units.len() as u32;
+                units.push(r.unit.clone());
+                unit_ids.insert(r.unit.clone(), id);
+                id
+            }
+        };
         by_sheet[r.sheet].push(r);
+        ids[r.sheet].push(id);
     }
     let sheets = schema
         .sheets
         .iter()
         .zip(by_sheet)
-        .map(|(spec, recs)| frame(spec, &recs, files, year))
+        .zip(ids)
+        .map(|((spec, recs), ids)| frame(spec, &recs, ids, files, year))
         .collect::<PolarsResult<_>>()?;
-    Ok(Frames { sheets })
+    Ok(Frames {
+        sheets,
+        units,
+        unit_ids,
+    })
 }
 
 fn frame(
     spec: &SheetSpec,
     records: &[&Record],
+    unit_ids: Vec<u32>,
     files: &[String],
     year: i32,
 ) -> PolarsResult<DataFrame> {
@@ -62,6 +93,7 @@ fn frame(
             UNIT.into(),
             records.iter().map(|r| r.unit.as_str()).collect::<Vec<_>>(),
         ),
+        Column::new(UNIT_ID.into(), unit_ids),
         Column::new(
             FILE.into(),
             records
@@ -132,7 +164,9 @@ fn frame(
     DataFrame::new(height, columns)
 }
 
-/// The rows of `df` whose fields match every condition.
+/// The rows of `df` whose fields match every condition, with only the columns the counts use
+/// (unit number, row, month, day, week): copying the text columns would cost more than the
+/// counting itself.
 pub fn select(
     df: &DataFrame,
     spec: &SheetSpec,
@@ -175,7 +209,7 @@ pub fn select(
         };
         mask = &mask & &matched;
     }
-    df.filter(&mask)
+    df.select([UNIT_ID, ROW, MONTH, DAY, WEEK])?.filter(&mask)
 }
 
 /// How a record's date maps to a period index (`None`: in no period).
@@ -190,12 +224,9 @@ pub enum Bucket<'a> {
     Deadlines(&'a [(u32, u32)]),
 }
 
-/// Counts the rows of `df` per unit and period. Rows with no period are not counted; with
-/// `Bucket::Year`, every row counts.
-pub fn count_by_unit(
-    df: &DataFrame,
-    bucket: Bucket<'_>,
-) -> PolarsResult<HashMap<(String, i32), u32>> {
+/// Counts the rows of `df` per unit and period: (unit number, period index, rows). Rows with no
+/// period are not counted; with `Bucket::Year`, every row counts.
+pub fn count_by_unit(df: &DataFrame, bucket: Bucket<'_>) -> PolarsResult<Vec<(u32, i32, u32)>> {
     let months = df.column(MONTH)?.i32()?;
     let period: Int32Chunked = match bucket {
         Bucket::Year => Int32Chunked::full(PERIOD.into(), 0, df.height()),
@@ -211,21 +242,20 @@ pub fn count_by_unit(
             })
             .collect(),
     };
-    let mut keyed = df.select([UNIT, ROW])?;
+    let mut keyed = df.select([UNIT_ID, ROW])?;
     keyed.with_column(period.with_name(PERIOD.into()).into_column())?;
-    let counted = keyed.group_by([UNIT, PERIOD])?.select([ROW]).count()?;
-    let units = counted.column(UNIT)?.str()?;
+    let counted = keyed.group_by([UNIT_ID, PERIOD])?.select([ROW]).count()?;
+    let units = counted.column(UNIT_ID)?.u32()?;
     let periods = counted.column(PERIOD)?.i32()?;
     let counts = counted
         .column(&format!("{ROW}_count"))?
         .cast(&DataType::UInt32)?;
-    let mut out = HashMap::new();
-    for ((unit, period), n) in units.iter().zip(periods.iter()).zip(counts.u32()?.iter()) {
-        if let (Some(unit), Some(period), Some(n)) = (unit, period, n) {
-            out.insert((unit.to_string(), period), n);
-        }
-    }
-    Ok(out)
+    Ok(units
+        .iter()
+        .zip(periods.iter())
+        .zip(counts.u32()?.iter())
+        .filter_map(|((unit, period), n)| Some((unit?, period?, n?)))
+        .collect())
 }
 
 /// County-wide record counts per month (index 0 = January) for one sheet.
@@ -270,10 +300,13 @@ pub fn count_by_value(df: &DataFrame, field: &str) -> PolarsResult<Vec<(String, 
     Ok(out)
 }
 
-/// Record count per unit (all rows of the frame).
-pub fn count_per_unit(df: &DataFrame) -> PolarsResult<HashMap<String, u32>> {
-    Ok(count_by_unit(df, Bucket::Year)?
-        .into_iter()
-        .map(|((unit, _), n)| (unit, n))
-        .collect())
+/// Record count per unit number (all rows of the frame), for `units` unit numbers.
+pub fn count_per_unit(df: &DataFrame, units: usize) -> PolarsResult<Vec<u32>> {
+    let mut out = vec![0; units];
+    for (unit, _, n) in count_by_unit(df, Bucket::Year)? {
+        if let Some(slot) = out.get_mut(unit as usize) {
+            *slot = n;
+        }
+    }
+    Ok(out)
 }

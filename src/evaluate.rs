@@ -91,9 +91,10 @@ fn bucket(period: &Period) -> Bucket<'_> {
 struct RuleCounts {
     /// The rule's period labels, once.
     labels: Vec<String>,
-    /// Per unit: matching records per period.
-    by_unit: HashMap<String, Vec<u32>>,
-    by_year: HashMap<String, u32>,
+    /// Matching records per unit number (row) and period (column), `labels.len()` to a row.
+    by_unit: Vec<u32>,
+    /// Matching records per unit number for the whole year.
+    by_year: Vec<u32>,
 }
 
 /// Judges every unit against every rule and ranks them.
@@ -113,17 +114,27 @@ pub fn evaluate(
     for flag in &schema.flags {
         let spec = &schema.sheets[flag.sheet];
         let selected = aggregate::select(&frames.sheets[flag.sheet], spec, &flag.conditions)?;
-        flag_units.push(aggregate::count_per_unit(&selected)?);
+        flag_units.push(aggregate::count_per_unit(&selected, frames.units.len())?);
     }
     let cases = match case_sheet(schema) {
-        Some(i) => Some(aggregate::count_per_unit(&frames.sheets[i])?),
+        Some(i) => Some(aggregate::count_per_unit(
+            &frames.sheets[i],
+            frames.units.len(),
+        )?),
         None => None,
     };
     let rule_names: Vec<String> = schema.rule_names().into_iter().map(String::from).collect();
+    let columns: Vec<usize> = schema
+        .rules
+        .iter()
+        .map(|rule| rule_names.iter().position(|n| *n == rule.name).unwrap_or(0))
+        .collect();
     let mut scores = Vec::new();
     let mut shortfalls = Vec::new();
     for status in units {
         let unit = &status.unit;
+        let id = frames.unit_id(&unit.name).map(|id| id as usize);
+        let count_of = |counts: &[u32]| id.and_then(|id| counts.get(id)).copied().unwrap_or(0);
         let submitted = status.status == Submission::Submitted;
         let mut score = UnitScore {
             rank: 0,
@@ -134,24 +145,21 @@ pub fn evaluate(
             counts: vec![None; rule_names.len()],
             missed: vec![false; rule_names.len()],
             missed_count: 0,
-            cases: cases
-                .as_ref()
-                .map(|c| c.get(&unit.name).copied().unwrap_or(0)),
+            cases: cases.as_deref().map(count_of),
             flags: Vec::new(),
         };
         let (mut weighted, mut weights) = (0.0, 0.0);
-        for (rule, counted) in schema.rules.iter().zip(&counts) {
+        for ((rule, counted), &column) in schema.rules.iter().zip(&counts).zip(&columns) {
             if !rule.applies_to(&unit.unit_type) {
                 continue;
             }
-            let column = rule_names.iter().position(|n| *n == rule.name).unwrap_or(0);
             weights += rule.weight;
             if !submitted {
                 score.missed_count += 1;
                 continue;
             }
-            let (completion, short) = judge(rule, counted, &unit.name);
-            score.counts[column] = Some(counted.by_year.get(&unit.name).copied().unwrap_or(0));
+            let (completion, short) = judge(rule, counted, id);
+            score.counts[column] = Some(count_of(&counted.by_year));
             weighted += rule.weight * completion;
             if !short.is_empty() {
                 score.missed[column] = true;
@@ -183,7 +191,7 @@ pub fn evaluate(
                     .as_ref()
                     .is_none_or(|t| t.contains(&unit.unit_type));
                 (applies && submitted).then(|| {
-                    if hits.contains_key(&unit.name) {
+                    if count_of(hits) > 0 {
                         flag.set.clone()
                     } else {
                         flag.otherwise.clone()
@@ -230,18 +238,20 @@ fn count_rule(
     let spec = &schema.sheets[rule.sheet];
     let selected = aggregate::select(&frames.sheets[rule.sheet], spec, &rule.conditions)?;
     let labels = period_labels(&rule.period, year);
-    let mut by_unit: HashMap<String, Vec<u32>> = HashMap::new();
-    for ((unit, period), n) in aggregate::count_by_unit(&selected, bucket(&rule.period))? {
+    let units = frames.units.len();
+    let mut by_unit = vec![0; units * labels.len()];
+    for (unit, period, n) in aggregate::count_by_unit(&selected, bucket(&rule.period))? {
         if let Ok(p) = usize::try_from(period)
             && p < labels.len()
+            && (unit as usize) < units
         {
-            by_unit.entry(unit).or_insert_with(|| vec![0; labels.len()])[p] = n;
+            by_unit[unit as usize * labels.len() + p] = n;
         }
     }
     Ok(RuleCounts {
         labels,
         by_unit,
-        by_year: aggregate::count_per_unit(&selected)?,
+        by_year: aggregate::count_per_unit(&selected, units)?,
     })
 }
 
@@ -255,8 +265,10 @@ pub fn case_sheet(schema: &Schema) -> Option<usize> {
 }
 
 /// One rule for one unit: its completion and its short periods (label, actual count).
-fn judge(rule: &Rule, counted: &RuleCounts, unit: &str) -> (f64, Vec<(String, u32)>) {
-    let periods = counted.by_unit.get(unit);
+/// `unit` is the unit's number in the frames, `None` when it has no record.
+fn judge(rule: &Rule, counted: &RuleCounts, unit: Option<usize>) -> (f64, Vec<(String, u32)>) {
+    let width = counted.labels.len();
+    let periods = unit.and_then(|u| counted.by_unit.get(u * width..(u + 1) * width));
     let mut sum = 0.0;
     let mut short = Vec::new();
     for (i, label) in counted.labels.iter().enumerate() {
