@@ -63,37 +63,75 @@ pub fn trim_cell(s: &str) -> &str {
 }
 
 /// The closest of `candidates` to `value` when it is close enough to be worth suggesting: one
-/// contains the other, or they differ in at most a third of their characters.
+/// contains the other, or their edit distance is at most two fifths of the longer.
 pub fn closest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let value = normalize(value);
-    closest_folded(&value, candidates.into_iter().map(|c| (c, normalize(c))))
+    let folded: Vec<(&str, Folded)> = candidates
+        .into_iter()
+        .map(|c| (c, Folded::new(c)))
+        .collect();
+    closest_folded(value, folded.iter().map(|(c, f)| (*c, f)))
 }
 
-/// `closest` over candidates already paired with their normalised form (a roster of thousands
-/// of names is normalised once, not once per unknown name).
-pub fn closest_folded<'a, N: AsRef<str>>(
+/// A name prepared once for `closest_folded`: normalised, with its characters sorted.
+#[derive(Debug, Clone, Default)]
+pub struct Folded {
+    text: String,
+    sorted: Vec<char>,
+}
+
+impl Folded {
+    pub fn new(name: &str) -> Self {
+        let text = normalize(name);
+        let mut sorted: Vec<char> = text.chars().collect();
+        sorted.sort_unstable();
+        Folded { text, sorted }
+    }
+}
+
+/// How many characters two sorted lists share, counting repeats.
+fn shared(a: &[char], b: &[char]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// `closest` over candidates prepared once (a roster of thousands of names is compared with
+/// every unknown name, so nothing per candidate may allocate).
+pub fn closest_folded<'a, 'f>(
     value: &str,
-    candidates: impl IntoIterator<Item = (&'a str, N)>,
+    candidates: impl IntoIterator<Item = (&'a str, &'f Folded)>,
 ) -> Option<&'a str> {
-    if value.is_empty() {
+    let value = Folded::new(value);
+    let len = value.sorted.len();
+    if len == 0 {
         return None;
     }
-    let len = value.chars().count();
     let mut best: Option<(f64, &str)> = None;
-    for (candidate, norm) in candidates {
-        let norm = norm.as_ref();
-        let other = norm.chars().count();
-        // Names whose lengths differ by more than half cannot score 0.6 unless one contains
-        // the other: skip the edit distance for them.
-        let contains = norm.contains(value) || value.contains(norm);
-        if !contains && len.abs_diff(other) * 2 > len.max(other) {
-            continue;
-        }
+    for (candidate, theirs) in candidates {
+        let other = theirs.sorted.len();
+        let (shorter, longer) = (len.min(other), len.max(other));
+        let common = shared(&value.sorted, &theirs.sorted);
+        // One can contain the other only if they share every character of the shorter.
+        let contains = common == shorter
+            && (theirs.text.contains(&value.text) || value.text.contains(&theirs.text));
         let score = if contains {
-            let (a, b) = (norm.chars().count(), value.chars().count());
-            0.5 + 0.5 * (a.min(b) as f64 / a.max(b) as f64)
+            0.5 + 0.5 * (shorter as f64 / longer as f64)
+        } else if (longer - common) * 5 > longer * 2 {
+            // The edit distance is at least the longer length less the characters the two
+            // share: too few shared and the score cannot reach 0.6.
+            continue;
         } else {
-            strsim::normalized_levenshtein(value, norm)
+            strsim::normalized_levenshtein(&value.text, &theirs.text)
         };
         if score >= 0.6 && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, candidate));
@@ -123,5 +161,47 @@ mod tests {
         assert_eq!(closest("专题讲坐", allowed), Some("专题讲座"));
         assert_eq!(closest("读书会", allowed), None);
         assert_eq!(closest("", allowed), None);
+    }
+
+    /// The shared-character bound only skips candidates that could not have won: the same
+    /// suggestions as scoring every candidate in full.
+    #[test]
+    fn skipping_by_shared_characters_changes_no_suggestion() {
+        use rand::rngs::SmallRng;
+        use rand::{Rng, SeedableRng};
+        let brute = |value: &str, names: &[String]| -> Option<String> {
+            let value = normalize(value);
+            let mut best: Option<(f64, &String)> = None;
+            for name in names {
+                let norm = normalize(name);
+                let (a, b) = (norm.chars().count(), value.chars().count());
+                let score = if norm.contains(&value) || value.contains(&norm) {
+                    0.5 + 0.5 * (a.min(b) as f64 / a.max(b) as f64)
+                } else {
+                    strsim::normalized_levenshtein(&value, &norm)
+                };
+                if score >= 0.6 && best.is_none_or(|(s, _)| score > s) {
+                    best = Some((score, name));
+                }
+            }
+            best.map(|(_, n)| n.clone())
+        };
+        let pool: Vec<char> = "龙爪城关东西南北镇乡街道局委办中心学校园区"
+            .chars()
+            .collect();
+        let mut rng = SmallRng::seed_from_u64(5);
+        let mut word = |rng: &mut SmallRng| -> String {
+            let len = rng.random_range(1..9);
+            (0..len)
+                .map(|_| pool[rng.random_range(0..pool.len())])
+                .collect()
+        };
+        let names: Vec<String> = (0..400).map(|_| word(&mut rng)).collect();
+        let folded: Vec<Folded> = names.iter().map(|n| Folded::new(n)).collect();
+        for _ in 0..400 {
+            let value = word(&mut rng);
+            let fast = closest_folded(&value, names.iter().map(String::as_str).zip(&folded));
+            assert_eq!(fast.map(str::to_string), brute(&value, &names), "{value}");
+        }
     }
 }

@@ -10,6 +10,7 @@ use crate::record::Record;
 use crate::roster::{Roster, Unit};
 use crate::schema::Schema;
 use chrono::Datelike;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 /// Whether and how a unit submitted.
@@ -62,10 +63,7 @@ struct Units<'a> {
 impl Units<'_> {
     fn find(&mut self, name: &str, unit_type: Option<&str>) -> Result<usize, String> {
         if let Some(roster) = self.roster {
-            return roster.find(name).ok_or_else(|| match roster.suggest(name) {
-                Some(s) => format!("名册中无此单位：“{name}”（最接近的是“{s}”）"),
-                None => format!("名册中无此单位：“{name}”"),
-            });
+            return find_in_roster(roster, name);
         }
         let key = normalize(name);
         if let Some(&i) = self.lookup.get(&key) {
@@ -88,6 +86,25 @@ impl Units<'_> {
     }
 }
 
+/// A typed unit name as the roster knows it, else why not (with the closest roster name).
+fn find_in_roster(roster: &Roster, name: &str) -> Result<usize, String> {
+    roster.find(name).ok_or_else(|| match roster.suggest(name) {
+        Some(s) => format!("名册中无此单位：“{name}”（最接近的是“{s}”）"),
+        None => format!("名册中无此单位：“{name}”"),
+    })
+}
+
+/// A workbook's own unit by the roster: the name in its 基本信息, else its file and folder names.
+fn roster_unit(roster: &Roster, file: &FileOutcome) -> Result<usize, String> {
+    match file.info.as_ref().and_then(|i| i.name.as_deref()) {
+        Some(name) => find_in_roster(roster, name),
+        None => roster.find_in_path(&file.source.rel).ok_or_else(|| {
+            "无法确定报送单位：基本信息中没有单位名称，文件名（及所在文件夹名）中也没有名册中的单位名"
+                .to_string()
+        }),
+    }
+}
+
 /// Resolves units, duplicates and the report year over every file's outcome.
 pub fn resolve(
     files: &mut [FileOutcome],
@@ -103,21 +120,22 @@ pub fn resolve(
     };
     let mut issues = Vec::new();
 
-    // Each workbook's own unit.
-    for file in files
-        .iter_mut()
-        .filter(|f| f.fate == Fate::Read && f.own_unit)
-    {
+    // Each workbook's own unit. With a roster, that reads nothing but the roster (names, file
+    // names, suggestions for unknown names): found on every core first.
+    let own_unit = |f: &FileOutcome| f.fate == Fate::Read && f.own_unit;
+    let mut by_roster: Vec<Option<Result<usize, String>>> = match roster {
+        Some(r) => files
+            .par_iter()
+            .map(|f| own_unit(f).then(|| roster_unit(r, f)))
+            .collect(),
+        None => Vec::new(),
+    };
+    for (i, file) in files.iter_mut().enumerate().filter(|(_, f)| own_unit(f)) {
         let info_name = file.info.as_ref().and_then(|i| i.name.clone());
         let unit_type = file.info.as_ref().and_then(|i| i.unit_type.clone());
-        let found = match (&info_name, roster) {
-            (Some(name), _) => units.find(name, unit_type.as_deref()),
-            (None, Some(r)) => {
-                r.find_in_path(&file.source.rel).ok_or_else(|| {
-                    "无法确定报送单位：基本信息中没有单位名称，文件名（及所在文件夹名）中也没有名册中的单位名"
-                        .to_string()
-                })
-            }
+        let found = match (by_roster.get_mut(i).and_then(Option::take), &info_name) {
+            (Some(found), _) => found,
+            (None, Some(name)) => units.find(name, unit_type.as_deref()),
             (None, None) => Err(
                 "无法确定报送单位：基本信息中没有单位名称（未提供名册，无法按文件名识别）"
                     .to_string(),
@@ -153,7 +171,13 @@ pub fn resolve(
     supersede(files, year);
 
     // Records: each to its unit, then the year check.
-    let mut records = Vec::new();
+    let mut records = Vec::with_capacity(
+        files
+            .iter()
+            .flat_map(|f| &f.sheets)
+            .map(|s| s.records.len())
+            .sum(),
+    );
     let mut totals = Totals::default();
     for (file_index, file) in files.iter_mut().enumerate() {
         totals.files_found += 1;

@@ -3,7 +3,8 @@
 //! suggestion. It must not know about submissions.
 
 use crate::ingest;
-use crate::normalize::{closest_folded, normalize, trim_cell};
+use crate::normalize::{Folded, closest_folded, normalize, trim_cell};
+use aho_corasick::AhoCorasick;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -19,8 +20,13 @@ pub struct Roster {
     pub units: Vec<Unit>,
     /// Normalised name or alias → unit index.
     lookup: HashMap<String, usize>,
-    /// Each unit's normalised name, for suggestions.
-    folded: Vec<String>,
+    /// Each unit's name prepared for suggestions.
+    folded: Vec<Folded>,
+    /// Every normalised name or alias of two characters or more, to find them inside file and
+    /// folder names in one pass (`keys[i]` is pattern `i`: its length in characters, the key and
+    /// the unit).
+    in_names: Option<AhoCorasick>,
+    keys: Vec<(usize, String, usize)>,
 }
 
 /// A roster that could not be used, with the reason.
@@ -43,11 +49,19 @@ impl Roster {
                 lookup.entry(normalize(alias)).or_insert(i);
             }
         }
-        let folded = units.iter().map(|u| normalize(&u.name)).collect();
+        let folded = units.iter().map(|u| Folded::new(&u.name)).collect();
+        let keys: Vec<(usize, String, usize)> = lookup
+            .iter()
+            .map(|(key, &i)| (key.chars().count(), key.clone(), i))
+            .filter(|(chars, ..)| *chars >= 2)
+            .collect();
+        let in_names = AhoCorasick::new(keys.iter().map(|(_, key, _)| key)).ok();
         Roster {
             units,
             lookup,
             folded,
+            in_names,
+            keys,
         }
     }
 
@@ -127,22 +141,18 @@ impl Roster {
             .iter()
             .map(|u| u.name.as_str())
             .zip(self.folded.iter());
-        closest_folded(&normalize(name), candidates)
+        closest_folded(name, candidates)
     }
 
     /// The unit whose name or alias the file name contains; the longest such name wins.
     pub fn find_in_file_name(&self, file_name: &str) -> Option<usize> {
         let folded = normalize(file_name);
-        self.lookup
-            .iter()
-            .filter(|(key, _)| key.chars().count() >= 2 && folded.contains(key.as_str()))
-            .max_by(|a, b| {
-                a.0.chars()
-                    .count()
-                    .cmp(&b.0.chars().count())
-                    .then_with(|| b.0.cmp(a.0))
-            })
-            .map(|(_, &i)| i)
+        self.in_names
+            .as_ref()?
+            .find_overlapping_iter(&folded)
+            .map(|m| &self.keys[m.pattern().as_usize()])
+            .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(&a.1)))
+            .map(|&(.., i)| i)
     }
 }
 
