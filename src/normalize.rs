@@ -190,7 +190,7 @@ mod tests {
             .chars()
             .collect();
         let mut rng = SmallRng::seed_from_u64(5);
-        let mut word = |rng: &mut SmallRng| -> String {
+        let word = |rng: &mut SmallRng| -> String {
             let len = rng.random_range(1..9);
             (0..len)
                 .map(|_| pool[rng.random_range(0..pool.len())])
