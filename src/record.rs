@@ -2,7 +2,7 @@
 //! owns the value representation every later stage (aggregation, rules, reports) reads; it must
 //! not know how a value was spelled in the file — coercion does that.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use std::fmt;
 
 /// One typed field value. Enum fields hold their canonical allowed value as `Text`.
@@ -51,7 +51,7 @@ impl fmt::Display for Value {
             Value::Int(i) => write!(f, "{i}"),
             Value::Bool(true) => f.write_str("是"),
             Value::Bool(false) => f.write_str("否"),
-            Value::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            Value::Date(d) => write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
         }
     }
 }

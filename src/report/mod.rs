@@ -10,6 +10,7 @@ pub mod xlsx;
 use crate::aggregate::{self, Frames};
 use crate::evaluate::{Scorecard, case_sheet};
 use crate::pipeline::Checked;
+use crate::record::Value;
 use crate::schema::Schema;
 use anyhow::Context as _;
 use std::io::Write;
@@ -104,18 +105,54 @@ pub(crate) fn shortfall_row(
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let mut tmp = temp_beside(path)?;
+    tmp.write_all(bytes)?;
+    finish(tmp, path)
+}
+
+/// A report written to its temporary file and being flushed to disk and renamed into place on a
+/// thread of its own, so that the next report is built meanwhile.
+#[must_use = "a pending report is in place only once waited for"]
+pub struct Pending(std::thread::JoinHandle<anyhow::Result<()>>);
+
+impl Pending {
+    pub fn wait(self) -> anyhow::Result<()> {
+        self.0
+            .join()
+            .map_err(|_| anyhow::anyhow!("写入报表的线程意外中止"))?
+    }
+}
+
+/// Like `write_atomic`, with the content streamed by `fill`; the flush to disk and the rename
+/// happen in the background (see `Pending`).
+pub fn write_atomic_streamed(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+) -> anyhow::Result<Pending> {
+    let tmp = temp_beside(path)?;
+    let mut writer = std::io::BufWriter::with_capacity(1 << 20, tmp);
+    fill(&mut writer)?;
+    let tmp = writer.into_inner().map_err(|e| e.into_error())?;
+    let path = path.to_path_buf();
+    Ok(Pending(std::thread::spawn(move || finish(tmp, &path))))
+}
+
+fn temp_beside(path: &Path) -> anyhow::Result<tempfile::NamedTempFile> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)
         .with_context(|| format!("无法创建输出文件夹 {}", dir.display()))?;
-    let mut tmp = tempfile::Builder::new()
+    tempfile::Builder::new()
         .prefix(".huizong-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .with_context(|| format!("无法在 {} 中写入临时文件", dir.display()))?;
-    tmp.write_all(bytes)?;
+        .with_context(|| format!("无法在 {} 中写入临时文件", dir.display()))
+}
+
+/// Flushes a written temporary file to disk and renames it into place.
+fn finish(tmp: tempfile::NamedTempFile, path: &Path) -> anyhow::Result<()> {
     tmp.as_file().sync_all()?;
     // Reports are for sharing: the temp file's owner-only mode is not kept.
     #[cfg(unix)]
@@ -137,41 +174,47 @@ pub fn write_all(
     feedback: bool,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let year = model.card.year;
-    // The summary and the detail files are independent: write them on both cores.
+    // The summary and the detail files are independent: build them on both cores, each flushed
+    // to disk in the background while the next is built.
     let (summary, details) = rayon::join(
-        || -> anyhow::Result<Vec<PathBuf>> {
+        || -> anyhow::Result<Vec<(PathBuf, Pending)>> {
             let summary = out.join(format!("汇总_{year}.xlsx"));
-            write_atomic(&summary, &xlsx::summary(model)?)?;
+            let bytes = xlsx::summary(model)?;
+            let summary_done = write_atomic_streamed(&summary, |w| Ok(w.write_all(&bytes)?))?;
             let json = out.join(format!("汇总_{year}.json"));
-            write_atomic(&json, &json_bytes(model)?)?;
-            Ok(vec![summary, json])
+            let json_done = write_atomic_streamed(&json, |w| json_into(model, w))?;
+            Ok(vec![(summary, summary_done), (json, json_done)])
         },
-        || -> anyhow::Result<Vec<PathBuf>> {
+        || -> anyhow::Result<Vec<(PathBuf, Pending)>> {
             let mut written = Vec::new();
             for (i, spec) in model.schema.sheets.iter().enumerate() {
                 let path = out.join("明细").join(format!("{}.csv", spec.name));
-                write_atomic(&path, &detail_csv(model, i))?;
-                written.push(path);
+                let done = write_atomic_streamed(&path, |w| detail_csv(model, i, w))?;
+                written.push((path, done));
                 #[cfg(feature = "parquet")]
                 {
                     let path = out.join("明细").join(format!("{}.parquet", spec.name));
-                    write_atomic(&path, &parquet_bytes(&frames.sheets[i], spec)?)?;
-                    written.push(path);
+                    let bytes = parquet_bytes(&frames.sheets[i], spec)?;
+                    let done = write_atomic_streamed(&path, |w| Ok(w.write_all(&bytes)?))?;
+                    written.push((path, done));
                 }
             }
             let _ = frames;
-            if feedback {
-                written.extend(feedback::write_all(model, &out.join("反馈"))?);
-            }
             Ok(written)
         },
     );
-    let mut written = summary?;
-    written.extend(details?);
+    let mut written = Vec::new();
+    for (path, pending) in summary?.into_iter().chain(details?) {
+        pending.wait()?;
+        written.push(path);
+    }
+    if feedback {
+        written.extend(feedback::write_all(model, &out.join("反馈"))?);
+    }
     Ok(written)
 }
 
-fn json_bytes(model: &ReportModel<'_>) -> anyhow::Result<Vec<u8>> {
+fn json_into(model: &ReportModel<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
     let value = serde_json::json!({
         "schema": { "name": model.schema.name, "version": model.schema.version },
         "year": model.card.year,
@@ -189,36 +232,50 @@ fn json_bytes(model: &ReportModel<'_>) -> anyhow::Result<Vec<u8>> {
             "rows": f.data_rows(),
         })).collect::<Vec<_>>(),
     });
-    let mut bytes = serde_json::to_vec_pretty(&value)?;
-    bytes.push(b'\n');
-    Ok(bytes)
+    serde_json::to_writer_pretty(&mut *out, &value)?;
+    out.write_all(b"\n")?;
+    Ok(())
 }
 
 /// One sheet's accepted records as CSV, UTF-8 with BOM so Excel opens it as such.
-fn detail_csv(model: &ReportModel<'_>, sheet: usize) -> Vec<u8> {
+fn detail_csv(model: &ReportModel<'_>, sheet: usize, out: &mut dyn Write) -> anyhow::Result<()> {
+    use std::fmt::Write as _;
     let spec = &model.schema.sheets[sheet];
-    let mut out = Vec::from("\u{feff}".as_bytes());
-    let mut writer = csv::Writer::from_writer(&mut out);
-    let mut header = vec!["单位名称".to_string(), "文件".to_string(), "行".to_string()];
-    header.extend(spec.fields.iter().map(|f| f.name.clone()));
-    let _ = writer.write_record(&header);
+    out.write_all("\u{feff}".as_bytes())?;
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(
+        ["单位名称", "文件", "行"]
+            .into_iter()
+            .chain(spec.fields.iter().map(|f| f.name.as_str())),
+    )?;
+    // Hundreds of thousands of rows: fields go straight to the writer, numbers and dates through
+    // one reused buffer.
+    let mut text = String::new();
     for record in model.checked.records.iter().filter(|r| r.sheet == sheet) {
         let file = model
             .checked
             .files
             .get(record.file)
             .map_or("", |f| f.source.rel.as_str());
-        let mut row = vec![
-            record.unit.clone(),
-            file.to_string(),
-            (record.row + 1).to_string(),
-        ];
-        row.extend(record.values.iter().map(|v| v.to_string()));
-        let _ = writer.write_record(&row);
+        writer.write_field(&record.unit)?;
+        writer.write_field(file)?;
+        text.clear();
+        write!(text, "{}", record.row + 1)?;
+        writer.write_field(&text)?;
+        for value in &record.values {
+            match value {
+                Value::Text(s) => writer.write_field(s)?,
+                other => {
+                    text.clear();
+                    write!(text, "{other}")?;
+                    writer.write_field(&text)?;
+                }
+            }
+        }
+        writer.write_record(None::<&[u8]>)?;
     }
-    let _ = writer.flush();
-    drop(writer);
-    out
+    writer.flush()?;
+    Ok(())
 }
 
 #[cfg(feature = "parquet")]
