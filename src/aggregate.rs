@@ -7,6 +7,7 @@ use crate::record::{Record, Value};
 use crate::schema::{Condition, FieldKind, Schema, SheetSpec};
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// Internal column names; field names are used as they are for the fields.
@@ -53,22 +54,28 @@ pub fn frames(
     let mut units = Vec::new();
     let mut unit_ids: HashMap<String, u32> = HashMap::new();
     let mut ids: Vec<Vec<u32>> = vec![Vec::new(); schema.sheets.len()];
+    // A file's records follow each other: the last unit's number is usually the one wanted.
+    let mut last: Option<(&str, u32)> = None;
     for r in records {
-        let id = match unit_ids.get(&r.unit) {
-            Some(&id) => id,
-            None => {
-                let id = units.len() as u32;
-                units.push(r.unit.clone());
-                unit_ids.insert(r.unit.clone(), id);
-                id
-            }
+        let id = match last {
+            Some((unit, id)) if unit == r.unit => id,
+            _ => match unit_ids.get(&r.unit) {
+                Some(&id) => id,
+                None => {
+                    let id = units.len() as u32;
+                    units.push(r.unit.clone());
+                    unit_ids.insert(r.unit.clone(), id);
+                    id
+                }
+            },
         };
+        last = Some((&r.unit, id));
         by_sheet[r.sheet].push(r);
         ids[r.sheet].push(id);
     }
     let sheets = schema
         .sheets
-        .iter()
+        .par_iter()
         .zip(by_sheet)
         .zip(ids)
         .map(|((spec, recs), ids)| frame(spec, &recs, ids, files, year))
@@ -106,31 +113,42 @@ fn frame(
             records.iter().map(|r| r.row + 1).collect::<Vec<u32>>(),
         ),
     ];
-    for (i, field) in spec.fields.iter().enumerate() {
-        let name: PlSmallStr = field.name.as_str().into();
-        let values = records.iter().map(|r| &r.values[i]);
-        let column = match field.kind {
-            FieldKind::String => Column::new(name, values.map(|v| v.as_text()).collect::<Vec<_>>()),
-            FieldKind::Integer => Column::new(name, values.map(Value::as_int).collect::<Vec<_>>()),
-            FieldKind::Boolean => Column::new(
-                name,
-                values
-                    .map(|v| match v {
-                        Value::Bool(b) => Some(*b),
-                        _ => None,
-                    })
-                    .collect::<Vec<_>>(),
-            ),
-            FieldKind::Date => Column::new(
-                name,
-                values
-                    .map(|v| v.as_date().map(days_since_epoch))
-                    .collect::<Vec<_>>(),
-            )
-            .cast(&DataType::Date)?,
-        };
-        columns.push(column);
-    }
+    // Columns are independent: built on every core.
+    let fields = spec
+        .fields
+        .par_iter()
+        .enumerate()
+        .map(|(i, field)| -> PolarsResult<Column> {
+            let name: PlSmallStr = field.name.as_str().into();
+            let values = records.iter().map(|r| &r.values[i]);
+            let column = match field.kind {
+                FieldKind::String => {
+                    Column::new(name, values.map(|v| v.as_text()).collect::<Vec<_>>())
+                }
+                FieldKind::Integer => {
+                    Column::new(name, values.map(Value::as_int).collect::<Vec<_>>())
+                }
+                FieldKind::Boolean => Column::new(
+                    name,
+                    values
+                        .map(|v| match v {
+                            Value::Bool(b) => Some(*b),
+                            _ => None,
+                        })
+                        .collect::<Vec<_>>(),
+                ),
+                FieldKind::Date => Column::new(
+                    name,
+                    values
+                        .map(|v| v.as_date().map(days_since_epoch))
+                        .collect::<Vec<_>>(),
+                )
+                .cast(&DataType::Date)?,
+            };
+            Ok(column)
+        })
+        .collect::<PolarsResult<Vec<_>>>()?;
+    columns.extend(fields);
     let dates: Vec<Option<NaiveDate>> = records
         .iter()
         .map(|r| spec.date_field.and_then(|f| r.values[f].as_date()))

@@ -26,6 +26,7 @@ fn run_in_pool(args: &RunArgs) -> anyhow::Result<i32> {
     let card = evaluate(&schema, &frames, &checked.units, checked.year)?;
     stage.done("evaluate");
     let model = report::build(&schema, &checked, &card, &frames)?;
+    stage.done("report model");
     let written = report::write_all(&model, &frames, &args.out, args.feedback)?;
     stage.done("reports");
     if !args.quiet {

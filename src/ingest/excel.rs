@@ -14,18 +14,14 @@ type Bytes<'a> = Cursor<&'a [u8]>;
 pub fn read(bytes: &[u8], format: Format) -> Result<Workbook, ReadError> {
     let cursor = Cursor::new(bytes);
     match format {
-        Format::Xlsx => match Xlsx::new(cursor) {
-            Ok(wb) => read_xlsx(wb, bytes),
+        Format::Xlsx => match read_xlsx(bytes) {
+            Ok(workbook) => Ok(workbook),
             Err(e) => {
                 // A macro sheet makes calamine refuse the whole workbook: read it without.
-                let e = open_error(e);
                 let Some((rebuilt, removed)) = super::macros::without_macro_sheets(bytes) else {
                     return Err(e);
                 };
-                let mut workbook = read_xlsx(
-                    Xlsx::new(Cursor::new(rebuilt.as_slice())).map_err(|_| e)?,
-                    &rebuilt,
-                )?;
+                let mut workbook = read_xlsx(&rebuilt).map_err(|_| e)?;
                 for sheet in removed {
                     workbook.skipped.push(SheetError {
                         sheet,
@@ -71,8 +67,14 @@ fn worksheets(sheets: &[calamine::Sheet]) -> Vec<(String, bool)> {
         .collect()
 }
 
-fn read_xlsx(mut wb: Xlsx<Bytes<'_>>, bytes: &[u8]) -> Result<Workbook, ReadError> {
-    let mut merges = super::merges::read_all(bytes);
+fn read_xlsx(bytes: &[u8]) -> Result<Workbook, ReadError> {
+    // Worksheets are inflated once, for their merges; calamine reads them from the rebuilt package.
+    let super::merges::Unpacked {
+        package,
+        mut merges,
+    } = super::merges::unpack(bytes);
+    let source = package.as_deref().unwrap_or(bytes);
+    let mut wb = Xlsx::new(Cursor::new(source)).map_err(open_error)?;
     let sheets = worksheets(wb.sheets_metadata());
     Ok(read_streamed(
         Format::Xlsx,

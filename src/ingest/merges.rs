@@ -1,36 +1,97 @@
-//! Merged regions of xlsx worksheets, read straight from each sheet's XML. calamine's own merge
-//! reader parses every sheet a second time with its XML reader, which cost a fifth of a whole run;
-//! the `<mergeCells>` element is plain enough to find with a byte search once the part is inflated.
+//! Merged regions of xlsx worksheets, read straight from each sheet's XML. calamine's cell
+//! reader does not report them and its own merge reader parses every sheet a second time; the
+//! `<mergeCells>` element is plain enough to find with a byte search once the part is inflated.
+//!
+//! Inflating is the dearest part of reading a sheet, so it is done once: each worksheet is
+//! inflated here, searched for its merges, and put back into an in-memory copy of the package
+//! stored uncompressed, which calamine then reads without inflating it again (the other parts are
+//! copied as they are, still compressed, but for the theme, which calamine would only parse for
+//! colours).
 
 use crate::sheet::Merge;
 use std::collections::HashMap;
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read, Write};
+use zip::write::SimpleFileOptions;
 
-/// Sheet name → the merged regions of that sheet, for every worksheet of the package.
-pub fn read_all(bytes: &[u8]) -> HashMap<String, Vec<Merge>> {
-    let mut out = HashMap::new();
+/// A package whose worksheets were inflated once, for their merged regions.
+pub struct Unpacked {
+    /// The package with its worksheets stored uncompressed; `None` when it could not be rebuilt
+    /// and the original must be read instead.
+    pub package: Option<Vec<u8>>,
+    /// Sheet name → the merged regions of that sheet.
+    pub merges: HashMap<String, Vec<Merge>>,
+}
+
+/// Inflates every worksheet of the package once: its merged regions, and the package rebuilt
+/// with the inflated sheets stored. A sheet that cannot be inflated whole is copied as it was,
+/// for calamine to report.
+pub fn unpack(bytes: &[u8]) -> Unpacked {
+    let mut merges = HashMap::new();
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return out;
-    };
-    for (name, path) in sheet_paths(&mut archive) {
-        let Ok(mut part) = archive.by_name(&path) else {
-            continue;
+        return Unpacked {
+            package: None,
+            merges,
         };
-        let mut xml = Vec::new();
-        if part
-            .by_ref()
-            .take(super::bounds::MAX_INFLATED)
-            .read_to_end(&mut xml)
-            .is_err()
-        {
-            continue;
+    };
+    let sheets: HashMap<String, String> = sheet_paths(&mut archive)
+        .into_iter()
+        .map(|(name, path)| (path, name))
+        .collect();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len() * 8)));
+    let mut rebuilt = true;
+    for i in 0..archive.len() {
+        let inflated = inflate_sheet(&mut archive, i, &sheets);
+        if let Some((name, _, xml)) = &inflated {
+            let found = scan(xml);
+            if !found.is_empty() {
+                merges.insert(name.clone(), found);
+            }
         }
-        let merges = scan(&xml);
-        if !merges.is_empty() {
-            out.insert(name, merges);
+        if rebuilt {
+            rebuilt = match inflated {
+                Some((_, path, xml)) => store(&mut out, &path, &xml).is_ok(),
+                None => archive.by_index_raw(i).is_ok_and(|entry| {
+                    // The theme only colours styles, which huizong never reads; without it
+                    // calamine takes its default colours instead of inflating and parsing it.
+                    entry.name().is_ok_and(|n| n.starts_with("xl/theme/"))
+                        || out.raw_copy_file(entry).is_ok()
+                }),
+            };
         }
     }
-    out
+    let package = rebuilt
+        .then(|| out.finish().ok().map(Cursor::into_inner))
+        .flatten();
+    Unpacked { package, merges }
+}
+
+/// Entry `i` inflated, when it is a worksheet that inflates whole: (sheet name, path, XML).
+fn inflate_sheet(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    i: usize,
+    sheets: &HashMap<String, String>,
+) -> Option<(String, String, Vec<u8>)> {
+    let mut part = archive.by_index(i).ok()?;
+    let path = part.name().ok()?.into_owned();
+    let name = sheets.get(&path)?.clone();
+    let mut xml = Vec::with_capacity(usize::try_from(part.size()).ok()?.min(64 << 20));
+    let limit = super::bounds::MAX_INFLATED;
+    part.by_ref().take(limit).read_to_end(&mut xml).ok()?;
+    // Cut off at the bound: not whole.
+    ((xml.len() as u64) < limit).then_some((name, path, xml))
+}
+
+fn store(
+    out: &mut zip::ZipWriter<Cursor<Vec<u8>>>,
+    path: &str,
+    xml: &[u8],
+) -> zip::result::ZipResult<()> {
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .large_file(xml.len() as u64 >= u64::from(u32::MAX));
+    out.start_file(path, options)?;
+    out.write_all(xml)?;
+    Ok(())
 }
 
 /// A package part as text (at most 16 MB).

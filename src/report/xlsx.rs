@@ -9,10 +9,14 @@ use crate::issue::Level;
 use crate::pipeline::Fate;
 use crate::resolve::Submission;
 use crate::schema::Period;
-use rust_xlsxwriter::{Chart, ChartType, ConditionalFormatDataBar, Workbook, XlsxError};
+use rayon::prelude::*;
+use rust_xlsxwriter::{Chart, ChartType, ConditionalFormatDataBar, Workbook, Worksheet, XlsxError};
 
 /// Most units charted on 排名; beyond that the chart shows the lowest-ranked ones.
 const CHART_UNITS: usize = 40;
+
+/// Builds one sheet of the summary.
+type Sheet = fn(&Formats, &ReportModel<'_>) -> Result<Worksheet, XlsxError>;
 
 /// Builds the summary workbook.
 pub fn summary(model: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
@@ -20,13 +24,15 @@ pub fn summary(model: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     // Level 1 deflates several times faster than the default 6, for a slightly larger file.
     wb.set_zip_compression_level(1);
     let f = Formats::new();
-    ranking(&mut wb, &f, model)?;
-    shortfalls(&mut wb, &f, model)?;
-    missing(&mut wb, &f, model)?;
-    monthly(&mut wb, &f, model)?;
-    cases(&mut wb, &f, model)?;
-    issues(&mut wb, &f, model)?;
-    notes(&mut wb, &f, model)?;
+    // The sheets are independent until saved: build them on every core, then add them in order.
+    let sheets: [Sheet; 7] = [ranking, shortfalls, missing, monthly, cases, issues, notes];
+    let sheets = sheets
+        .par_iter()
+        .map(|build| build(&f, model))
+        .collect::<Result<Vec<_>, _>>()?;
+    for sheet in sheets {
+        wb.push_worksheet(sheet);
+    }
     wb.save_to_buffer()
 }
 
@@ -37,13 +43,14 @@ fn subtitle(model: &ReportModel<'_>) -> String {
     )
 }
 
-fn ranking(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
+fn ranking(f: &Formats, model: &ReportModel<'_>) -> Result<Worksheet, XlsxError> {
     let card = model.card;
     let mut headers = vec!["排名", "单位名称", "单位类型", "报送状态", "完成率"];
     headers.extend(card.rule_names.iter().map(String::as_str));
     headers.extend(["未达标项数", "问责案件数"]);
     headers.extend(card.flag_names.iter().map(String::as_str));
-    let ws = wb.add_worksheet().set_name("排名")?;
+    let mut sheet = Worksheet::new();
+    let ws = sheet.set_name("排名")?;
     let title = format!("{}年度意识形态工作责任制落实情况排名", card.year);
     let mut t = Table::new(ws, f, &title, &subtitle(model), &headers)?;
     for u in &card.units {
@@ -77,7 +84,7 @@ fn ranking(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<()
     }
     let (header, last) = (t.header_row, t.last_row());
     t.finish(true)?;
-    let ws = wb.worksheet_from_name("排名")?;
+    let ws = &mut sheet;
     ws.set_freeze_panes(header + 1, 2)?;
     if last > header {
         ws.add_conditional_format(header + 1, 4, last, 4, &ConditionalFormatDataBar::new())?;
@@ -110,11 +117,12 @@ fn ranking(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<()
             .set_height((120 + 18 * (last - first + 1)).min(1400));
         ws.insert_chart(header, headers.len() as u16 + 1, &chart)?;
     }
-    Ok(())
+    Ok(sheet)
 }
 
-fn shortfalls(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet().set_name("未达标明细")?;
+fn shortfalls(f: &Formats, model: &ReportModel<'_>) -> Result<Worksheet, XlsxError> {
+    let mut sheet = Worksheet::new();
+    let ws = sheet.set_name("未达标明细")?;
     let headers = [
         "单位名称",
         "单位类型",
@@ -134,11 +142,13 @@ fn shortfalls(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result
     for s in &model.card.shortfalls {
         t.row(super::shortfall_row(s, true))?;
     }
-    t.finish(true)
+    t.finish(true)?;
+    Ok(sheet)
 }
 
-fn missing(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet().set_name("未报送单位")?;
+fn missing(f: &Formats, model: &ReportModel<'_>) -> Result<Worksheet, XlsxError> {
+    let mut sheet = Worksheet::new();
+    let ws = sheet.set_name("未报送单位")?;
     let headers = ["单位名称", "单位类型", "原因"];
     let title = format!("{}年度未报送单位", model.card.year);
     let units: Vec<_> = model
@@ -164,11 +174,13 @@ fn missing(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<()
             (Out::from(reason), Mark::Red),
         ])?;
     }
-    t.finish(true)
+    t.finish(true)?;
+    Ok(sheet)
 }
 
-fn monthly(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet().set_name("分月统计")?;
+fn monthly(f: &Formats, model: &ReportModel<'_>) -> Result<Worksheet, XlsxError> {
+    let mut sheet = Worksheet::new();
+    let ws = sheet.set_name("分月统计")?;
     let mut headers = vec!["月份"];
     headers.extend(model.monthly.iter().map(|(name, _)| name.as_str()));
     headers.push("合计");
@@ -199,7 +211,7 @@ fn monthly(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<()
     t.row(total.into_iter().map(|o| (o, Mark::Plain)).collect())?;
     let header = t.header_row;
     t.finish(true)?;
-    let ws = wb.worksheet_from_name("分月统计")?;
+    let ws = &mut sheet;
     let mut chart = Chart::new(ChartType::Column);
     for (i, (name, _)) in model.monthly.iter().enumerate() {
         chart
@@ -217,22 +229,24 @@ fn monthly(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<()
     chart.title().set_name("各月工作开展情况");
     chart.set_width(720).set_height(360);
     ws.insert_chart(header, headers.len() as u16 + 1, &chart)?;
-    Ok(())
+    Ok(sheet)
 }
 
-fn cases(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet().set_name("问责统计")?;
+fn cases(f: &Formats, model: &ReportModel<'_>) -> Result<Worksheet, XlsxError> {
+    let mut sheet = Worksheet::new();
+    let ws = sheet.set_name("问责统计")?;
     let title = format!("{}年度问责情况统计", model.card.year);
-    let Some((sheet, breakdowns)) = &model.cases else {
+    let Some((case_sheet, breakdowns)) = &model.cases else {
         let t = Table::new(ws, f, &title, "方案中没有问责案件表", &["项目", "件数"])?;
-        return t.finish(true);
+        t.finish(true)?;
+        return Ok(sheet);
     };
-    let spec = &model.schema.sheets[*sheet];
+    let spec = &model.schema.sheets[*case_sheet];
     let records: Vec<_> = model
         .checked
         .records
         .iter()
-        .filter(|r| r.sheet == *sheet)
+        .filter(|r| r.sheet == *case_sheet)
         .collect();
     // The case list is the main table (filtered, frozen); the breakdowns sit below it.
     let mut headers = vec!["单位名称"];
@@ -263,7 +277,7 @@ fn cases(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<(), 
     let mut top = t.last_row() + 3;
     t.finish(true)?;
     for b in breakdowns {
-        let ws = wb.worksheet_from_name("问责统计")?;
+        let ws = &mut sheet;
         let label = format!("按{}统计", b.field);
         let mut block = Table::at(ws, f, top, &label, "", &[b.field.as_str(), "件数"])?;
         for (value, n) in &b.counts {
@@ -276,11 +290,12 @@ fn cases(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<(), 
         top = block.last_row() + 3;
         // Widths stay those of the case list above.
     }
-    Ok(())
+    Ok(sheet)
 }
 
-fn issues(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet().set_name("校验问题")?;
+fn issues(f: &Formats, model: &ReportModel<'_>) -> Result<Worksheet, XlsxError> {
+    let mut sheet = Worksheet::new();
+    let ws = sheet.set_name("校验问题")?;
     let headers = [
         "级别",
         "单位",
@@ -321,7 +336,8 @@ fn issues(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<(),
             (Out::from(i.action), Mark::Plain),
         ])?;
     }
-    t.finish(true)
+    t.finish(true)?;
+    Ok(sheet)
 }
 
 fn period_text(period: &Period) -> String {
@@ -338,8 +354,9 @@ fn period_text(period: &Period) -> String {
     }
 }
 
-fn notes(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet().set_name("说明")?;
+fn notes(f: &Formats, model: &ReportModel<'_>) -> Result<Worksheet, XlsxError> {
+    let mut sheet = Worksheet::new();
+    let ws = sheet.set_name("说明")?;
     let c = model.checked;
     let t = &c.totals;
     let title = format!("{}年度汇总说明", model.card.year);
@@ -387,7 +404,7 @@ fn notes(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<(), 
     let widths = table.widths();
     table.finish(true)?;
 
-    let ws = wb.worksheet_from_name("说明")?;
+    let ws = &mut sheet;
     let mut rules = Table::at(
         ws,
         f,
@@ -431,7 +448,7 @@ fn notes(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<(), 
     top = rules.last_row() + 3;
     let widths = rules.widths();
 
-    let ws = wb.worksheet_from_name("说明")?;
+    let ws = &mut sheet;
     let headers = [
         "文件",
         "格式",
@@ -465,7 +482,7 @@ fn notes(wb: &mut Workbook, f: &Formats, model: &ReportModel<'_>) -> Result<(), 
         ])?;
     }
     manifest.finish(false)?;
-    let ws = wb.worksheet_from_name("说明")?;
+    let ws = &mut sheet;
     print_setup(ws, 2)?;
-    Ok(())
+    Ok(sheet)
 }
