@@ -174,19 +174,19 @@ pub fn write_all(
     feedback: bool,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let year = model.card.year;
-    // The summary and the detail files are independent: build them on both cores, each flushed
-    // to disk in the background while the next is built.
+    // The workbook (the dearest) and the other files are independent: built on both cores, each
+    // flushed to disk in the background while the next is built.
     let (summary, details) = rayon::join(
         || -> anyhow::Result<Vec<(PathBuf, Pending)>> {
             let summary = out.join(format!("汇总_{year}.xlsx"));
             let bytes = xlsx::summary(model)?;
             let summary_done = write_atomic_streamed(&summary, |w| Ok(w.write_all(&bytes)?))?;
-            let json = out.join(format!("汇总_{year}.json"));
-            let json_done = write_atomic_streamed(&json, |w| json_into(model, w))?;
-            Ok(vec![(summary, summary_done), (json, json_done)])
+            Ok(vec![(summary, summary_done)])
         },
         || -> anyhow::Result<Vec<(PathBuf, Pending)>> {
-            let mut written = Vec::new();
+            let json = out.join(format!("汇总_{year}.json"));
+            let json_done = write_atomic_streamed(&json, |w| json_into(model, w))?;
+            let mut written = vec![(json, json_done)];
             for (i, spec) in model.schema.sheets.iter().enumerate() {
                 let path = out.join("明细").join(format!("{}.csv", spec.name));
                 let done = write_atomic_streamed(&path, |w| detail_csv(model, i, w))?;
