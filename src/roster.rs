@@ -3,7 +3,7 @@
 //! suggestion. It must not know about submissions.
 
 use crate::ingest;
-use crate::normalize::{Folded, closest_folded, normalize, trim_cell};
+use crate::normalize::{Folded, NameMap, closest_folded, normalize, trim_cell};
 use aho_corasick::AhoCorasick;
 use std::collections::HashMap;
 use std::path::Path;
@@ -19,7 +19,7 @@ pub struct Unit {
 pub struct Roster {
     pub units: Vec<Unit>,
     /// Normalised name or alias → unit index.
-    lookup: HashMap<String, usize>,
+    lookup: NameMap<usize>,
     /// Each unit's name prepared for suggestions.
     folded: Vec<Folded>,
     /// Every normalised name or alias of two characters or more, to find them inside file and
@@ -39,7 +39,7 @@ pub struct RosterError {
 
 impl Roster {
     pub fn new(units: Vec<Unit>) -> Self {
-        let mut lookup = HashMap::new();
+        let mut lookup = NameMap::default();
         for (i, unit) in units.iter().enumerate() {
             lookup.entry(normalize(&unit.name)).or_insert(i);
         }

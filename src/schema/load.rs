@@ -399,7 +399,7 @@ impl Compiler<'_> {
                 required: f.required,
                 aliases: f.aliases.clone(),
                 allowed: f.allowed.clone(),
-                enum_lookup: HashMap::new(),
+                enum_lookup: NameMap::default(),
                 enum_aliases: f.enum_aliases.clone().into_iter().collect(),
                 minimum: f.minimum,
                 maximum: f.maximum,

@@ -8,10 +8,9 @@ mod load;
 
 pub use load::{SchemaError, load, parse};
 
-use crate::normalize::normalize;
+use crate::normalize::{NameMap, normalize};
 use crate::record::Value;
 use regex::Regex;
-use std::collections::HashMap;
 
 /// A loaded, checked schema.
 #[derive(Debug, Clone)]
@@ -61,7 +60,7 @@ pub struct SheetSpec {
     pub fields: Vec<Field>,
     pub checks: Vec<Check>,
     /// Normalised header spellings (names and aliases) → field index, built once at load.
-    pub header_lookup: HashMap<String, usize>,
+    pub header_lookup: NameMap<usize>,
 }
 
 impl SheetSpec {
@@ -72,7 +71,7 @@ impl SheetSpec {
         fields: Vec<Field>,
         checks: Vec<Check>,
     ) -> Self {
-        let mut header_lookup = HashMap::new();
+        let mut header_lookup = NameMap::default();
         for (i, field) in fields.iter().enumerate() {
             for key in field.header_keys() {
                 header_lookup.entry(key).or_insert(i);
@@ -117,7 +116,7 @@ pub struct Field {
     /// Allowed values, canonical spelling.
     pub allowed: Option<Vec<String>>,
     /// Normalised spelling (of a value or an alias) → index into `allowed`.
-    pub enum_lookup: HashMap<String, usize>,
+    pub enum_lookup: NameMap<usize>,
     /// The schema's `enum_aliases`, as written, for suggestions and documentation.
     pub enum_aliases: Vec<(String, String)>,
     pub minimum: Option<i64>,
