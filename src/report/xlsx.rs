@@ -16,7 +16,7 @@ use rust_xlsxwriter::{Chart, ChartType, ConditionalFormatDataBar, Workbook, Work
 const CHART_UNITS: usize = 40;
 
 /// Builds one sheet of the summary.
-type Sheet = fn(&Formats, &ReportModel<'_>) -> Result<Worksheet, XlsxError>;
+type Sheet = fn(Worksheet, &Formats, &ReportModel<'_>) -> Result<Worksheet, XlsxError>;
 
 /// Builds the summary workbook.
 pub fn summary(model: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
@@ -26,9 +26,13 @@ pub fn summary(model: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     let f = Formats::new();
     // The sheets are independent until saved: build them on every core, then add them in order.
     let sheets: [Sheet; 7] = [ranking, shortfalls, missing, monthly, cases, issues, notes];
+    let blank = (0..sheets.len())
+        .map(|_| wb.new_worksheet_with_constant_memory())
+        .collect::<Result<Vec<_>, _>>()?;
     let sheets = sheets
         .par_iter()
-        .map(|build| build(&f, model))
+        .zip(blank)
+        .map(|(build, sheet)| build(sheet, &f, model))
         .collect::<Result<Vec<_>, _>>()?;
     for sheet in sheets {
         wb.push_worksheet(sheet);
@@ -43,13 +47,16 @@ fn subtitle(model: &ReportModel<'_>) -> String {
     )
 }
 
-fn ranking(f: &Formats, model: &ReportModel<'_>) -> Result<Worksheet, XlsxError> {
+fn ranking(
+    mut sheet: Worksheet,
+    f: &Formats,
+    model: &ReportModel<'_>,
+) -> Result<Worksheet, XlsxError> {
     let card = model.card;
     let mut headers = vec!["排名", "单位名称", "单位类型", "报送状态", "完成率"];
     headers.extend(card.rule_names.iter().map(String::as_str));
     headers.extend(["未达标项数", "问责案件数"]);
     headers.extend(card.flag_names.iter().map(String::as_str));
-    let mut sheet = Worksheet::new();
     let ws = sheet.set_name("排名")?;
     let title = format!("{}年度意识形态工作责任制落实情况排名", card.year);
     let mut t = Table::new(ws, f, &title, &subtitle(model), &headers)?;
@@ -120,8 +127,11 @@ fn ranking(f: &Formats, model: &ReportModel<'_>) -> Result<Worksheet, XlsxError>
     Ok(sheet)
 }
 
-fn shortfalls(f: &Formats, model: &ReportModel<'_>) -> Result<Worksheet, XlsxError> {
-    let mut sheet = Worksheet::new();
+fn shortfalls(
+    mut sheet: Worksheet,
+    f: &Formats,
+    model: &ReportModel<'_>,
+) -> Result<Worksheet, XlsxError> {
     let ws = sheet.set_name("未达标明细")?;
     let headers = [
         "单位名称",
@@ -146,8 +156,11 @@ fn shortfalls(f: &Formats, model: &ReportModel<'_>) -> Result<Worksheet, XlsxErr
     Ok(sheet)
 }
 
-fn missing(f: &Formats, model: &ReportModel<'_>) -> Result<Worksheet, XlsxError> {
-    let mut sheet = Worksheet::new();
+fn missing(
+    mut sheet: Worksheet,
+    f: &Formats,
+    model: &ReportModel<'_>,
+) -> Result<Worksheet, XlsxError> {
     let ws = sheet.set_name("未报送单位")?;
     let headers = ["单位名称", "单位类型", "原因"];
     let title = format!("{}年度未报送单位", model.card.year);
@@ -178,8 +191,11 @@ fn missing(f: &Formats, model: &ReportModel<'_>) -> Result<Worksheet, XlsxError>
     Ok(sheet)
 }
 
-fn monthly(f: &Formats, model: &ReportModel<'_>) -> Result<Worksheet, XlsxError> {
-    let mut sheet = Worksheet::new();
+fn monthly(
+    mut sheet: Worksheet,
+    f: &Formats,
+    model: &ReportModel<'_>,
+) -> Result<Worksheet, XlsxError> {
     let ws = sheet.set_name("分月统计")?;
     let mut headers = vec!["月份"];
     headers.extend(model.monthly.iter().map(|(name, _)| name.as_str()));
@@ -232,8 +248,11 @@ fn monthly(f: &Formats, model: &ReportModel<'_>) -> Result<Worksheet, XlsxError>
     Ok(sheet)
 }
 
-fn cases(f: &Formats, model: &ReportModel<'_>) -> Result<Worksheet, XlsxError> {
-    let mut sheet = Worksheet::new();
+fn cases(
+    mut sheet: Worksheet,
+    f: &Formats,
+    model: &ReportModel<'_>,
+) -> Result<Worksheet, XlsxError> {
     let ws = sheet.set_name("问责统计")?;
     let title = format!("{}年度问责情况统计", model.card.year);
     let Some((case_sheet, breakdowns)) = &model.cases else {
@@ -293,8 +312,11 @@ fn cases(f: &Formats, model: &ReportModel<'_>) -> Result<Worksheet, XlsxError> {
     Ok(sheet)
 }
 
-fn issues(f: &Formats, model: &ReportModel<'_>) -> Result<Worksheet, XlsxError> {
-    let mut sheet = Worksheet::new();
+fn issues(
+    mut sheet: Worksheet,
+    f: &Formats,
+    model: &ReportModel<'_>,
+) -> Result<Worksheet, XlsxError> {
     let ws = sheet.set_name("校验问题")?;
     let headers = [
         "级别",
@@ -354,8 +376,11 @@ fn period_text(period: &Period) -> String {
     }
 }
 
-fn notes(f: &Formats, model: &ReportModel<'_>) -> Result<Worksheet, XlsxError> {
-    let mut sheet = Worksheet::new();
+fn notes(
+    mut sheet: Worksheet,
+    f: &Formats,
+    model: &ReportModel<'_>,
+) -> Result<Worksheet, XlsxError> {
     let ws = sheet.set_name("说明")?;
     let c = model.checked;
     let t = &c.totals;
