@@ -111,7 +111,9 @@ pub fn find_header(sheet: &RawSheet, spec: &SheetSpec) -> Option<Header> {
             match crate::normalize::lookup(lookup, &text) {
                 Some(&field) if columns[field].is_none() => columns[field] = Some(*col),
                 Some(_) => {} // a repeated column (often a merged header cell): the first wins
-                None if unit_column.is_none() && normalize(&text) == unit_key => {
+                None if unit_column.is_none()
+                    && crate::normalize::with_normalized(&text, |t| t == unit_key) =>
+                {
                     unit_column = Some(*col)
                 }
                 None => extras.push((*col, text)),

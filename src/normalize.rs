@@ -9,21 +9,28 @@ use unicode_normalization::UnicodeNormalization;
 /// simplified, whitespace and line breaks removed anywhere, required-markers `*` / `＊` removed,
 /// ASCII letters lower-cased.
 pub fn normalize(s: &str) -> String {
+    with_normalized(s, str::to_string)
+}
+
+/// Calls `f` with `s` normalised, without allocating when `s` was normalised before on this
+/// thread (lookups of cells that name nothing run on every row). `f` must not normalise.
+pub fn with_normalized<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
     if s.len() > MEMO_MAX_LEN {
-        return fold(s);
+        return f(&fold(s));
     }
     // The same headers, titles and values recur in every file: remember what each folded to.
     MEMO.with(|memo| {
         let mut memo = memo.borrow_mut();
         if let Some(folded) = memo.get(s) {
-            return folded.clone();
+            return f(folded);
         }
         if memo.len() >= MEMO_ENTRIES {
             memo.clear();
         }
         let folded = fold(s);
-        memo.insert(s.to_string(), folded.clone());
-        folded
+        let result = f(&folded);
+        memo.insert(s.to_string(), folded);
+        result
     })
 }
 
@@ -57,7 +64,8 @@ fn fold(s: &str) -> String {
 /// Looks `s` up in a map keyed by normalised text: as typed first (the common case, no work),
 /// then normalised. Cells are looked up millions of times, most already in normal form.
 pub fn lookup<'a, T>(map: &'a NameMap<T>, s: &str) -> Option<&'a T> {
-    map.get(trim_cell(s)).or_else(|| map.get(&normalize(s)))
+    map.get(trim_cell(s))
+        .or_else(|| with_normalized(s, |folded| map.get(folded)))
 }
 
 /// Trims surrounding whitespace (including full-width spaces) from a cell's text.

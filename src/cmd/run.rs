@@ -65,6 +65,10 @@ fn run_in_pool(args: &RunArgs) -> anyhow::Result<i32> {
             );
         }
     }
+    // The run ends here and the process with it: freeing hundreds of thousands of records one by
+    // one would only keep the clerk waiting.
+    drop(model);
+    std::mem::forget((checked, frames, card));
     Ok(0)
 }
 
