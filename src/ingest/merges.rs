@@ -202,6 +202,62 @@ fn cell(s: &str) -> Option<(u32, u32)> {
 mod tests {
     use super::*;
 
+    /// The rebuilt package: merges found, worksheets stored, theme gone, and calamine reads the
+    /// same cells from it as from the original.
+    #[test]
+    fn unpacked_packages_read_as_the_original() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet().set_name("学习记录").unwrap();
+        let title = rust_xlsxwriter::Format::new();
+        ws.merge_range(0, 0, 0, 3, "2026年学习记录", &title)
+            .unwrap();
+        ws.write_string(1, 0, "日期").unwrap();
+        ws.write_number(2, 1, 12.0).unwrap();
+        ws.merge_range(2, 0, 3, 0, "3月5日", &title).unwrap();
+        wb.add_worksheet().set_name("基本信息").unwrap();
+        let original = wb.save_to_buffer().unwrap();
+
+        let Unpacked { package, merges } = unpack(&original);
+        let package = package.expect("rebuilt");
+        assert_eq!(
+            merges.get("学习记录").map(Vec::len),
+            Some(2),
+            "both merged regions"
+        );
+        assert!(!merges.contains_key("基本信息"));
+
+        let mut archive = zip::ZipArchive::new(Cursor::new(package.as_slice())).unwrap();
+        let names: Vec<String> = archive
+            .file_names()
+            .filter_map(|n| n.ok().map(|n| n.into_owned()))
+            .collect();
+        assert!(
+            names.iter().all(|n| !n.starts_with("xl/theme/")),
+            "{names:?}"
+        );
+        let sheet = archive.by_name("xl/worksheets/sheet1.xml").unwrap();
+        assert_eq!(sheet.compression(), zip::CompressionMethod::Stored);
+        drop(sheet);
+
+        let cells = |bytes: &[u8]| {
+            use calamine::Reader;
+            let mut wb = calamine::Xlsx::new(Cursor::new(bytes)).unwrap();
+            let range = wb.worksheet_range("学习记录").unwrap();
+            range
+                .used_cells()
+                .map(|(r, c, v)| (r, c, v.to_string()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(cells(&package), cells(&original));
+    }
+
+    #[test]
+    fn a_package_that_is_not_a_zip_is_left_to_the_reader() {
+        let Unpacked { package, merges } = unpack(b"PK\x03\x04 not really");
+        assert!(package.is_none());
+        assert!(merges.is_empty());
+    }
+
     #[test]
     fn merge_cells_are_found_at_the_end_of_the_sheet() {
         let xml = br#"<worksheet><sheetData><row r="1"/></sheetData><mergeCells count="2"><mergeCell ref="A1:H1"/><mergeCell ref="B5:B6"/></mergeCells></worksheet>"#;
