@@ -13,6 +13,9 @@ use std::collections::HashMap;
 use std::io::{Cursor, Read, Write};
 use zip::write::SimpleFileOptions;
 
+/// Most inflated worksheet bytes held in a rebuilt package; past it, the original is read.
+const REBUILD_MAX: u64 = 64 << 20;
+
 /// A package whose worksheets were inflated once, for their merged regions.
 pub struct Unpacked {
     /// The package with its worksheets stored uncompressed; `None` when it could not be rebuilt
@@ -26,6 +29,11 @@ pub struct Unpacked {
 /// with the inflated sheets stored. A sheet that cannot be inflated whole is copied as it was,
 /// for calamine to report.
 pub fn unpack(bytes: &[u8]) -> Unpacked {
+    unpack_within(bytes, REBUILD_MAX)
+}
+
+/// `unpack`, rebuilding only while the inflated worksheets stay within `max` bytes.
+fn unpack_within(bytes: &[u8], max: u64) -> Unpacked {
     let mut merges = HashMap::new();
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Unpacked {
@@ -37,14 +45,26 @@ pub fn unpack(bytes: &[u8]) -> Unpacked {
         .into_iter()
         .map(|(name, path)| (path, name))
         .collect();
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len() * 8)));
+    let capacity = bytes
+        .len()
+        .saturating_mul(8)
+        .min(usize::try_from(max).unwrap_or(usize::MAX));
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(capacity)));
     let mut rebuilt = true;
+    let mut stored: u64 = 0;
     for i in 0..archive.len() {
         let inflated = inflate_sheet(&mut archive, i, &sheets);
         if let Some((name, _, xml)) = &inflated {
             let found = scan(xml);
             if !found.is_empty() {
                 merges.insert(name.clone(), found);
+            }
+            stored += xml.len() as u64;
+            if rebuilt && stored > max {
+                // A big workbook: calamine streams its sheets itself rather than huizong holding
+                // them all inflated at once.
+                rebuilt = false;
+                out = zip::ZipWriter::new(Cursor::new(Vec::new()));
             }
         }
         if rebuilt {
@@ -249,6 +269,19 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(cells(&package), cells(&original));
+    }
+
+    #[test]
+    fn a_big_workbook_is_not_rebuilt_but_its_merges_are_found() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.merge_range(0, 0, 0, 3, "标题", &rust_xlsxwriter::Format::new())
+            .unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let Unpacked { package, merges } = unpack_within(&bytes, 10);
+        assert!(package.is_none());
+        assert_eq!(merges.get("Sheet1").map(Vec::len), Some(1));
+        assert!(unpack_within(&bytes, 1 << 20).package.is_some());
     }
 
     #[test]
