@@ -192,6 +192,8 @@ carry_clean_build() {
     if [[ -n $prev ]]; then
         meta clean_build_s "${prev%%$'\t'*}"
         local note=${prev#*$'\t'}
+        # "this run" was the earlier run that built from clean.
+        note=${note/, this run,/, an earlier run,}
         [[ $note == *"carried over"* ]] || note="$note; carried over, not rerun"
         meta clean_build_note "$note"
     fi
