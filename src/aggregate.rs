@@ -96,23 +96,27 @@ fn frame(
 ) -> PolarsResult<DataFrame> {
     let height = records.len();
     let mut columns: Vec<Column> = vec![
-        Column::new(
-            UNIT.into(),
-            records.iter().map(|r| r.unit.as_str()).collect::<Vec<_>>(),
-        ),
         Column::new(UNIT_ID.into(), unit_ids),
-        Column::new(
-            FILE.into(),
-            records
-                .iter()
-                .map(|r| files.get(r.file).map_or("", String::as_str))
-                .collect::<Vec<_>>(),
-        ),
         Column::new(
             ROW.into(),
             records.iter().map(|r| r.row + 1).collect::<Vec<u32>>(),
         ),
     ];
+    // Unit and file names as text are only written out (as Parquet); the counts use the unit's
+    // number.
+    if cfg!(feature = "parquet") {
+        columns.push(Column::new(
+            UNIT.into(),
+            records.iter().map(|r| r.unit.as_str()).collect::<Vec<_>>(),
+        ));
+        columns.push(Column::new(
+            FILE.into(),
+            records
+                .iter()
+                .map(|r| files.get(r.file).map_or("", String::as_str))
+                .collect::<Vec<_>>(),
+        ));
+    }
     // Columns are independent: built on every core.
     let fields = spec
         .fields
