@@ -14,7 +14,7 @@ use std::collections::HashMap;
 pub const UNIT: &str = "_单位";
 pub const FILE: &str = "_文件";
 pub const ROW: &str = "_行";
-/// The unit as a number (its index in `Frames::units`), for group-bys that need no strings.
+/// The unit as a number (its order of first record), for group-bys that need no strings.
 const UNIT_ID: &str = "_单位号";
 const MONTH: &str = "_月";
 const DAY: &str = "_日";
@@ -25,12 +25,16 @@ const PERIOD: &str = "_周期";
 #[derive(Debug, Clone)]
 pub struct Frames {
     pub sheets: Vec<DataFrame>,
-    /// Every unit with a record, in order of first record; a unit's index is its `_单位号`.
-    pub units: Vec<String>,
+    /// Every unit with a record → its `_单位号`, numbered in order of first record.
     unit_ids: HashMap<String, u32>,
 }
 
 impl Frames {
+    /// How many units have a record (their numbers are `0..unit_count()`).
+    pub fn unit_count(&self) -> usize {
+        self.unit_ids.len()
+    }
+
     /// A unit's number in the frames' unit columns; `None` when it has no record.
     pub fn unit_id(&self, unit: &str) -> Option<u32> {
         self.unit_ids.get(unit).copied()
@@ -51,7 +55,6 @@ pub fn frames(
     year: i32,
 ) -> PolarsResult<Frames> {
     let mut by_sheet: Vec<Vec<&Record>> = vec![Vec::new(); schema.sheets.len()];
-    let mut units = Vec::new();
     let mut unit_ids: HashMap<String, u32> = HashMap::new();
     let mut ids: Vec<Vec<u32>> = vec![Vec::new(); schema.sheets.len()];
     // A file's records follow each other: the last unit's number is usually the one wanted.
@@ -62,8 +65,7 @@ pub fn frames(
             _ => match unit_ids.get(&r.unit) {
                 Some(&id) => id,
                 None => {
-                    let id = units.len() as u32;
-                    units.push(r.unit.clone());
+                    let id = unit_ids.len() as u32;
                     unit_ids.insert(r.unit.clone(), id);
                     id
                 }
@@ -80,11 +82,7 @@ pub fn frames(
         .zip(ids)
         .map(|((spec, recs), ids)| frame(spec, &recs, ids, files, year))
         .collect::<PolarsResult<_>>()?;
-    Ok(Frames {
-        sheets,
-        units,
-        unit_ids,
-    })
+    Ok(Frames { sheets, unit_ids })
 }
 
 fn frame(

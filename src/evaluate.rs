@@ -114,12 +114,12 @@ pub fn evaluate(
     for flag in &schema.flags {
         let spec = &schema.sheets[flag.sheet];
         let selected = aggregate::select(&frames.sheets[flag.sheet], spec, &flag.conditions)?;
-        flag_units.push(aggregate::count_per_unit(&selected, frames.units.len())?);
+        flag_units.push(aggregate::count_per_unit(&selected, frames.unit_count())?);
     }
     let cases = match case_sheet(schema) {
         Some(i) => Some(aggregate::count_per_unit(
             &frames.sheets[i],
-            frames.units.len(),
+            frames.unit_count(),
         )?),
         None => None,
     };
@@ -238,7 +238,7 @@ fn count_rule(
     let spec = &schema.sheets[rule.sheet];
     let selected = aggregate::select(&frames.sheets[rule.sheet], spec, &rule.conditions)?;
     let labels = period_labels(&rule.period, year);
-    let units = frames.units.len();
+    let units = frames.unit_count();
     let mut by_unit = vec![0; units * labels.len()];
     for (unit, period, n) in aggregate::count_by_unit(&selected, bucket(&rule.period))? {
         if let Ok(p) = usize::try_from(period)

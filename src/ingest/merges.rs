@@ -91,9 +91,10 @@ fn inflate_sheet(
     i: usize,
     sheets: &HashMap<String, String>,
 ) -> Option<(String, String, Vec<u8>)> {
-    let mut part = archive.by_index(i).ok()?;
-    let path = part.name().ok()?.into_owned();
+    // The name first: only worksheets are opened for inflating.
+    let path = archive.name_for_index(i)?.ok()?.into_owned();
     let name = sheets.get(&path)?.clone();
+    let mut part = archive.by_index(i).ok()?;
     let mut xml = Vec::with_capacity(usize::try_from(part.size()).ok()?.min(64 << 20));
     let limit = super::bounds::MAX_INFLATED;
     part.by_ref().take(limit).read_to_end(&mut xml).ok()?;
