@@ -35,20 +35,7 @@ fn a_filled_template_checks_clean_for_every_unit_type() {
     let wd = Workdir::new();
     roster(&wd);
     for (t, name) in TYPES {
-        let out = format!("in/{name}.xlsx");
-        let run = wd.run(&[
-            "template",
-            "--unit-type",
-            t,
-            "--unit",
-            name,
-            "--year",
-            "2026",
-            "--example",
-            "--out",
-            &out,
-        ]);
-        assert_eq!(run.code(), 0, "{}", run.stderr());
+        wd.example(None, t, name);
     }
     let run = wd.run(&["check", "in", "--roster", "名册.csv", "--json"]);
     assert_eq!(levels(&run.stdout()), Vec::<String>::new());
@@ -178,21 +165,7 @@ fn check_warns_about_another_schema_version() {
         .replace("version = \"2026.1\"", "version = \"2025.2\"");
     wd.write("old.toml", old);
     roster(&wd);
-    let run = wd.run(&[
-        "template",
-        "--schema",
-        "old.toml",
-        "--unit-type",
-        "乡镇",
-        "--unit",
-        "龙爪镇",
-        "--year",
-        "2026",
-        "--example",
-        "--out",
-        "in/龙爪镇.xlsx",
-    ]);
-    assert_eq!(run.code(), 0);
+    wd.example(Some("old.toml"), "乡镇", "龙爪镇");
     let run = wd.run(&["check", "in", "--roster", "名册.csv", "--json"]);
     let found = levels(&run.stdout());
     assert_eq!(found.len(), 1, "{found:?}");

@@ -33,6 +33,29 @@ impl Workdir {
         path
     }
 
+    /// Writes `in/<unit>.xlsx` with `huizong template --example` for 2026 (with `schema`, else
+    /// the default schema) and checks that it succeeded.
+    pub fn example(&self, schema: Option<&str>, unit_type: &str, unit: &str) {
+        let out = format!("in/{unit}.xlsx");
+        let mut args = vec!["template"];
+        if let Some(schema) = schema {
+            args.extend(["--schema", schema]);
+        }
+        args.extend([
+            "--unit-type",
+            unit_type,
+            "--unit",
+            unit,
+            "--year",
+            "2026",
+            "--example",
+            "--out",
+            &out,
+        ]);
+        let run = self.run(&args);
+        assert_eq!(run.code(), 0, "{}", run.stderr());
+    }
+
     /// Runs `huizong` with `args` in the work dir.
     pub fn run(&self, args: &[&str]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_huizong"))
