@@ -4,9 +4,12 @@
 //!
 //! Inflating is the dearest part of reading a sheet, so it is done once: each worksheet is
 //! inflated here, searched for its merges, and put back into an in-memory copy of the package
-//! stored uncompressed, which calamine then reads without inflating it again (the other parts are
-//! copied as they are, still compressed, but for the theme, which calamine would only parse for
-//! colours).
+//! stored uncompressed, which calamine then reads without inflating it again. The workbook part
+//! and its relationships, inflated here to find the sheets, are stored the same way. The styles
+//! are stored slimmed to what decides a cell's value (number formats and the cell formats that
+//! point at them): calamine would otherwise parse every font, fill and border into a palette
+//! huizong never reads. The theme, which calamine only parses for colours, is left out; the other
+//! parts are copied as they are, still compressed.
 
 use crate::sheet::Merge;
 use std::collections::HashMap;
@@ -41,10 +44,17 @@ fn unpack_within(bytes: &[u8], max: u64) -> Unpacked {
             merges,
         };
     };
-    let sheets: HashMap<String, String> = sheet_paths(&mut archive)
-        .into_iter()
-        .map(|(name, path)| (path, name))
-        .collect();
+    let (mut workbook, mut rels) = (
+        read_part(&mut archive, WORKBOOK),
+        read_part(&mut archive, WORKBOOK_RELS),
+    );
+    let sheets: HashMap<String, String> = match (&workbook, &rels) {
+        (Some(workbook), Some(rels)) => sheet_paths(workbook, rels)
+            .into_iter()
+            .map(|(name, path)| (path, name))
+            .collect(),
+        _ => HashMap::new(),
+    };
     let capacity = bytes
         .len()
         .saturating_mul(8)
@@ -53,12 +63,29 @@ fn unpack_within(bytes: &[u8], max: u64) -> Unpacked {
     let mut rebuilt = true;
     let mut stored: u64 = 0;
     for i in 0..archive.len() {
-        let inflated = inflate_sheet(&mut archive, i, &sheets);
-        if let Some((name, _, xml)) = &inflated {
-            let found = scan(xml);
-            if !found.is_empty() {
-                merges.insert(name.clone(), found);
-            }
+        // The name first: only the parts rewritten here are opened for inflating.
+        let path = match archive.name_for_index(i) {
+            Some(Ok(name)) => name.into_owned(),
+            _ => String::new(),
+        };
+        let part = match path.as_str() {
+            "" => None,
+            WORKBOOK => workbook.take().map(|x| Part::Inflated(x.into_bytes())),
+            WORKBOOK_RELS => rels.take().map(|x| Part::Inflated(x.into_bytes())),
+            // The theme only colours styles, which huizong never reads; without it calamine
+            // takes its default colours instead of inflating and parsing it.
+            p if p.starts_with("xl/theme/") => Some(Part::Dropped),
+            STYLES => inflate(&mut archive, i).map(|xml| Part::Inflated(slim_styles(xml))),
+            p => sheets.get(p).and_then(|name| {
+                let xml = inflate(&mut archive, i)?;
+                let found = scan(&xml);
+                if !found.is_empty() {
+                    merges.insert(name.clone(), found);
+                }
+                Some(Part::Inflated(xml))
+            }),
+        };
+        if let Some(Part::Inflated(xml)) = &part {
             stored += xml.len() as u64;
             if rebuilt && stored > max {
                 // A big workbook: calamine streams its sheets itself rather than huizong holding
@@ -68,14 +95,13 @@ fn unpack_within(bytes: &[u8], max: u64) -> Unpacked {
             }
         }
         if rebuilt {
-            rebuilt = match inflated {
-                Some((_, path, xml)) => store(&mut out, &path, &xml).is_ok(),
-                None => archive.by_index_raw(i).is_ok_and(|entry| {
-                    // The theme only colours styles, which huizong never reads; without it
-                    // calamine takes its default colours instead of inflating and parsing it.
-                    entry.name().is_ok_and(|n| n.starts_with("xl/theme/"))
-                        || out.raw_copy_file(entry).is_ok()
-                }),
+            rebuilt = match part {
+                Some(Part::Inflated(xml)) => store(&mut out, &path, &xml).is_ok(),
+                Some(Part::Dropped) => true,
+                // Not rewritten, or could not be inflated whole (calamine reports it).
+                None => archive
+                    .by_index_raw(i)
+                    .is_ok_and(|entry| out.raw_copy_file(entry).is_ok()),
             };
         }
     }
@@ -85,21 +111,72 @@ fn unpack_within(bytes: &[u8], max: u64) -> Unpacked {
     Unpacked { package, merges }
 }
 
-/// Entry `i` inflated, when it is a worksheet that inflates whole: (sheet name, path, XML).
-fn inflate_sheet(
-    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
-    i: usize,
-    sheets: &HashMap<String, String>,
-) -> Option<(String, String, Vec<u8>)> {
-    // The name first: only worksheets are opened for inflating.
-    let path = archive.name_for_index(i)?.ok()?.into_owned();
-    let name = sheets.get(&path)?.clone();
+const WORKBOOK: &str = "xl/workbook.xml";
+const WORKBOOK_RELS: &str = "xl/_rels/workbook.xml.rels";
+const STYLES: &str = "xl/styles.xml";
+
+/// What becomes of a part in the rebuilt package (`None`: copied as it is).
+enum Part {
+    /// Stored uncompressed, as given.
+    Inflated(Vec<u8>),
+    /// Left out.
+    Dropped,
+}
+
+/// Entry `i` inflated, when it inflates whole within the bound.
+fn inflate(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, i: usize) -> Option<Vec<u8>> {
     let mut part = archive.by_index(i).ok()?;
     let mut xml = Vec::with_capacity(usize::try_from(part.size()).ok()?.min(64 << 20));
     let limit = super::bounds::MAX_INFLATED;
     part.by_ref().take(limit).read_to_end(&mut xml).ok()?;
     // Cut off at the bound: not whole.
-    ((xml.len() as u64) < limit).then_some((name, path, xml))
+    ((xml.len() as u64) < limit).then_some(xml)
+}
+
+/// Elements of `styles.xml` that only dress cells (fonts, fills, borders, named styles and
+/// conditional formats); a cell's value depends only on `numFmts` and `cellXfs`.
+const DRESSING: &[&str] = &[
+    "fonts",
+    "fills",
+    "borders",
+    "cellStyleXfs",
+    "cellStyles",
+    "dxfs",
+];
+
+/// `styles.xml` without its dressing. Only unprefixed elements that open and close plainly are
+/// cut; anything else is left for calamine to read as before.
+fn slim_styles(mut xml: Vec<u8>) -> Vec<u8> {
+    for tag in DRESSING {
+        if let Some(span) = element_span(&xml, tag) {
+            xml.drain(span);
+        }
+    }
+    xml
+}
+
+/// The byte range of the first `<tag …>…</tag>` or `<tag …/>` element in `xml`.
+fn element_span(xml: &[u8], tag: &str) -> Option<std::ops::Range<usize>> {
+    let open = format!("<{tag}");
+    let mut from = 0;
+    let start = loop {
+        let at = from + memchr::memmem::find(&xml[from..], open.as_bytes())?;
+        // `<fonts` must not match `<fontsX`.
+        if matches!(
+            xml.get(at + open.len()),
+            Some(b' ' | b'>' | b'/' | b'\t' | b'\r' | b'\n')
+        ) {
+            break at;
+        }
+        from = at + open.len();
+    };
+    let tag_end = start + memchr::memchr(b'>', &xml[start..])?;
+    if xml[tag_end - 1] == b'/' {
+        return Some(start..tag_end + 1);
+    }
+    let close = format!("</{tag}>");
+    let end = tag_end + memchr::memmem::find(&xml[tag_end..], close.as_bytes())? + close.len();
+    Some(start..end)
 }
 
 fn store(
@@ -158,17 +235,11 @@ fn unescape(s: &str) -> String {
 }
 
 /// (sheet name, part path) of every worksheet, from workbook.xml and its relationships.
-fn sheet_paths(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Vec<(String, String)> {
-    let (Some(workbook), Some(rels)) = (
-        read_part(archive, "xl/workbook.xml"),
-        read_part(archive, "xl/_rels/workbook.xml.rels"),
-    ) else {
-        return Vec::new();
-    };
-    let targets: HashMap<&str, &str> = tags(&rels, "Relationship")
+fn sheet_paths(workbook: &str, rels: &str) -> Vec<(String, String)> {
+    let targets: HashMap<&str, &str> = tags(rels, "Relationship")
         .filter_map(|r| Some((attr(r, "Id")?, attr(r, "Target")?)))
         .collect();
-    tags(&workbook, "sheet")
+    tags(workbook, "sheet")
         .filter_map(|s| {
             let name = unescape(attr(s, "name")?);
             let target = targets.get(attr(s, "r:id")?)?;
@@ -235,6 +306,12 @@ mod tests {
         ws.write_string(1, 0, "日期").unwrap();
         ws.write_number(2, 1, 12.0).unwrap();
         ws.merge_range(2, 0, 3, 0, "3月5日", &title).unwrap();
+        // A date only reads as one while its cell format survives the slimmed styles.
+        let day = rust_xlsxwriter::Format::new()
+            .set_num_format("yyyy-mm-dd")
+            .set_bold()
+            .set_border(rust_xlsxwriter::FormatBorder::Thin);
+        ws.write_number_with_format(4, 1, 46_086.0, &day).unwrap();
         wb.add_worksheet().set_name("基本信息").unwrap();
         let original = wb.save_to_buffer().unwrap();
 
@@ -266,10 +343,49 @@ mod tests {
             let range = wb.worksheet_range("学习记录").unwrap();
             range
                 .used_cells()
-                .map(|(r, c, v)| (r, c, v.to_string()))
+                .map(|(r, c, v)| match v {
+                    calamine::Data::DateTime(d) if d.is_datetime() => (r, c, format!("date {v}")),
+                    _ => (r, c, v.to_string()),
+                })
                 .collect::<Vec<_>>()
         };
         assert_eq!(cells(&package), cells(&original));
+        assert!(
+            cells(&package).contains(&(4, 1, "date 46086".to_string())),
+            "{:?}",
+            cells(&package)
+        );
+
+        let mut styles = String::new();
+        let mut archive = zip::ZipArchive::new(Cursor::new(package.as_slice())).unwrap();
+        let mut part = archive.by_name(STYLES).unwrap();
+        assert_eq!(part.compression(), zip::CompressionMethod::Stored);
+        part.read_to_string(&mut styles).unwrap();
+        assert!(styles.contains("<numFmts") && styles.contains("<cellXfs"));
+        assert!(!styles.contains("<fonts") && !styles.contains("<borders"));
+    }
+
+    #[test]
+    fn styles_lose_only_their_dressing() {
+        let xml = concat!(
+            r#"<styleSheet><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy"/></numFmts>"#,
+            r#"<fonts count="1"><font><b/></font></fonts><fontsExtra/><fills count="0"/>"#,
+            r#"<x:borders><x:border/></x:borders>"#,
+            r#"<cellXfs count="1"><xf numFmtId="164" fontId="0"/></cellXfs><dxfs count="0"/>"#,
+            r#"<cellStyles count="1"><cellStyle name="Normal" xfId="0"/></cellStyles></styleSheet>"#
+        );
+        let slim = String::from_utf8(slim_styles(xml.as_bytes().to_vec())).unwrap();
+        assert_eq!(
+            slim,
+            concat!(
+                r#"<styleSheet><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy"/></numFmts>"#,
+                r#"<fontsExtra/><x:borders><x:border/></x:borders>"#,
+                r#"<cellXfs count="1"><xf numFmtId="164" fontId="0"/></cellXfs></styleSheet>"#
+            ),
+            "plain elements cut (open/close and self-closing); look-alike and prefixed ones kept"
+        );
+        let broken = b"<styleSheet><fonts count=\"1\"><font/>".to_vec();
+        assert_eq!(slim_styles(broken.clone()), broken, "unclosed: left alone");
     }
 
     #[test]
