@@ -72,7 +72,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Workbook, ReadError> {
     let super::merges::Unpacked {
         package,
         mut merges,
-    } = super::merges::unpack(bytes);
+    } = super::merges::unpack(bytes)?;
     let source = package.as_deref().unwrap_or(bytes);
     let mut wb = Xlsx::new(Cursor::new(source)).map_err(open_error)?;
     let sheets = worksheets(wb.sheets_metadata());

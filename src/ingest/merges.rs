@@ -11,6 +11,7 @@
 //! huizong never reads. The theme, which calamine only parses for colours, is left out; the other
 //! parts are copied as they are, still compressed.
 
+use super::ReadError;
 use crate::sheet::Merge;
 use std::collections::HashMap;
 use std::io::{Cursor, Read, Write};
@@ -31,18 +32,18 @@ pub struct Unpacked {
 /// Inflates every worksheet of the package once: its merged regions, and the package rebuilt
 /// with the inflated sheets stored. A sheet that cannot be inflated whole is copied as it was,
 /// for calamine to report.
-pub fn unpack(bytes: &[u8]) -> Unpacked {
+pub fn unpack(bytes: &[u8]) -> Result<Unpacked, ReadError> {
     unpack_within(bytes, REBUILD_MAX)
 }
 
 /// `unpack`, rebuilding only while the inflated worksheets stay within `max` bytes.
-fn unpack_within(bytes: &[u8], max: u64) -> Unpacked {
+fn unpack_within(bytes: &[u8], max: u64) -> Result<Unpacked, ReadError> {
     let mut merges = HashMap::new();
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Unpacked {
+        return Ok(Unpacked {
             package: None,
             merges,
-        };
+        });
     };
     let (mut workbook, mut rels) = (
         read_part(&mut archive, WORKBOOK),
@@ -76,6 +77,13 @@ fn unpack_within(bytes: &[u8], max: u64) -> Unpacked {
             // takes its default colours instead of inflating and parsing it.
             p if p.starts_with("xl/theme/") => Some(Part::Dropped),
             STYLES => inflate(&mut archive, i).map(|xml| Part::Inflated(slim_styles(xml))),
+            p if p.eq_ignore_ascii_case(SHARED_STRINGS) => {
+                // Checked here, before calamine reserves room for every string it declares.
+                let declared = archive.by_index_raw(i).map_or(0, |e| e.size());
+                let (xml, whole) = inflate_up_to(&mut archive, i);
+                super::bounds::check_shared_strings(&xml, declared)?;
+                whole.then_some(Part::Inflated(xml))
+            }
             p => sheets.get(p).and_then(|name| {
                 let xml = inflate(&mut archive, i)?;
                 let found = scan(&xml);
@@ -108,12 +116,13 @@ fn unpack_within(bytes: &[u8], max: u64) -> Unpacked {
     let package = rebuilt
         .then(|| out.finish().ok().map(Cursor::into_inner))
         .flatten();
-    Unpacked { package, merges }
+    Ok(Unpacked { package, merges })
 }
 
 const WORKBOOK: &str = "xl/workbook.xml";
 const WORKBOOK_RELS: &str = "xl/_rels/workbook.xml.rels";
 const STYLES: &str = "xl/styles.xml";
+const SHARED_STRINGS: &str = "xl/sharedStrings.xml";
 
 /// What becomes of a part in the rebuilt package (`None`: copied as it is).
 enum Part {
@@ -125,12 +134,22 @@ enum Part {
 
 /// Entry `i` inflated, when it inflates whole within the bound.
 fn inflate(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, i: usize) -> Option<Vec<u8>> {
-    let mut part = archive.by_index(i).ok()?;
-    let mut xml = Vec::with_capacity(usize::try_from(part.size()).ok()?.min(64 << 20));
+    let (xml, whole) = inflate_up_to(archive, i);
+    whole.then_some(xml)
+}
+
+/// As much of entry `i` as inflates (up to the bound), and whether that is all of it.
+fn inflate_up_to(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, i: usize) -> (Vec<u8>, bool) {
+    let mut xml = Vec::new();
+    let Ok(mut part) = archive.by_index(i) else {
+        return (xml, false);
+    };
+    xml.reserve(usize::try_from(part.size()).unwrap_or(0).min(64 << 20));
     let limit = super::bounds::MAX_INFLATED;
-    part.by_ref().take(limit).read_to_end(&mut xml).ok()?;
+    let read = part.by_ref().take(limit).read_to_end(&mut xml);
     // Cut off at the bound: not whole.
-    ((xml.len() as u64) < limit).then_some(xml)
+    let whole = read.is_ok() && (xml.len() as u64) < limit;
+    (xml, whole)
 }
 
 /// Elements of `styles.xml` that only dress cells (fonts, fills, borders, named styles and
@@ -315,7 +334,7 @@ mod tests {
         wb.add_worksheet().set_name("基本信息").unwrap();
         let original = wb.save_to_buffer().unwrap();
 
-        let Unpacked { package, merges } = unpack(&original);
+        let Unpacked { package, merges } = unpack(&original).unwrap();
         let package = package.expect("rebuilt");
         assert_eq!(
             merges.get("学习记录").map(Vec::len),
@@ -365,6 +384,38 @@ mod tests {
         assert!(!styles.contains("<fonts") && !styles.contains("<borders"));
     }
 
+    /// The shared strings are read here first, so a count that cannot fit their size is refused
+    /// before calamine reserves room for it, whether or not the package is rebuilt; an honest
+    /// table is stored inflated.
+    #[test]
+    fn shared_strings_are_checked_and_stored() {
+        let package = |sst: &[u8]| {
+            let mut out = Cursor::new(Vec::new());
+            let mut zip = zip::ZipWriter::new(&mut out);
+            for (name, data) in [(WORKBOOK, &b"<workbook/>"[..]), (SHARED_STRINGS, sst)] {
+                zip.start_file(name, SimpleFileOptions::default()).unwrap();
+                zip.write_all(data).unwrap();
+            }
+            zip.finish().unwrap();
+            out.into_inner()
+        };
+        let lying =
+            package(br#"<sst count="3000000000" uniqueCount="3000000000"><si><t>a</t></si></sst>"#);
+        for max in [REBUILD_MAX, 0] {
+            let refused = unpack_within(&lying, max).err().expect("refused");
+            assert!(
+                refused.message.contains("3000000000"),
+                "{}",
+                refused.message
+            );
+        }
+        let honest = package(br#"<sst count="1" uniqueCount="1"><si><t>a</t></si></sst>"#);
+        let rebuilt = unpack(&honest).unwrap().package.expect("rebuilt");
+        let mut archive = zip::ZipArchive::new(Cursor::new(rebuilt.as_slice())).unwrap();
+        let part = archive.by_name(SHARED_STRINGS).unwrap();
+        assert_eq!(part.compression(), zip::CompressionMethod::Stored);
+    }
+
     #[test]
     fn styles_lose_only_their_dressing() {
         let xml = concat!(
@@ -395,15 +446,15 @@ mod tests {
         ws.merge_range(0, 0, 0, 3, "标题", &rust_xlsxwriter::Format::new())
             .unwrap();
         let bytes = wb.save_to_buffer().unwrap();
-        let Unpacked { package, merges } = unpack_within(&bytes, 10);
+        let Unpacked { package, merges } = unpack_within(&bytes, 10).unwrap();
         assert!(package.is_none());
         assert_eq!(merges.get("Sheet1").map(Vec::len), Some(1));
-        assert!(unpack_within(&bytes, 1 << 20).package.is_some());
+        assert!(unpack_within(&bytes, 1 << 20).unwrap().package.is_some());
     }
 
     #[test]
     fn a_package_that_is_not_a_zip_is_left_to_the_reader() {
-        let Unpacked { package, merges } = unpack(b"PK\x03\x04 not really");
+        let Unpacked { package, merges } = unpack(b"PK\x03\x04 not really").unwrap();
         assert!(package.is_none());
         assert!(merges.is_empty());
     }
