@@ -81,15 +81,27 @@ fn walk(root: &Path, dir: &Path, sources: &mut Vec<Source>, errors: &mut Vec<(St
             return;
         }
     };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    // The entry's type comes with the listing on most file systems: one `stat` per file (its
+    // size) rather than two. A link is followed to what it points at.
+    let mut paths: Vec<(PathBuf, bool)> = entries
+        .filter_map(|e| {
+            let e = e.ok()?;
+            let path = e.path();
+            let is_dir = match e.file_type() {
+                Ok(t) if !t.is_symlink() => t.is_dir(),
+                _ => path.is_dir(),
+            };
+            Some((path, is_dir))
+        })
+        .collect();
     paths.sort();
-    for path in paths {
+    for (path, is_dir) in paths {
         // Hidden folders (.git, .svn) are not where submissions live.
         let hidden_dir = path
             .file_name()
             .and_then(|n| n.to_str())
             .is_some_and(|n| n.starts_with('.'));
-        if path.is_dir() {
+        if is_dir {
             if !hidden_dir {
                 walk(root, &path, sources, errors);
             }
@@ -143,5 +155,34 @@ mod tests {
         ));
         assert_eq!(classify(Path::new("台账.XLS")), Candidate::Read);
         assert_eq!(classify(Path::new("导出.csv")), Candidate::Read);
+    }
+
+    /// Folders are told from files by the listing; a linked folder is walked like a folder,
+    /// hidden folders are not, and every file gets its size.
+    #[cfg(unix)]
+    #[test]
+    fn folders_links_and_sizes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("乡镇/东岭")).unwrap();
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        std::fs::write(root.join("乡镇/东岭/台账.xlsx"), b"12345").unwrap();
+        std::fs::write(root.join(".git/台账.xlsx"), b"x").unwrap();
+        std::fs::write(root.join("名册.csv"), b"").unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::fs::write(elsewhere.path().join("链接.xlsx"), b"123").unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), root.join("部门")).unwrap();
+
+        let (sources, errors) = discover(&[root.to_path_buf()]);
+        assert!(errors.is_empty(), "{errors:?}");
+        let found: Vec<(&str, u64)> = sources.iter().map(|s| (s.rel.as_str(), s.size)).collect();
+        assert_eq!(
+            found,
+            vec![
+                ("乡镇/东岭/台账.xlsx", 5),
+                ("名册.csv", 0),
+                ("部门/链接.xlsx", 3)
+            ]
+        );
     }
 }
