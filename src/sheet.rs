@@ -101,7 +101,11 @@ impl RawSheet {
     /// Builds a sheet from cells in any order: sorts them into rows. A cell given twice keeps its
     /// first value and is listed in `duplicates`.
     pub fn from_cells(name: &str, mut cells: Vec<(u32, u32, Cell)>) -> Self {
-        cells.sort_by_key(|&(r, c, _)| (r, c));
+        // Readers nearly always give cells in order; only the rare file that does not pays for
+        // the (stable: the first of two values stays first) sort.
+        if !cells.is_sorted_by_key(|&(r, c, _)| (r, c)) {
+            cells.sort_by_key(|&(r, c, _)| (r, c));
+        }
         let mut duplicates = Vec::new();
         let mut rows: Vec<RawRow> = Vec::new();
         for (r, c, cell) in cells {
@@ -267,9 +271,12 @@ mod tests {
             (0, 0, Cell::Text("second".into())),
             (1, 1, Cell::Number(1.0)),
         ];
-        let sheet = RawSheet::from_cells("s", cells);
+        let sheet = RawSheet::from_cells("s", cells.clone());
         assert_eq!(sheet.cell(0, 0), Some(&Cell::Text("first".into())));
         assert_eq!(sheet.duplicates, vec![(0, 0)]);
+        // The same cells out of order: sorted, and still the first value given wins.
+        let shuffled = vec![cells[2].clone(), cells[0].clone(), cells[1].clone()];
+        assert_eq!(RawSheet::from_cells("s", shuffled), sheet);
     }
 
     #[test]
