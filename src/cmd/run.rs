@@ -91,11 +91,19 @@ impl Stages {
         if let (Some(start), Some(last)) = (self.start, self.last.get()) {
             let now = std::time::Instant::now();
             eprintln!(
-                "{what}: {:.3} s (total {:.3} s)",
+                "{what}: {:.3} s (total {:.3} s){}",
                 (now - last).as_secs_f64(),
-                (now - start).as_secs_f64()
+                (now - start).as_secs_f64(),
+                peak_memory().map_or(String::new(), |kb| format!(", peak {} MiB", kb / 1024))
             );
             self.last.set(Some(now));
         }
     }
+}
+
+/// The process's peak resident memory so far, in KiB (Linux; `None` elsewhere).
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
