@@ -69,10 +69,10 @@ fn worksheets(sheets: &[calamine::Sheet]) -> Vec<(String, bool)> {
 
 fn read_xlsx(bytes: &[u8]) -> Result<Workbook, ReadError> {
     // Worksheets are inflated once, for their merges; calamine reads them from the rebuilt package.
-    let super::merges::Unpacked {
+    let super::package::Unpacked {
         package,
         mut merges,
-    } = super::merges::unpack(bytes)?;
+    } = super::package::unpack(bytes)?;
     let source = package.as_deref().unwrap_or(bytes);
     let mut wb = Xlsx::new(Cursor::new(source)).map_err(open_error)?;
     let sheets = worksheets(wb.sheets_metadata());

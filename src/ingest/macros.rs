@@ -2,7 +2,7 @@
 //! sheet is never a ledger, so huizong rebuilds the package in memory without it and reads the
 //! rest: one unreadable sheet costs only that sheet.
 
-use super::merges::{attr, read_part as part};
+use super::package::{attr, read_part as part};
 use regex::Regex;
 use std::io::{Cursor, Write};
 

@@ -9,6 +9,7 @@ pub mod discover;
 mod excel;
 mod macros;
 mod merges;
+mod package;
 pub mod sniff;
 
 pub use discover::{Candidate, Source, classify, discover};

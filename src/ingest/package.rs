@@ -1,0 +1,423 @@
+//! The package calamine reads: an in-memory copy of an xlsx package in which the parts huizong
+//! has to inflate anyway are stored uncompressed, so that nothing is inflated twice.
+//!
+//! Inflating is the dearest part of reading a small workbook. Each worksheet is inflated here
+//! once — for its merged regions (`merges::scan`) — and stored, as are the workbook part and its
+//! relationships (inflated to find the sheets) and the shared strings (inflated to check their
+//! declared count before calamine reserves room for it). The styles are stored cut down to what
+//! decides a cell's value (number formats and the cell formats that point at them): calamine would
+//! otherwise parse every font, fill and border into a palette huizong never reads. The theme, which
+//! calamine only parses for colours, is left out; the other parts are copied as they are, still
+//! compressed. It must not interpret cells.
+
+use super::ReadError;
+use super::merges::scan;
+use crate::sheet::Merge;
+use std::collections::HashMap;
+use std::io::{Cursor, Read, Write};
+use zip::write::SimpleFileOptions;
+
+/// Most inflated worksheet bytes held in a rebuilt package; past it, the original is read.
+const REBUILD_MAX: u64 = 64 << 20;
+
+/// A package whose worksheets were inflated once, for their merged regions.
+pub struct Unpacked {
+    /// The package with its worksheets stored uncompressed; `None` when it could not be rebuilt
+    /// and the original must be read instead.
+    pub package: Option<Vec<u8>>,
+    /// Sheet name → the merged regions of that sheet.
+    pub merges: HashMap<String, Vec<Merge>>,
+}
+
+/// Inflates every worksheet of the package once: its merged regions, and the package rebuilt
+/// with the inflated sheets stored. A sheet that cannot be inflated whole is copied as it was,
+/// for calamine to report.
+pub fn unpack(bytes: &[u8]) -> Result<Unpacked, ReadError> {
+    unpack_within(bytes, REBUILD_MAX)
+}
+
+/// `unpack`, rebuilding only while the inflated worksheets stay within `max` bytes.
+fn unpack_within(bytes: &[u8], max: u64) -> Result<Unpacked, ReadError> {
+    let mut merges = HashMap::new();
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(Unpacked {
+            package: None,
+            merges,
+        });
+    };
+    let (mut workbook, mut rels) = (
+        read_part(&mut archive, WORKBOOK),
+        read_part(&mut archive, WORKBOOK_RELS),
+    );
+    let sheets: HashMap<String, String> = match (&workbook, &rels) {
+        (Some(workbook), Some(rels)) => sheet_paths(workbook, rels)
+            .into_iter()
+            .map(|(name, path)| (path, name))
+            .collect(),
+        _ => HashMap::new(),
+    };
+    let capacity = bytes
+        .len()
+        .saturating_mul(8)
+        .min(usize::try_from(max).unwrap_or(usize::MAX));
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(capacity)));
+    let mut rebuilt = true;
+    let mut stored: u64 = 0;
+    for i in 0..archive.len() {
+        // The name first: only the parts rewritten here are opened for inflating.
+        let path = match archive.name_for_index(i) {
+            Some(Ok(name)) => name.into_owned(),
+            _ => String::new(),
+        };
+        let part = match path.as_str() {
+            "" => None,
+            WORKBOOK => workbook.take().map(|x| Part::Inflated(x.into_bytes())),
+            WORKBOOK_RELS => rels.take().map(|x| Part::Inflated(x.into_bytes())),
+            // The theme only colours styles, which huizong never reads; without it calamine
+            // takes its default colours instead of inflating and parsing it.
+            p if p.starts_with("xl/theme/") => Some(Part::Dropped),
+            STYLES => inflate(&mut archive, i).map(|xml| Part::Inflated(slim_styles(xml))),
+            p if p.eq_ignore_ascii_case(SHARED_STRINGS) => {
+                // Checked here, before calamine reserves room for every string it declares.
+                let declared = archive.by_index_raw(i).map_or(0, |e| e.size());
+                let (xml, whole) = inflate_up_to(&mut archive, i);
+                super::bounds::check_shared_strings(&xml, declared)?;
+                whole.then_some(Part::Inflated(xml))
+            }
+            p => sheets.get(p).and_then(|name| {
+                let xml = inflate(&mut archive, i)?;
+                let found = scan(&xml);
+                if !found.is_empty() {
+                    merges.insert(name.clone(), found);
+                }
+                Some(Part::Inflated(xml))
+            }),
+        };
+        if let Some(Part::Inflated(xml)) = &part {
+            stored += xml.len() as u64;
+            if rebuilt && stored > max {
+                // A big workbook: calamine streams its sheets itself rather than huizong holding
+                // them all inflated at once.
+                rebuilt = false;
+                out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+            }
+        }
+        if rebuilt {
+            rebuilt = match part {
+                Some(Part::Inflated(xml)) => store(&mut out, &path, &xml).is_ok(),
+                Some(Part::Dropped) => true,
+                // Not rewritten, or could not be inflated whole (calamine reports it).
+                None => archive
+                    .by_index_raw(i)
+                    .is_ok_and(|entry| out.raw_copy_file(entry).is_ok()),
+            };
+        }
+    }
+    let package = rebuilt
+        .then(|| out.finish().ok().map(Cursor::into_inner))
+        .flatten();
+    Ok(Unpacked { package, merges })
+}
+
+const WORKBOOK: &str = "xl/workbook.xml";
+const WORKBOOK_RELS: &str = "xl/_rels/workbook.xml.rels";
+const STYLES: &str = "xl/styles.xml";
+const SHARED_STRINGS: &str = "xl/sharedStrings.xml";
+
+/// What becomes of a part in the rebuilt package (`None`: copied as it is).
+enum Part {
+    /// Stored uncompressed, as given.
+    Inflated(Vec<u8>),
+    /// Left out.
+    Dropped,
+}
+
+/// Entry `i` inflated, when it inflates whole within the bound.
+fn inflate(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, i: usize) -> Option<Vec<u8>> {
+    let (xml, whole) = inflate_up_to(archive, i);
+    whole.then_some(xml)
+}
+
+/// As much of entry `i` as inflates (up to the bound), and whether that is all of it.
+fn inflate_up_to(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, i: usize) -> (Vec<u8>, bool) {
+    let mut xml = Vec::new();
+    let Ok(mut part) = archive.by_index(i) else {
+        return (xml, false);
+    };
+    xml.reserve(usize::try_from(part.size()).unwrap_or(0).min(64 << 20));
+    let limit = super::bounds::MAX_INFLATED;
+    let read = part.by_ref().take(limit).read_to_end(&mut xml);
+    // Cut off at the bound: not whole.
+    let whole = read.is_ok() && (xml.len() as u64) < limit;
+    (xml, whole)
+}
+
+/// Elements of `styles.xml` that only dress cells (fonts, fills, borders, named styles and
+/// conditional formats); a cell's value depends only on `numFmts` and `cellXfs`.
+const DRESSING: &[&str] = &[
+    "fonts",
+    "fills",
+    "borders",
+    "cellStyleXfs",
+    "cellStyles",
+    "dxfs",
+];
+
+/// `styles.xml` without its dressing. Only unprefixed elements that open and close plainly are
+/// cut; anything else is left for calamine to read as before.
+fn slim_styles(mut xml: Vec<u8>) -> Vec<u8> {
+    for tag in DRESSING {
+        if let Some(span) = element_span(&xml, tag) {
+            xml.drain(span);
+        }
+    }
+    xml
+}
+
+/// The byte range of the first `<tag …>…</tag>` or `<tag …/>` element in `xml`.
+fn element_span(xml: &[u8], tag: &str) -> Option<std::ops::Range<usize>> {
+    let open = format!("<{tag}");
+    let mut from = 0;
+    let start = loop {
+        let at = from + memchr::memmem::find(&xml[from..], open.as_bytes())?;
+        // `<fonts` must not match `<fontsX`.
+        if matches!(
+            xml.get(at + open.len()),
+            Some(b' ' | b'>' | b'/' | b'\t' | b'\r' | b'\n')
+        ) {
+            break at;
+        }
+        from = at + open.len();
+    };
+    let tag_end = start + memchr::memchr(b'>', &xml[start..])?;
+    if xml[tag_end - 1] == b'/' {
+        return Some(start..tag_end + 1);
+    }
+    let close = format!("</{tag}>");
+    let end = tag_end + memchr::memmem::find(&xml[tag_end..], close.as_bytes())? + close.len();
+    Some(start..end)
+}
+
+fn store(
+    out: &mut zip::ZipWriter<Cursor<Vec<u8>>>,
+    path: &str,
+    xml: &[u8],
+) -> zip::result::ZipResult<()> {
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .large_file(xml.len() as u64 >= u64::from(u32::MAX));
+    out.start_file(path, options)?;
+    out.write_all(xml)?;
+    Ok(())
+}
+
+/// A package part as text (at most 16 MB).
+pub(super) fn read_part(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+) -> Option<String> {
+    let mut text = String::new();
+    archive
+        .by_name(name)
+        .ok()?
+        .take(16 << 20)
+        .read_to_string(&mut text)
+        .ok()?;
+    Some(text)
+}
+
+/// Every `<tag …/>` or `<tag …>` start tag in `xml`.
+pub(super) fn tags<'a>(xml: &'a str, tag: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    let open = format!("<{tag} ");
+    xml.match_indices(&open)
+        .filter_map(move |(at, _)| {
+            let rest = &xml[at..];
+            rest.find('>').map(|end| &rest[..end])
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
+/// An attribute's value in a start tag (` name="…"`).
+pub(super) fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let needle = format!(" {name}=\"");
+    let at = tag.find(&needle)? + needle.len();
+    Some(&tag[at..at + tag[at..].find('"')?])
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+/// (sheet name, part path) of every worksheet, from workbook.xml and its relationships.
+fn sheet_paths(workbook: &str, rels: &str) -> Vec<(String, String)> {
+    let targets: HashMap<&str, &str> = tags(rels, "Relationship")
+        .filter_map(|r| Some((attr(r, "Id")?, attr(r, "Target")?)))
+        .collect();
+    tags(workbook, "sheet")
+        .filter_map(|s| {
+            let name = unescape(attr(s, "name")?);
+            let target = targets.get(attr(s, "r:id")?)?;
+            let path = match target.strip_prefix('/') {
+                Some(absolute) => absolute.to_string(),
+                None => format!("xl/{target}"),
+            };
+            Some((name, path))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rebuilt package: merges found, worksheets stored, theme gone, and calamine reads the
+    /// same cells from it as from the original.
+    #[test]
+    fn unpacked_packages_read_as_the_original() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet().set_name("学习记录").unwrap();
+        let title = rust_xlsxwriter::Format::new();
+        ws.merge_range(0, 0, 0, 3, "2026年学习记录", &title)
+            .unwrap();
+        ws.write_string(1, 0, "日期").unwrap();
+        ws.write_number(2, 1, 12.0).unwrap();
+        ws.merge_range(2, 0, 3, 0, "3月5日", &title).unwrap();
+        // A date only reads as one while its cell format survives the slimmed styles.
+        let day = rust_xlsxwriter::Format::new()
+            .set_num_format("yyyy-mm-dd")
+            .set_bold()
+            .set_border(rust_xlsxwriter::FormatBorder::Thin);
+        ws.write_number_with_format(4, 1, 46_086.0, &day).unwrap();
+        wb.add_worksheet().set_name("基本信息").unwrap();
+        let original = wb.save_to_buffer().unwrap();
+
+        let Unpacked { package, merges } = unpack(&original).unwrap();
+        let package = package.expect("rebuilt");
+        assert_eq!(
+            merges.get("学习记录").map(Vec::len),
+            Some(2),
+            "both merged regions"
+        );
+        assert!(!merges.contains_key("基本信息"));
+
+        let mut archive = zip::ZipArchive::new(Cursor::new(package.as_slice())).unwrap();
+        let names: Vec<String> = archive
+            .file_names()
+            .filter_map(|n| n.ok().map(|n| n.into_owned()))
+            .collect();
+        assert!(
+            names.iter().all(|n| !n.starts_with("xl/theme/")),
+            "{names:?}"
+        );
+        let sheet = archive.by_name("xl/worksheets/sheet1.xml").unwrap();
+        assert_eq!(sheet.compression(), zip::CompressionMethod::Stored);
+        drop(sheet);
+
+        let cells = |bytes: &[u8]| {
+            use calamine::Reader;
+            let mut wb = calamine::Xlsx::new(Cursor::new(bytes)).unwrap();
+            let range = wb.worksheet_range("学习记录").unwrap();
+            range
+                .used_cells()
+                .map(|(r, c, v)| match v {
+                    calamine::Data::DateTime(d) if d.is_datetime() => (r, c, format!("date {v}")),
+                    _ => (r, c, v.to_string()),
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(cells(&package), cells(&original));
+        assert!(
+            cells(&package).contains(&(4, 1, "date 46086".to_string())),
+            "{:?}",
+            cells(&package)
+        );
+
+        let mut styles = String::new();
+        let mut archive = zip::ZipArchive::new(Cursor::new(package.as_slice())).unwrap();
+        let mut part = archive.by_name(STYLES).unwrap();
+        assert_eq!(part.compression(), zip::CompressionMethod::Stored);
+        part.read_to_string(&mut styles).unwrap();
+        assert!(styles.contains("<numFmts") && styles.contains("<cellXfs"));
+        assert!(!styles.contains("<fonts") && !styles.contains("<borders"));
+    }
+
+    /// The shared strings are read here first, so a count that cannot fit their size is refused
+    /// before calamine reserves room for it, whether or not the package is rebuilt; an honest
+    /// table is stored inflated.
+    #[test]
+    fn shared_strings_are_checked_and_stored() {
+        let package = |sst: &[u8]| {
+            let mut out = Cursor::new(Vec::new());
+            let mut zip = zip::ZipWriter::new(&mut out);
+            for (name, data) in [(WORKBOOK, &b"<workbook/>"[..]), (SHARED_STRINGS, sst)] {
+                zip.start_file(name, SimpleFileOptions::default()).unwrap();
+                zip.write_all(data).unwrap();
+            }
+            zip.finish().unwrap();
+            out.into_inner()
+        };
+        let lying =
+            package(br#"<sst count="3000000000" uniqueCount="3000000000"><si><t>a</t></si></sst>"#);
+        for max in [REBUILD_MAX, 0] {
+            let refused = unpack_within(&lying, max).err().expect("refused");
+            assert!(
+                refused.message.contains("3000000000"),
+                "{}",
+                refused.message
+            );
+        }
+        let honest = package(br#"<sst count="1" uniqueCount="1"><si><t>a</t></si></sst>"#);
+        let rebuilt = unpack(&honest).unwrap().package.expect("rebuilt");
+        let mut archive = zip::ZipArchive::new(Cursor::new(rebuilt.as_slice())).unwrap();
+        let part = archive.by_name(SHARED_STRINGS).unwrap();
+        assert_eq!(part.compression(), zip::CompressionMethod::Stored);
+    }
+
+    #[test]
+    fn styles_lose_only_their_dressing() {
+        let xml = concat!(
+            r#"<styleSheet><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy"/></numFmts>"#,
+            r#"<fonts count="1"><font><b/></font></fonts><fontsExtra/><fills count="0"/>"#,
+            r#"<x:borders><x:border/></x:borders>"#,
+            r#"<cellXfs count="1"><xf numFmtId="164" fontId="0"/></cellXfs><dxfs count="0"/>"#,
+            r#"<cellStyles count="1"><cellStyle name="Normal" xfId="0"/></cellStyles></styleSheet>"#
+        );
+        let slim = String::from_utf8(slim_styles(xml.as_bytes().to_vec())).unwrap();
+        assert_eq!(
+            slim,
+            concat!(
+                r#"<styleSheet><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy"/></numFmts>"#,
+                r#"<fontsExtra/><x:borders><x:border/></x:borders>"#,
+                r#"<cellXfs count="1"><xf numFmtId="164" fontId="0"/></cellXfs></styleSheet>"#
+            ),
+            "plain elements cut (open/close and self-closing); look-alike and prefixed ones kept"
+        );
+        let broken = b"<styleSheet><fonts count=\"1\"><font/>".to_vec();
+        assert_eq!(slim_styles(broken.clone()), broken, "unclosed: left alone");
+    }
+
+    #[test]
+    fn a_big_workbook_is_not_rebuilt_but_its_merges_are_found() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.merge_range(0, 0, 0, 3, "标题", &rust_xlsxwriter::Format::new())
+            .unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let Unpacked { package, merges } = unpack_within(&bytes, 10).unwrap();
+        assert!(package.is_none());
+        assert_eq!(merges.get("Sheet1").map(Vec::len), Some(1));
+        assert!(unpack_within(&bytes, 1 << 20).unwrap().package.is_some());
+    }
+
+    #[test]
+    fn a_package_that_is_not_a_zip_is_left_to_the_reader() {
+        let Unpacked { package, merges } = unpack(b"PK\x03\x04 not really").unwrap();
+        assert!(package.is_none());
+        assert!(merges.is_empty());
+    }
+}
