@@ -19,7 +19,6 @@ const UNIT_ID: &str = "_单位号";
 const MONTH: &str = "_月";
 const DAY: &str = "_日";
 const WEEK: &str = "_周";
-const PERIOD: &str = "_周期";
 
 /// The accepted records of every schema sheet.
 #[derive(Debug, Clone)]
@@ -244,38 +243,48 @@ pub enum Bucket<'a> {
     Deadlines(&'a [(u32, u32)]),
 }
 
-/// Counts the rows of `df` per unit and period: (unit number, period index, rows). Rows with no
-/// period are not counted; with `Bucket::Year`, every row counts.
-pub fn count_by_unit(df: &DataFrame, bucket: Bucket<'_>) -> PolarsResult<Vec<(u32, i32, u32)>> {
+/// Counts the rows of `df` per unit and period into a dense table: `table[unit * periods +
+/// period]` for unit numbers below `units` and period indexes below `periods`. Rows with no
+/// period are not counted; with `Bucket::Year`, every row counts (period 0).
+///
+/// Unit numbers and periods are small dense integers, so one pass over the columns counts them;
+/// a hash group-by would only add tables to build and, run for every rule at once, memory.
+pub fn count_by_unit(
+    df: &DataFrame,
+    bucket: Bucket<'_>,
+    units: usize,
+    periods: usize,
+) -> PolarsResult<Vec<u32>> {
+    let mut table = vec![0u32; units * periods];
+    let ids = df.column(UNIT_ID)?.u32()?;
     let months = df.column(MONTH)?.i32()?;
-    let period: Int32Chunked = match bucket {
-        Bucket::Year => Int32Chunked::full(PERIOD.into(), 0, df.height()),
-        Bucket::Month => months.apply_values(|m| m - 1),
-        Bucket::Months(n) => months.apply_values(|m| (m - 1) / n),
-        Bucket::IsoWeek => df.column(WEEK)?.i32()?.apply_values(|w| w - 1),
-        Bucket::Deadlines(cutoffs) => months
-            .iter()
-            .zip(df.column(DAY)?.i32()?.iter())
-            .map(|(m, d)| {
-                let md = (m? as u32, d? as u32);
-                cutoffs.iter().position(|c| md <= *c).map(|p| p as i32)
-            })
-            .collect(),
-    };
-    let mut keyed = df.select([UNIT_ID, ROW])?;
-    keyed.with_column(period.with_name(PERIOD.into()).into_column())?;
-    let counted = keyed.group_by([UNIT_ID, PERIOD])?.select([ROW]).count()?;
-    let units = counted.column(UNIT_ID)?.u32()?;
-    let periods = counted.column(PERIOD)?.i32()?;
-    let counts = counted
-        .column(&format!("{ROW}_count"))?
-        .cast(&DataType::UInt32)?;
-    Ok(units
+    let days = df.column(DAY)?.i32()?;
+    let weeks = df.column(WEEK)?.i32()?;
+    let rows = ids
         .iter()
-        .zip(periods.iter())
-        .zip(counts.u32()?.iter())
-        .filter_map(|((unit, period), n)| Some((unit?, period?, n?)))
-        .collect())
+        .zip(months.iter())
+        .zip(days.iter())
+        .zip(weeks.iter());
+    for (((id, month), day), week) in rows {
+        let period = match bucket {
+            Bucket::Year => Some(0),
+            Bucket::Month => month.map(|m| m - 1),
+            Bucket::Months(n) => month.map(|m| (m - 1) / n),
+            Bucket::IsoWeek => week.map(|w| w - 1),
+            Bucket::Deadlines(cutoffs) => month.zip(day).and_then(|(m, d)| {
+                let md = (m as u32, d as u32);
+                cutoffs.iter().position(|c| md <= *c).map(|p| p as i32)
+            }),
+        };
+        if let (Some(id), Some(period)) = (id, period)
+            && let Ok(period) = usize::try_from(period)
+            && period < periods
+            && (id as usize) < units
+        {
+            table[id as usize * periods + period] += 1;
+        }
+    }
+    Ok(table)
 }
 
 /// County-wide record counts per month (index 0 = January) for one sheet.
@@ -322,11 +331,5 @@ pub fn count_by_value(df: &DataFrame, field: &str) -> PolarsResult<Vec<(String, 
 
 /// Record count per unit number (all rows of the frame), for `units` unit numbers.
 pub fn count_per_unit(df: &DataFrame, units: usize) -> PolarsResult<Vec<u32>> {
-    let mut out = vec![0; units];
-    for (unit, _, n) in count_by_unit(df, Bucket::Year)? {
-        if let Some(slot) = out.get_mut(unit as usize) {
-            *slot = n;
-        }
-    }
-    Ok(out)
+    count_by_unit(df, Bucket::Year, units, 1)
 }

@@ -239,15 +239,7 @@ fn count_rule(
     let selected = aggregate::select(&frames.sheets[rule.sheet], spec, &rule.conditions)?;
     let labels = period_labels(&rule.period, year);
     let units = frames.unit_count();
-    let mut by_unit = vec![0; units * labels.len()];
-    for (unit, period, n) in aggregate::count_by_unit(&selected, bucket(&rule.period))? {
-        if let Ok(p) = usize::try_from(period)
-            && p < labels.len()
-            && (unit as usize) < units
-        {
-            by_unit[unit as usize * labels.len() + p] = n;
-        }
-    }
+    let by_unit = aggregate::count_by_unit(&selected, bucket(&rule.period), units, labels.len())?;
     Ok(RuleCounts {
         labels,
         by_unit,
@@ -419,8 +411,60 @@ mod tests {
         let s = schema("");
         let records = vec![study("局", date(2025, 12, 29), "集中学习", false)];
         let frames = aggregate::frames(&s, &records, &[], 2026).unwrap();
-        let counts = aggregate::count_by_unit(&frames.sheets[0], Bucket::IsoWeek).unwrap();
-        assert!(counts.is_empty());
+        let weeks = iso_weeks_in(2026) as usize;
+        let counts =
+            aggregate::count_by_unit(&frames.sheets[0], Bucket::IsoWeek, 1, weeks).unwrap();
+        assert_eq!(counts, vec![0; weeks]);
+        let counts = aggregate::count_by_unit(&frames.sheets[0], Bucket::Year, 1, 1).unwrap();
+        assert_eq!(counts, vec![1], "the record itself is there");
+    }
+
+    proptest::proptest! {
+        /// The dense per-unit, per-period counts equal a naive count of the records themselves,
+        /// for every kind of period, with dates on both sides of the report year.
+        #[test]
+        fn dense_counts_equal_a_naive_count_of_the_records(
+            rows in proptest::collection::vec((0usize..4, 0i64..430), 0..200),
+        ) {
+            let s = schema("");
+            let names = ["甲镇", "乙镇", "丙局", "丁校"];
+            let start = date(2025, 12, 1);
+            let records: Vec<Record> = rows
+                .iter()
+                .map(|&(u, day)| study(names[u], start + chrono::Days::new(day as u64), "集中学习", false))
+                .collect();
+            let frames = aggregate::frames(&s, &records, &["f.xlsx".into()], 2026).unwrap();
+            let units = frames.unit_count();
+            let cutoffs = [(6, 30), (12, 31)];
+            let buckets: [(Bucket<'_>, usize); 6] = [
+                (Bucket::Year, 1),
+                (Bucket::Month, 12),
+                (Bucket::Months(6), 2),
+                (Bucket::Months(3), 4),
+                (Bucket::IsoWeek, iso_weeks_in(2026) as usize),
+                (Bucket::Deadlines(&cutoffs), 2),
+            ];
+            for (bucket, periods) in buckets {
+                let dense = aggregate::count_by_unit(&frames.sheets[0], bucket, units, periods).unwrap();
+                let mut naive = vec![0u32; units * periods];
+                for r in &records {
+                    let d = r.values[1].as_date().unwrap();
+                    let period = match bucket {
+                        Bucket::Year => Some(0),
+                        Bucket::Month => Some(d.month0() as usize),
+                        Bucket::Months(n) => Some(d.month0() as usize / n as usize),
+                        Bucket::IsoWeek => (d.year() == 2026 && d.iso_week().year() == 2026)
+                            .then(|| d.iso_week().week0() as usize),
+                        Bucket::Deadlines(c) => c.iter().position(|&c| (d.month(), d.day()) <= c),
+                    };
+                    let id = frames.unit_id(&r.unit).unwrap() as usize;
+                    if let Some(p) = period.filter(|&p| p < periods) {
+                        naive[id * periods + p] += 1;
+                    }
+                }
+                proptest::prop_assert_eq!(dense, naive, "{:?}", bucket);
+            }
+        }
     }
 
     #[test]
