@@ -45,13 +45,42 @@ fn days_since_epoch(d: NaiveDate) -> i32 {
     (d - epoch).num_days() as i32
 }
 
-/// Builds one DataFrame per schema sheet. `files` names each record's file; `year` is the
-/// report year, for the ISO-week column (weeks of a neighbouring ISO year are null).
+/// Which field columns the frames carry, per schema sheet and field: with the `parquet` feature
+/// every field (each is written out); else only the fields the counts read — those in a rule's or
+/// a flag's conditions, and `breakdowns` (fields the reports count by value). The others (topics,
+/// remarks) would only be copied into columns nobody reads.
+pub fn counted_fields(schema: &Schema, breakdowns: &[&str]) -> Vec<Vec<bool>> {
+    let mut keep: Vec<Vec<bool>> = schema
+        .sheets
+        .iter()
+        .map(|spec| {
+            spec.fields
+                .iter()
+                .map(|f| cfg!(feature = "parquet") || breakdowns.contains(&f.name.as_str()))
+                .collect()
+        })
+        .collect();
+    let conditions = schema.rules.iter().map(|r| (r.sheet, &r.conditions));
+    let conditions = conditions.chain(schema.flags.iter().map(|f| (f.sheet, &f.conditions)));
+    for (sheet, conditions) in conditions {
+        for c in conditions {
+            if let Some(slot) = keep.get_mut(sheet).and_then(|k| k.get_mut(c.field)) {
+                *slot = true;
+            }
+        }
+    }
+    keep
+}
+
+/// Builds one DataFrame per schema sheet, with the field columns `keep` marks (see
+/// `counted_fields`). `files` names each record's file; `year` is the report year, for the
+/// ISO-week column (weeks of a neighbouring ISO year are null).
 pub fn frames(
     schema: &Schema,
     records: &[Record],
     files: &[String],
     year: i32,
+    keep: &[Vec<bool>],
 ) -> PolarsResult<Frames> {
     let mut by_sheet: Vec<Vec<&Record>> = vec![Vec::new(); schema.sheets.len()];
     let mut unit_ids: HashMap<String, u32> = HashMap::new();
@@ -79,7 +108,11 @@ pub fn frames(
         .par_iter()
         .zip(by_sheet)
         .zip(ids)
-        .map(|((spec, recs), ids)| frame(spec, &recs, ids, files, year))
+        .enumerate()
+        .map(|(i, ((spec, recs), ids))| {
+            let keep = keep.get(i).map_or(&[][..], Vec::as_slice);
+            frame(spec, &recs, ids, files, year, keep)
+        })
         .collect::<PolarsResult<_>>()?;
     Ok(Frames { sheets, unit_ids })
 }
@@ -90,6 +123,7 @@ fn frame(
     unit_ids: Vec<u32>,
     files: &[String],
     year: i32,
+    keep: &[bool],
 ) -> PolarsResult<DataFrame> {
     let height = records.len();
     let mut columns: Vec<Column> = vec![
@@ -119,6 +153,7 @@ fn frame(
         .fields
         .par_iter()
         .enumerate()
+        .filter(|(i, _)| keep.get(*i).copied().unwrap_or(false))
         .map(|(i, field)| -> PolarsResult<Column> {
             let name: PlSmallStr = field.name.as_str().into();
             let values = records.iter().map(|r| &r.values[i]);
@@ -332,4 +367,28 @@ pub fn count_by_value(df: &DataFrame, field: &str) -> PolarsResult<Vec<(String, 
 /// Record count per unit number (all rows of the frame), for `units` unit numbers.
 pub fn count_per_unit(df: &DataFrame, units: usize) -> PolarsResult<Vec<u32>> {
     count_by_unit(df, Bucket::Year, units, 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Without Parquet output the frames carry only the fields rules, flags and breakdowns read;
+    /// with it, every field.
+    #[test]
+    fn frames_carry_the_fields_the_counts_read() {
+        let text = include_str!("../schemas/ideology_work.toml");
+        let schema = crate::schema::parse(text, "s").unwrap();
+        let keep = counted_fields(&schema, &["学习主题"]);
+        let kept = |sheet: &str, field: &str| {
+            let s = schema.sheets.iter().position(|s| s.name == sheet).unwrap();
+            let f = schema.sheets[s].fields.iter().position(|f| f.name == field).unwrap();
+            keep[s][f]
+        };
+        assert!(kept("学习记录", "学习形式"), "a rule's condition");
+        assert!(kept("学习记录", "是否意识形态专题"), "a rule's condition");
+        assert!(kept("学习记录", "学习主题"), "a breakdown");
+        assert_eq!(kept("学习记录", "备注"), cfg!(feature = "parquet"));
+        assert_eq!(kept("研究研判", "备注"), cfg!(feature = "parquet"));
+    }
 }

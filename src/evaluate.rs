@@ -350,7 +350,14 @@ mod tests {
     }
 
     fn score(schema: &Schema, records: &[Record], units: &[UnitStatus]) -> Scorecard {
-        let frames = aggregate::frames(schema, records, &["f.xlsx".into()], 2026).unwrap();
+        let frames = aggregate::frames(
+            schema,
+            records,
+            &["f.xlsx".into()],
+            2026,
+            &aggregate::counted_fields(schema, &[]),
+        )
+        .unwrap();
         evaluate(schema, &frames, units, 2026).unwrap()
     }
 
@@ -410,7 +417,7 @@ mod tests {
     fn a_record_on_29_december_2025_counts_for_no_2026_week() {
         let s = schema("");
         let records = vec![study("局", date(2025, 12, 29), "集中学习", false)];
-        let frames = aggregate::frames(&s, &records, &[], 2026).unwrap();
+        let frames = aggregate::frames(&s, &records, &[], 2026, &[]).unwrap();
         let weeks = iso_weeks_in(2026) as usize;
         let counts =
             aggregate::count_by_unit(&frames.sheets[0], Bucket::IsoWeek, 1, weeks).unwrap();
@@ -433,7 +440,7 @@ mod tests {
                 .iter()
                 .map(|&(u, day)| study(names[u], start + chrono::Days::new(day as u64), "集中学习", false))
                 .collect();
-            let frames = aggregate::frames(&s, &records, &["f.xlsx".into()], 2026).unwrap();
+            let frames = aggregate::frames(&s, &records, &["f.xlsx".into()], 2026, &[]).unwrap();
             let units = frames.unit_count();
             let cutoffs = [(6, 30), (12, 31)];
             let buckets: [(Bucket<'_>, usize); 6] = [

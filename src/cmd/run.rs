@@ -21,7 +21,8 @@ fn run_in_pool(args: &RunArgs) -> anyhow::Result<i32> {
     let (schema, checked) = load_and_check(&args.input, args.jobs, args.quiet)?;
     stage.done("read + check");
     let files: Vec<String> = checked.files.iter().map(|f| f.source.rel.clone()).collect();
-    let frames = aggregate::frames(&schema, &checked.records, &files, checked.year)?;
+    let keep = aggregate::counted_fields(&schema, report::CASE_BREAKDOWN);
+    let frames = aggregate::frames(&schema, &checked.records, &files, checked.year, &keep)?;
     stage.done("frames");
     let card = evaluate(&schema, &frames, &checked.units, checked.year)?;
     stage.done("evaluate");

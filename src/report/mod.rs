@@ -37,7 +37,7 @@ pub struct ReportModel<'a> {
 }
 
 /// The fields the accountability statistics break cases down by, when the schema has them.
-const CASE_BREAKDOWN: &[&str] = &["问责情形", "处理方式", "情节"];
+pub const CASE_BREAKDOWN: &[&str] = &["问责情形", "处理方式", "情节"];
 
 /// Builds the model from the checked input, the scorecard and the frames.
 pub fn build<'a>(
