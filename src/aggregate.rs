@@ -382,7 +382,11 @@ mod tests {
         let keep = counted_fields(&schema, &["学习主题"]);
         let kept = |sheet: &str, field: &str| {
             let s = schema.sheets.iter().position(|s| s.name == sheet).unwrap();
-            let f = schema.sheets[s].fields.iter().position(|f| f.name == field).unwrap();
+            let f = schema.sheets[s]
+                .fields
+                .iter()
+                .position(|f| f.name == field)
+                .unwrap();
             keep[s][f]
         };
         assert!(kept("学习记录", "学习形式"), "a rule's condition");
