@@ -97,6 +97,23 @@ impl Folded {
         sorted.sort_unstable();
         Folded { text, sorted }
     }
+
+    /// The normalised text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The normalised text's characters, sorted.
+    pub fn chars(&self) -> &[char] {
+        &self.sorted
+    }
+
+    /// Fewest characters (counting repeats) a candidate must share with this value to score
+    /// 0.6 without containing it or being contained in it: the edit distance is at least the
+    /// longer length less the characters shared, and must stay within two fifths of it.
+    pub fn min_shared(&self) -> usize {
+        (3 * self.sorted.len()).div_ceil(5)
+    }
 }
 
 /// How many characters two sorted lists share, counting repeats.
@@ -122,7 +139,14 @@ pub fn closest_folded<'a, 'f>(
     value: &str,
     candidates: impl IntoIterator<Item = (&'a str, &'f Folded)>,
 ) -> Option<&'a str> {
-    let value = Folded::new(value);
+    closest_to(&Folded::new(value), candidates)
+}
+
+/// `closest_folded` for a value already folded. Of equally close candidates the first wins.
+pub fn closest_to<'a, 'f>(
+    value: &Folded,
+    candidates: impl IntoIterator<Item = (&'a str, &'f Folded)>,
+) -> Option<&'a str> {
     let len = value.sorted.len();
     if len == 0 {
         return None;

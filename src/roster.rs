@@ -3,7 +3,7 @@
 //! suggestion. It must not know about submissions.
 
 use crate::ingest;
-use crate::normalize::{Folded, NameMap, closest_folded, normalize, trim_cell};
+use crate::normalize::{Folded, NameMap, closest_to, normalize, trim_cell};
 use aho_corasick::AhoCorasick;
 use std::collections::HashMap;
 use std::path::Path;
@@ -27,7 +27,14 @@ pub struct Roster {
     /// the unit).
     in_names: Option<AhoCorasick>,
     keys: Vec<(usize, String, usize)>,
+    /// Each character → the units whose folded name holds it, in unit order: suggestions score
+    /// only the units that share enough characters with the unknown name.
+    by_char: CharMap<Vec<usize>>,
+    /// Units whose folded name is one character (too short for `in_names`).
+    single: Vec<usize>,
 }
+
+type CharMap<V> = std::collections::HashMap<char, V, foldhash::fast::RandomState>;
 
 /// A roster that could not be used, with the reason.
 #[derive(Debug, thiserror::Error)]
@@ -49,19 +56,33 @@ impl Roster {
                 lookup.entry(normalize(alias)).or_insert(i);
             }
         }
-        let folded = units.iter().map(|u| Folded::new(&u.name)).collect();
+        let folded: Vec<Folded> = units.iter().map(|u| Folded::new(&u.name)).collect();
         let keys: Vec<(usize, String, usize)> = lookup
             .iter()
             .map(|(key, &i)| (key.chars().count(), key.clone(), i))
             .filter(|(chars, ..)| *chars >= 2)
             .collect();
         let in_names = AhoCorasick::new(keys.iter().map(|(_, key, _)| key)).ok();
+        let mut by_char = CharMap::<Vec<usize>>::default();
+        let mut single = Vec::new();
+        for (i, f) in folded.iter().enumerate() {
+            let mut chars = f.chars().to_vec();
+            chars.dedup();
+            for c in chars {
+                by_char.entry(c).or_default().push(i);
+            }
+            if f.chars().len() == 1 {
+                single.push(i);
+            }
+        }
         Roster {
             units,
             lookup,
             folded,
             in_names,
             keys,
+            by_char,
+            single,
         }
     }
 
@@ -134,14 +155,55 @@ impl Roster {
         self.lookup.get(&normalize(name)).copied()
     }
 
-    /// The roster name closest to a name that matched nothing.
+    /// The roster name closest to a name that matched nothing (as `normalize::closest` would
+    /// find it among all the roster's names, without scoring every one of them).
     pub fn suggest(&self, name: &str) -> Option<&str> {
+        let value = Folded::new(name);
         let candidates = self
-            .units
-            .iter()
-            .map(|u| u.name.as_str())
-            .zip(self.folded.iter());
-        closest_folded(name, candidates)
+            .could_suggest(&value)
+            .into_iter()
+            .map(|i| (self.units[i].name.as_str(), &self.folded[i]));
+        closest_to(&value, candidates)
+    }
+
+    /// Every unit that could be close enough to `value` to be suggested, in unit order (so that
+    /// ties go to the same unit as when all are scored), and possibly a few more:
+    /// - names contained in it: found by `in_names` (one character: `single`);
+    /// - names containing it, or sharing at least `min_shared` of its characters: such a name
+    ///   holds at least one of any set of its characters whose repeats add up to more than
+    ///   `len - min_shared`; the set taken is the one held by the fewest units.
+    fn could_suggest(&self, value: &Folded) -> Vec<usize> {
+        let chars = value.chars();
+        if chars.is_empty() {
+            return Vec::new();
+        }
+        let mut distinct: Vec<(char, usize)> = Vec::new();
+        for &c in chars {
+            match distinct.last_mut() {
+                Some((last, n)) if *last == c => *n += 1,
+                _ => distinct.push((c, 1)),
+            }
+        }
+        let held_by = |c: &char| self.by_char.get(c).map_or(0, Vec::len);
+        distinct.sort_by_key(|(c, _)| held_by(c));
+        let needed = chars.len() - value.min_shared() + 1;
+        let mut units = Vec::new();
+        let mut covered = 0;
+        for (c, n) in distinct {
+            if covered >= needed {
+                break;
+            }
+            units.extend(self.by_char.get(&c).into_iter().flatten());
+            covered += n;
+        }
+        if let Some(in_names) = &self.in_names {
+            let found = in_names.find_overlapping_iter(value.text());
+            units.extend(found.map(|m| self.keys[m.pattern().as_usize()].2));
+        }
+        units.extend(&self.single);
+        units.sort_unstable();
+        units.dedup();
+        units
     }
 
     /// The unit whose name or alias the file name contains; the longest such name wins.
@@ -213,6 +275,46 @@ mod tests {
         assert_eq!(r.find(" 城关办 "), Some(1));
         assert_eq!(r.find("东风镇"), None);
         assert_eq!(r.suggest("龙爪乡"), Some("龙爪镇"));
+    }
+
+    /// Scoring only the units the index picks gives the suggestion scoring every name gives:
+    /// short names, repeated characters, names sharing a spelling, aliases, traditional forms.
+    #[test]
+    fn the_index_suggests_what_scoring_every_name_suggests() {
+        use rand::rngs::SmallRng;
+        use rand::{Rng, SeedableRng};
+        let pool: Vec<char> = "龙爪城关东西南北镇鎮乡街道局委办中心学校园区"
+            .chars()
+            .collect();
+        let mut rng = SmallRng::seed_from_u64(7);
+        let word = |rng: &mut SmallRng| -> String {
+            let len = rng.random_range(1..9);
+            (0..len)
+                .map(|_| pool[rng.random_range(0..pool.len())])
+                .collect()
+        };
+        let units: Vec<Unit> = (0..600)
+            .map(|_| Unit {
+                name: word(&mut rng),
+                unit_type: "部门".into(),
+                aliases: (0..rng.random_range(0..2))
+                    .map(|_| word(&mut rng))
+                    .collect(),
+            })
+            .collect();
+        let names: Vec<String> = units.iter().map(|u| u.name.clone()).collect();
+        let roster = Roster::new(units);
+        let mut suggested = 0;
+        for _ in 0..600 {
+            let value = word(&mut rng);
+            let every = crate::normalize::closest(&value, names.iter().map(String::as_str));
+            assert_eq!(roster.suggest(&value), every, "{value}");
+            suggested += usize::from(every.is_some());
+        }
+        assert!(
+            suggested > 100,
+            "the test must exercise suggestions: {suggested}"
+        );
     }
 
     #[test]
