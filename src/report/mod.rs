@@ -214,27 +214,82 @@ pub fn write_all(
     Ok(written)
 }
 
+/// `汇总_<year>.json`, streamed: no tree of the whole report is built (at 100,000 units it would
+/// hold every file and unit twice over). Keys come out sorted, as `serde_json::Value` sorts them:
+/// the top level and each file by field order here, the ranking, shortfalls and totals one element
+/// at a time through `Value`.
 fn json_into(model: &ReportModel<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
-    let value = serde_json::json!({
-        "schema": { "name": model.schema.name, "version": model.schema.version },
-        "year": model.card.year,
-        "rules": model.card.rule_names,
-        "flags": model.card.flag_names,
-        "ranking": model.card.units,
-        "shortfalls": model.card.shortfalls,
-        "totals": model.checked.totals,
-        "files": model.checked.files.iter().map(|f| serde_json::json!({
-            "file": f.source.rel,
-            "size": f.source.size,
-            "sha256": f.sha256,
-            "fate": f.fate.label(),
-            "unit": f.unit.and_then(|i| model.checked.units.get(i)).map(|u| u.unit.name.clone()),
-            "rows": f.data_rows(),
-        })).collect::<Vec<_>>(),
-    });
-    serde_json::to_writer_pretty(&mut *out, &value)?;
+    #[derive(serde::Serialize)]
+    struct Report<'a> {
+        files: Vec<File<'a>>,
+        flags: &'a [String],
+        ranking: EachAsValue<'a, crate::evaluate::UnitScore>,
+        rules: &'a [String],
+        schema: Id<'a>,
+        shortfalls: EachAsValue<'a, crate::evaluate::Shortfall>,
+        totals: serde_json::Value,
+        year: i32,
+    }
+    #[derive(serde::Serialize)]
+    struct Id<'a> {
+        name: &'a str,
+        version: &'a str,
+    }
+    #[derive(serde::Serialize)]
+    struct File<'a> {
+        fate: String,
+        file: &'a str,
+        rows: u32,
+        sha256: Option<&'a str>,
+        size: u64,
+        unit: Option<&'a str>,
+    }
+    let checked = model.checked;
+    let report = Report {
+        files: checked
+            .files
+            .iter()
+            .map(|f| File {
+                fate: f.fate.label(),
+                file: &f.source.rel,
+                rows: f.data_rows(),
+                sha256: f.sha256.as_deref(),
+                size: f.source.size,
+                unit: f
+                    .unit
+                    .and_then(|i| checked.units.get(i))
+                    .map(|u| u.unit.name.as_str()),
+            })
+            .collect(),
+        flags: &model.card.flag_names,
+        ranking: EachAsValue(&model.card.units),
+        rules: &model.card.rule_names,
+        schema: Id {
+            name: &model.schema.name,
+            version: &model.schema.version,
+        },
+        shortfalls: EachAsValue(&model.card.shortfalls),
+        totals: serde_json::to_value(&checked.totals)?,
+        year: model.card.year,
+    };
+    serde_json::to_writer_pretty(&mut *out, &report)?;
     out.write_all(b"\n")?;
     Ok(())
+}
+
+/// A list serialised one element at a time through `serde_json::Value`, so that each element's
+/// keys come out sorted without the whole list becoming a tree.
+struct EachAsValue<'a, T>(&'a [T]);
+
+impl<T: serde::Serialize> serde::Serialize for EachAsValue<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for item in self.0 {
+            seq.serialize_element(&serde_json::to_value(item).map_err(S::Error::custom)?)?;
+        }
+        seq.end()
+    }
 }
 
 /// One sheet's accepted records as CSV, UTF-8 with BOM so Excel opens it as such.
@@ -293,4 +348,44 @@ fn parquet_bytes(
     let mut bytes = Vec::new();
     ParquetWriter::new(&mut bytes).finish(&mut df)?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EachAsValue;
+
+    /// Each element's keys come out sorted, as the whole list turned into a `Value` gives them.
+    #[test]
+    fn each_element_is_written_as_its_value() {
+        #[derive(serde::Serialize)]
+        struct Unit {
+            zhuanti: u32,
+            name: &'static str,
+            rate: f64,
+            flags: Vec<Option<&'static str>>,
+        }
+        let units = vec![
+            Unit {
+                zhuanti: 2,
+                name: "龙爪镇",
+                rate: 0.75,
+                flags: vec![Some("是"), None],
+            },
+            Unit {
+                zhuanti: 0,
+                name: "城关街道",
+                rate: 1.0,
+                flags: vec![],
+            },
+        ];
+        assert_eq!(
+            serde_json::to_string_pretty(&EachAsValue(&units)).unwrap(),
+            serde_json::to_string_pretty(&serde_json::to_value(&units).unwrap()).unwrap()
+        );
+        assert!(
+            serde_json::to_string(&EachAsValue(&units))
+                .unwrap()
+                .starts_with(r#"[{"flags""#)
+        );
+    }
 }

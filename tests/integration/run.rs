@@ -225,6 +225,11 @@ fn same_input_gives_the_same_cells() {
     );
     let json = |w: &Workdir| std::fs::read(w.path("a/汇总_2026.json")).unwrap();
     assert_eq!(json(&wd), json(&wd2));
+    // Streamed, the JSON still reads as a sorted-key document: exactly what pretty-printing it
+    // as a `serde_json::Value` gives.
+    let text = String::from_utf8(json(&wd)).unwrap();
+    let value: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(serde_json::to_string_pretty(&value).unwrap() + "\n", text);
 }
 
 #[test]
