@@ -175,6 +175,17 @@ pub fn closest_to<'a, 'f>(
     best.map(|(_, c)| c)
 }
 
+/// A random name of one to eight characters from `pool`, for the tests that check fast matching
+/// against scoring every candidate.
+#[cfg(test)]
+pub(crate) fn random_name(rng: &mut rand::rngs::SmallRng, pool: &[char]) -> String {
+    use rand::Rng;
+    let len = rng.random_range(1..9);
+    (0..len)
+        .map(|_| pool[rng.random_range(0..pool.len())])
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,8 +213,8 @@ mod tests {
     /// suggestions as scoring every candidate in full.
     #[test]
     fn skipping_by_shared_characters_changes_no_suggestion() {
+        use rand::SeedableRng;
         use rand::rngs::SmallRng;
-        use rand::{Rng, SeedableRng};
         let brute = |value: &str, names: &[String]| -> Option<String> {
             let value = normalize(value);
             let mut best: Option<(f64, &String)> = None;
@@ -225,12 +236,7 @@ mod tests {
             .chars()
             .collect();
         let mut rng = SmallRng::seed_from_u64(5);
-        let word = |rng: &mut SmallRng| -> String {
-            let len = rng.random_range(1..9);
-            (0..len)
-                .map(|_| pool[rng.random_range(0..pool.len())])
-                .collect()
-        };
+        let word = |rng: &mut SmallRng| crate::normalize::random_name(rng, &pool);
         let names: Vec<String> = (0..400).map(|_| word(&mut rng)).collect();
         let folded: Vec<Folded> = names.iter().map(|n| Folded::new(n)).collect();
         for _ in 0..400 {

@@ -287,12 +287,7 @@ mod tests {
             .chars()
             .collect();
         let mut rng = SmallRng::seed_from_u64(7);
-        let word = |rng: &mut SmallRng| -> String {
-            let len = rng.random_range(1..9);
-            (0..len)
-                .map(|_| pool[rng.random_range(0..pool.len())])
-                .collect()
-        };
+        let word = |rng: &mut SmallRng| crate::normalize::random_name(rng, &pool);
         let units: Vec<Unit> = (0..600)
             .map(|_| Unit {
                 name: word(&mut rng),
