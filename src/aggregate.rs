@@ -219,7 +219,7 @@ fn frame(
 }
 
 /// The rows of `df` whose fields match every condition, with only the columns the counts use
-/// (unit number, row, month, day, week): copying the text columns would cost more than the
+/// (unit number, month, day, week): copying the text columns would cost more than the
 /// counting itself.
 pub fn select(
     df: &DataFrame,
@@ -263,7 +263,7 @@ pub fn select(
         };
         mask = &mask & &matched;
     }
-    df.select([UNIT_ID, ROW, MONTH, DAY, WEEK])?.filter(&mask)
+    df.select([UNIT_ID, MONTH, DAY, WEEK])?.filter(&mask)
 }
 
 /// How a record's date maps to a period index (`None`: in no period).
