@@ -80,10 +80,10 @@ pub fn closest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .into_iter()
         .map(|c| (c, Folded::new(c)))
         .collect();
-    closest_folded(value, folded.iter().map(|(c, f)| (*c, f)))
+    closest_to(&Folded::new(value), folded.iter().map(|(c, f)| (*c, f)))
 }
 
-/// A name prepared once for `closest_folded`: normalised, with its characters sorted.
+/// A name prepared once for `closest_to`: normalised, with its characters sorted.
 #[derive(Debug, Clone, Default)]
 pub struct Folded {
     text: String,
@@ -134,15 +134,8 @@ fn shared(a: &[char], b: &[char]) -> usize {
 }
 
 /// `closest` over candidates prepared once (a roster of thousands of names is compared with
-/// every unknown name, so nothing per candidate may allocate).
-pub fn closest_folded<'a, 'f>(
-    value: &str,
-    candidates: impl IntoIterator<Item = (&'a str, &'f Folded)>,
-) -> Option<&'a str> {
-    closest_to(&Folded::new(value), candidates)
-}
-
-/// `closest_folded` for a value already folded. Of equally close candidates the first wins.
+/// every unknown name, so nothing per candidate may allocate). Of equally close candidates the
+/// first wins.
 pub fn closest_to<'a, 'f>(
     value: &Folded,
     candidates: impl IntoIterator<Item = (&'a str, &'f Folded)>,
@@ -241,7 +234,10 @@ mod tests {
         let folded: Vec<Folded> = names.iter().map(|n| Folded::new(n)).collect();
         for _ in 0..400 {
             let value = word(&mut rng);
-            let fast = closest_folded(&value, names.iter().map(String::as_str).zip(&folded));
+            let fast = closest_to(
+                &Folded::new(&value),
+                names.iter().map(String::as_str).zip(&folded),
+            );
             assert_eq!(fast.map(str::to_string), brute(&value, &names), "{value}");
         }
     }
