@@ -16,7 +16,7 @@ use rust_xlsxwriter::{Chart, ChartType, ConditionalFormatDataBar, Workbook, Work
 const CHART_UNITS: usize = 40;
 
 /// Builds one sheet of the summary.
-type Sheet = fn(Worksheet, &Formats, &ReportModel<'_>) -> Result<Worksheet, XlsxError>;
+type Sheet = fn(&mut Worksheet, &Formats, &ReportModel<'_>) -> Result<(), XlsxError>;
 
 /// Builds the summary workbook.
 pub fn summary(model: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
@@ -32,7 +32,7 @@ pub fn summary(model: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     let sheets = sheets
         .par_iter()
         .zip(blank)
-        .map(|(build, sheet)| build(sheet, &f, model))
+        .map(|(build, mut sheet)| build(&mut sheet, &f, model).map(|()| sheet))
         .collect::<Result<Vec<_>, _>>()?;
     for sheet in sheets {
         wb.push_worksheet(sheet);
@@ -47,11 +47,7 @@ fn subtitle(model: &ReportModel<'_>) -> String {
     )
 }
 
-fn ranking(
-    mut sheet: Worksheet,
-    f: &Formats,
-    model: &ReportModel<'_>,
-) -> Result<Worksheet, XlsxError> {
+fn ranking(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
     let card = model.card;
     let mut headers = vec!["排名", "单位名称", "单位类型", "报送状态", "完成率"];
     headers.extend(card.rule_names.iter().map(String::as_str));
@@ -91,7 +87,7 @@ fn ranking(
     }
     let (header, last) = (t.header_row, t.last_row());
     t.finish(true)?;
-    let ws = &mut sheet;
+    let ws = &mut *sheet;
     ws.set_freeze_panes(header + 1, 2)?;
     if last > header {
         ws.add_conditional_format(header + 1, 4, last, 4, &ConditionalFormatDataBar::new())?;
@@ -124,14 +120,14 @@ fn ranking(
             .set_height((120 + 18 * (last - first + 1)).min(1400));
         ws.insert_chart(header, headers.len() as u16 + 1, &chart)?;
     }
-    Ok(sheet)
+    Ok(())
 }
 
 fn shortfalls(
-    mut sheet: Worksheet,
+    sheet: &mut Worksheet,
     f: &Formats,
     model: &ReportModel<'_>,
-) -> Result<Worksheet, XlsxError> {
+) -> Result<(), XlsxError> {
     let ws = sheet.set_name("未达标明细")?;
     let headers = [
         "单位名称",
@@ -152,15 +148,10 @@ fn shortfalls(
     for s in &model.card.shortfalls {
         t.row(super::shortfall_row(s, true))?;
     }
-    t.finish(true)?;
-    Ok(sheet)
+    t.finish(true)
 }
 
-fn missing(
-    mut sheet: Worksheet,
-    f: &Formats,
-    model: &ReportModel<'_>,
-) -> Result<Worksheet, XlsxError> {
+fn missing(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
     let ws = sheet.set_name("未报送单位")?;
     let headers = ["单位名称", "单位类型", "原因"];
     let title = format!("{}年度未报送单位", model.card.year);
@@ -187,15 +178,10 @@ fn missing(
             (Out::from(reason), Mark::Red),
         ])?;
     }
-    t.finish(true)?;
-    Ok(sheet)
+    t.finish(true)
 }
 
-fn monthly(
-    mut sheet: Worksheet,
-    f: &Formats,
-    model: &ReportModel<'_>,
-) -> Result<Worksheet, XlsxError> {
+fn monthly(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
     let ws = sheet.set_name("分月统计")?;
     let mut headers = vec!["月份"];
     headers.extend(model.monthly.iter().map(|(name, _)| name.as_str()));
@@ -227,7 +213,7 @@ fn monthly(
     t.row(total.into_iter().map(|o| (o, Mark::Plain)).collect())?;
     let header = t.header_row;
     t.finish(true)?;
-    let ws = &mut sheet;
+    let ws = &mut *sheet;
     let mut chart = Chart::new(ChartType::Column);
     for (i, (name, _)) in model.monthly.iter().enumerate() {
         chart
@@ -245,20 +231,15 @@ fn monthly(
     chart.title().set_name("各月工作开展情况");
     chart.set_width(720).set_height(360);
     ws.insert_chart(header, headers.len() as u16 + 1, &chart)?;
-    Ok(sheet)
+    Ok(())
 }
 
-fn cases(
-    mut sheet: Worksheet,
-    f: &Formats,
-    model: &ReportModel<'_>,
-) -> Result<Worksheet, XlsxError> {
+fn cases(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
     let ws = sheet.set_name("问责统计")?;
     let title = format!("{}年度问责情况统计", model.card.year);
     let Some((case_sheet, breakdowns)) = &model.cases else {
         let t = Table::new(ws, f, &title, "方案中没有问责案件表", &["项目", "件数"])?;
-        t.finish(true)?;
-        return Ok(sheet);
+        return t.finish(true);
     };
     let spec = &model.schema.sheets[*case_sheet];
     let records: Vec<_> = model
@@ -296,7 +277,7 @@ fn cases(
     let mut top = t.last_row() + 3;
     t.finish(true)?;
     for b in breakdowns {
-        let ws = &mut sheet;
+        let ws = &mut *sheet;
         let label = format!("按{}统计", b.field);
         let mut block = Table::at(ws, f, top, &label, "", &[b.field.as_str(), "件数"])?;
         for (value, n) in &b.counts {
@@ -309,14 +290,10 @@ fn cases(
         top = block.last_row() + 3;
         // Widths stay those of the case list above.
     }
-    Ok(sheet)
+    Ok(())
 }
 
-fn issues(
-    mut sheet: Worksheet,
-    f: &Formats,
-    model: &ReportModel<'_>,
-) -> Result<Worksheet, XlsxError> {
+fn issues(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
     let ws = sheet.set_name("校验问题")?;
     let headers = [
         "级别",
@@ -358,8 +335,7 @@ fn issues(
             (Out::from(i.action), Mark::Plain),
         ])?;
     }
-    t.finish(true)?;
-    Ok(sheet)
+    t.finish(true)
 }
 
 fn period_text(period: &Period) -> String {
@@ -376,11 +352,7 @@ fn period_text(period: &Period) -> String {
     }
 }
 
-fn notes(
-    mut sheet: Worksheet,
-    f: &Formats,
-    model: &ReportModel<'_>,
-) -> Result<Worksheet, XlsxError> {
+fn notes(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
     let ws = sheet.set_name("说明")?;
     let c = model.checked;
     let t = &c.totals;
@@ -429,7 +401,7 @@ fn notes(
     let widths = table.widths();
     table.finish(true)?;
 
-    let ws = &mut sheet;
+    let ws = &mut *sheet;
     let mut rules = Table::at(
         ws,
         f,
@@ -473,7 +445,7 @@ fn notes(
     top = rules.last_row() + 3;
     let widths = rules.widths();
 
-    let ws = &mut sheet;
+    let ws = &mut *sheet;
     let headers = [
         "文件",
         "格式",
@@ -507,7 +479,7 @@ fn notes(
         ])?;
     }
     manifest.finish(false)?;
-    let ws = &mut sheet;
+    let ws = &mut *sheet;
     print_setup(ws, 2)?;
-    Ok(sheet)
+    Ok(())
 }
