@@ -42,17 +42,24 @@ pub fn coerce(cell: &Cell, field: &Field, year: Option<i32>) -> Result<Value, Re
 }
 
 fn text(cell: &Cell, field: &Field) -> Result<Value, Refusal> {
-    let shown = match cell {
-        Cell::Bool(true) => "是".to_string(),
-        Cell::Bool(false) => "否".to_string(),
-        other => other.display(),
-    };
     if let Some(allowed) = &field.allowed {
+        // Enum cells are looked up as they stand; only a refusal needs the text owned.
+        let shown = match cell {
+            Cell::Bool(true) => "是".into(),
+            Cell::Bool(false) => "否".into(),
+            Cell::Text(s) => std::borrow::Cow::Borrowed(trim_cell(s)),
+            other => other.display().into(),
+        };
         return match crate::normalize::lookup(&field.enum_lookup, &shown) {
             Some(&i) => Ok(Value::Text(allowed[i].clone())),
             None => Err(enum_refusal(&shown, field, allowed)),
         };
     }
+    let shown = match cell {
+        Cell::Bool(true) => "是".to_string(),
+        Cell::Bool(false) => "否".to_string(),
+        other => other.display(),
+    };
     if let Some(pattern) = &field.pattern
         && !pattern.is_match(&shown)
     {
@@ -110,6 +117,10 @@ pub fn integer(cell: &Cell) -> Result<i64, Refusal> {
     match cell {
         Cell::Number(n) => whole(*n).ok_or_else(|| format!("{} 不是整数", format_number(*n))),
         Cell::Text(s) => {
+            // Plain digits need no folding.
+            if let Ok(n) = trim_cell(s).parse::<i64>() {
+                return Ok(n);
+            }
             let folded: String = trim_cell(s).nfkc().filter(|c| *c != ',').collect();
             let mut digits = folded.as_str();
             for suffix in COUNT_SUFFIXES {
@@ -165,8 +176,10 @@ fn boolean_word(word: &str) -> Option<bool> {
 /// Parses a date from a date cell, an Excel serial number, or text typed any of the ways SPEC §2
 /// lists. `year` completes month-day spellings.
 pub fn date(cell: &Cell, year: Option<i32>) -> Result<NaiveDate, Refusal> {
-    let shown = cell.display();
-    let refuse = || format!("“{shown}”不是有效日期，请按 2026-03-05 的格式填写");
+    let refuse = || {
+        let shown = cell.display();
+        format!("“{shown}”不是有效日期，请按 2026-03-05 的格式填写")
+    };
     match cell {
         Cell::Date(y, m, d) => NaiveDate::from_ymd_opt(*y, *m, *d).ok_or_else(refuse),
         Cell::Number(n) => number_date(*n, year).ok_or_else(refuse),
