@@ -51,8 +51,44 @@ impl fmt::Display for Value {
             Value::Int(i) => write!(f, "{i}"),
             Value::Bool(true) => f.write_str("是"),
             Value::Bool(false) => f.write_str("否"),
-            Value::Date(d) => write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
+            Value::Date(d) => match iso_date(*d) {
+                Some(day) => f.write_str(&day),
+                None => write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
+            },
         }
+    }
+}
+
+/// `YYYY-MM-DD` for years 0–9999 (`None` outside them), without the formatting machinery: the
+/// detail CSVs write hundreds of thousands of dates.
+pub fn iso_date(d: NaiveDate) -> Option<IsoDate> {
+    let year = u32::try_from(d.year()).ok().filter(|y| *y <= 9999)?;
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    let (m, day) = (d.month(), d.day());
+    Some(IsoDate([
+        digit(year / 1000),
+        digit(year / 100),
+        digit(year / 10),
+        digit(year),
+        b'-',
+        digit(m / 10),
+        digit(m),
+        b'-',
+        digit(day / 10),
+        digit(day),
+    ]))
+}
+
+/// A date's ten ASCII bytes, `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy)]
+pub struct IsoDate([u8; 10]);
+
+impl std::ops::Deref for IsoDate {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        // Only ASCII digits and dashes are ever stored.
+        std::str::from_utf8(&self.0).unwrap_or_default()
     }
 }
 
@@ -69,4 +105,31 @@ pub struct Record {
     /// 0-based row in the source sheet.
     pub row: u32,
     pub values: Vec<Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hand-made `YYYY-MM-DD` is what the formatting machinery writes, for every day of the
+    /// years that occur and at the edges of the four-digit years.
+    #[test]
+    fn iso_dates_match_formatted_dates() {
+        let formatted = |d: NaiveDate| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
+        let mut d = NaiveDate::from_ymd_opt(1899, 12, 1).unwrap();
+        while d.year() < 2101 {
+            assert_eq!(&*iso_date(d).unwrap(), formatted(d));
+            d = d.succ_opt().unwrap();
+        }
+        for (y, m, day) in [(0, 1, 1), (7, 2, 3), (999, 12, 31), (9999, 12, 31)] {
+            let d = NaiveDate::from_ymd_opt(y, m, day).unwrap();
+            assert_eq!(&*iso_date(d).unwrap(), formatted(d));
+            assert_eq!(Value::Date(d).to_string(), formatted(d));
+        }
+        for y in [-1, 10_000] {
+            let d = NaiveDate::from_ymd_opt(y, 1, 1).unwrap();
+            assert!(iso_date(d).is_none());
+            assert_eq!(Value::Date(d).to_string(), formatted(d));
+        }
+    }
 }

@@ -303,8 +303,9 @@ fn detail_csv(model: &ReportModel<'_>, sheet: usize, out: &mut dyn Write) -> any
             .into_iter()
             .chain(spec.fields.iter().map(|f| f.name.as_str())),
     )?;
-    // Hundreds of thousands of rows: fields go straight to the writer, numbers and dates through
-    // one reused buffer.
+    // Hundreds of thousands of rows: fields go straight to the writer, numbers and dates
+    // without the formatting machinery.
+    let mut number = itoa::Buffer::new();
     let mut text = String::new();
     for record in model.checked.records.iter().filter(|r| r.sheet == sheet) {
         let file = model
@@ -314,12 +315,15 @@ fn detail_csv(model: &ReportModel<'_>, sheet: usize, out: &mut dyn Write) -> any
             .map_or("", |f| f.source.rel.as_str());
         writer.write_field(&record.unit)?;
         writer.write_field(file)?;
-        text.clear();
-        write!(text, "{}", record.row + 1)?;
-        writer.write_field(&text)?;
+        writer.write_field(number.format(record.row + 1))?;
         for value in &record.values {
             match value {
+                Value::Null => writer.write_field("")?,
                 Value::Text(s) => writer.write_field(s)?,
+                Value::Int(i) => writer.write_field(number.format(*i))?,
+                Value::Date(d) if let Some(day) = crate::record::iso_date(*d) => {
+                    writer.write_field(&*day)?;
+                }
                 other => {
                     text.clear();
                     write!(text, "{other}")?;
