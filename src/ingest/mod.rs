@@ -11,6 +11,7 @@ mod macros;
 mod merges;
 mod package;
 pub mod sniff;
+mod zipout;
 
 pub use discover::{Candidate, Source, classify, discover};
 pub use sniff::{Format, Sniffed, sniff};

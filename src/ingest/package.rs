@@ -12,10 +12,10 @@
 
 use super::ReadError;
 use super::merges::scan;
+use super::zipout::{self, ZipOut};
 use crate::sheet::Merge;
 use std::collections::HashMap;
-use std::io::{Cursor, Read, Write};
-use zip::write::SimpleFileOptions;
+use std::io::{Cursor, Read};
 
 /// Most inflated worksheet bytes held in a rebuilt package; past it, the original is read.
 const REBUILD_MAX: u64 = 64 << 20;
@@ -36,7 +36,7 @@ pub fn unpack(bytes: &[u8]) -> Result<Unpacked, ReadError> {
     unpack_within(bytes, REBUILD_MAX)
 }
 
-/// `unpack`, rebuilding only while the inflated worksheets stay within `max` bytes.
+/// `unpack`, rebuilding only while the package stays within `max` bytes.
 fn unpack_within(bytes: &[u8], max: u64) -> Result<Unpacked, ReadError> {
     let mut merges = HashMap::new();
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
@@ -56,67 +56,114 @@ fn unpack_within(bytes: &[u8], max: u64) -> Result<Unpacked, ReadError> {
             .collect(),
         _ => HashMap::new(),
     };
-    let capacity = bytes
-        .len()
-        .saturating_mul(8)
-        .min(usize::try_from(max).unwrap_or(usize::MAX));
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(capacity)));
-    let mut rebuilt = true;
-    let mut stored: u64 = 0;
+    let max = usize::try_from(max).unwrap_or(usize::MAX);
+    let capacity = bytes.len().saturating_mul(8).min(max);
+    // `None` once the package is given up (too big, or a part it cannot copy): calamine then
+    // reads the original, and the sheets are still inflated here for their merges.
+    let mut out = Some(ZipOut::with_capacity(capacity));
+    let mut scratch = Vec::new();
     for i in 0..archive.len() {
-        // The name first: only the parts rewritten here are opened for inflating.
-        let path = match archive.name_for_index(i) {
-            Some(Ok(name)) => name.into_owned(),
-            _ => String::new(),
+        let Some(Ok(path)) = archive.name_for_index(i) else {
+            out = None;
+            continue;
         };
-        let part = match path.as_str() {
-            "" => None,
-            WORKBOOK => workbook.take().map(|x| Part::Inflated(x.into_bytes())),
-            WORKBOOK_RELS => rels.take().map(|x| Part::Inflated(x.into_bytes())),
+        let path = path.into_owned();
+        let inflated = match path.as_str() {
+            WORKBOOK => workbook.take().map(String::into_bytes),
+            WORKBOOK_RELS => rels.take().map(String::into_bytes),
             // The theme only colours styles, which huizong never reads; without it calamine
             // takes its default colours instead of inflating and parsing it.
-            p if p.starts_with("xl/theme/") => Some(Part::Dropped),
-            STYLES => inflate(&mut archive, i).map(|xml| Part::Inflated(slim_styles(xml))),
-            p if p.eq_ignore_ascii_case(SHARED_STRINGS) => {
-                // Checked here, before calamine reserves room for every string it declares.
-                let declared = archive.by_index_raw(i).map_or(0, |e| e.size());
-                let (xml, whole) = inflate_up_to(&mut archive, i);
-                super::bounds::check_shared_strings(&xml, declared)?;
-                whole.then_some(Part::Inflated(xml))
+            p if p.starts_with("xl/theme/") => continue,
+            STYLES => inflate(&mut archive, i).map(slim_styles),
+            _ => None,
+        };
+        let sheet = sheets.get(&path);
+        let strings = path.eq_ignore_ascii_case(SHARED_STRINGS);
+        if let Some(xml) = inflated {
+            if let Some(zip) = out.as_mut() {
+                zip.store(&path, &xml);
             }
-            p => sheets.get(p).and_then(|name| {
-                let xml = inflate(&mut archive, i)?;
-                let found = scan(&xml);
+        } else if sheet.is_some() || strings {
+            // Inflated once, straight into the package while there is one.
+            let declared = archive.by_index_raw(i).map_or(0, |e| e.size());
+            let zip = out.as_mut();
+            let (target, part) = match zip {
+                Some(zip) => {
+                    let part = zip.begin(&path, zipout::STORED);
+                    (zip.data(), Some(part))
+                }
+                None => {
+                    scratch.clear();
+                    (&mut scratch, None)
+                }
+            };
+            let from = target.len();
+            let whole = inflate_into(&mut archive, i, target);
+            let xml = &target[from..];
+            if strings {
+                // Checked here, before calamine reserves room for every string it declares.
+                super::bounds::check_shared_strings(xml, declared)?;
+            }
+            if let Some(name) = sheet.filter(|_| whole) {
+                let found = scan(xml);
                 if !found.is_empty() {
                     merges.insert(name.clone(), found);
                 }
-                Some(Part::Inflated(xml))
-            }),
-        };
-        if let Some(Part::Inflated(xml)) = &part {
-            stored += xml.len() as u64;
-            if rebuilt && stored > max {
-                // A big workbook: calamine streams its sheets itself rather than huizong holding
-                // them all inflated at once.
-                rebuilt = false;
-                out = zip::ZipWriter::new(Cursor::new(Vec::new()));
             }
+            let (crc, size) = (crc32fast::hash(xml), xml.len() as u64);
+            if let (Some(zip), Some(part)) = (out.as_mut(), part) {
+                if whole {
+                    zip.end(part, crc, size);
+                } else {
+                    // Could not be inflated whole: copied as it is, for calamine to report.
+                    zip.abandon(part);
+                    copy(&mut out, &mut archive, i, &path, bytes);
+                }
+            }
+        } else {
+            copy(&mut out, &mut archive, i, &path, bytes);
         }
-        if rebuilt {
-            rebuilt = match part {
-                Some(Part::Inflated(xml)) => store(&mut out, &path, &xml).is_ok(),
-                Some(Part::Dropped) => true,
-                // Not rewritten, or could not be inflated whole (calamine reports it).
-                None => archive
-                    .by_index_raw(i)
-                    .is_ok_and(|entry| out.raw_copy_file(entry).is_ok()),
-            };
+        if out.as_ref().is_some_and(|zip| zip.len() > max) {
+            // A big workbook: calamine streams its sheets itself rather than huizong holding
+            // them all inflated at once.
+            out = None;
         }
     }
-    let package = rebuilt
-        .then(|| out.finish().ok().map(Cursor::into_inner))
-        .flatten();
+    let package = out.and_then(ZipOut::finish);
     Ok(Unpacked { package, merges })
+}
+
+/// Copies entry `i` into the package with its compressed bytes; gives the package up when the
+/// entry cannot be copied (encrypted, or its data outside the file).
+fn copy(
+    out: &mut Option<ZipOut>,
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    i: usize,
+    path: &str,
+    bytes: &[u8],
+) {
+    let Some(zip) = out.as_mut() else { return };
+    let raw = archive.by_index_raw(i).ok().and_then(|entry| {
+        if entry.encrypted() {
+            return None;
+        }
+        // The compression method as the entry's local header records it (offset 8).
+        let header = usize::try_from(entry.header_start()).ok()?;
+        let method = bytes.get(header + 8..header + 10)?;
+        let method = u16::from_le_bytes([method[0], method[1]]);
+        let start = usize::try_from(entry.data_start()?).ok()?;
+        let len = usize::try_from(entry.compressed_size()).ok()?;
+        let data = bytes.get(start..start.checked_add(len)?)?;
+        Some((method, entry.crc32(), entry.size(), data))
+    });
+    match raw {
+        Some((method, crc, size, data)) => {
+            let part = zip.begin(path, method);
+            zip.data().extend_from_slice(data);
+            zip.end(part, crc, size);
+        }
+        None => *out = None,
+    }
 }
 
 const WORKBOOK: &str = "xl/workbook.xml";
@@ -124,32 +171,24 @@ const WORKBOOK_RELS: &str = "xl/_rels/workbook.xml.rels";
 const STYLES: &str = "xl/styles.xml";
 const SHARED_STRINGS: &str = "xl/sharedStrings.xml";
 
-/// What becomes of a part in the rebuilt package (`None`: copied as it is).
-enum Part {
-    /// Stored uncompressed, as given.
-    Inflated(Vec<u8>),
-    /// Left out.
-    Dropped,
-}
-
 /// Entry `i` inflated, when it inflates whole within the bound.
 fn inflate(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, i: usize) -> Option<Vec<u8>> {
-    let (xml, whole) = inflate_up_to(archive, i);
-    whole.then_some(xml)
+    let mut xml = Vec::new();
+    inflate_into(archive, i, &mut xml).then_some(xml)
 }
 
-/// As much of entry `i` as inflates (up to the bound), and whether that is all of it.
-fn inflate_up_to(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, i: usize) -> (Vec<u8>, bool) {
-    let mut xml = Vec::new();
+/// Appends as much of entry `i` as inflates (up to the bound) to `out`; whether that was all of
+/// it.
+fn inflate_into(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, i: usize, out: &mut Vec<u8>) -> bool {
     let Ok(mut part) = archive.by_index(i) else {
-        return (xml, false);
+        return false;
     };
-    xml.reserve(usize::try_from(part.size()).unwrap_or(0).min(64 << 20));
+    out.reserve(usize::try_from(part.size()).unwrap_or(0).min(64 << 20));
     let limit = super::bounds::MAX_INFLATED;
-    let read = part.by_ref().take(limit).read_to_end(&mut xml);
+    let from = out.len();
+    let read = part.by_ref().take(limit).read_to_end(out);
     // Cut off at the bound: not whole.
-    let whole = read.is_ok() && (xml.len() as u64) < limit;
-    (xml, whole)
+    read.is_ok() && ((out.len() - from) as u64) < limit
 }
 
 /// Elements of `styles.xml` that only dress cells (fonts, fills, borders, named styles and
@@ -196,19 +235,6 @@ fn element_span(xml: &[u8], tag: &str) -> Option<std::ops::Range<usize>> {
     let close = format!("</{tag}>");
     let end = tag_end + memchr::memmem::find(&xml[tag_end..], close.as_bytes())? + close.len();
     Some(start..end)
-}
-
-fn store(
-    out: &mut zip::ZipWriter<Cursor<Vec<u8>>>,
-    path: &str,
-    xml: &[u8],
-) -> zip::result::ZipResult<()> {
-    let options = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
-        .large_file(xml.len() as u64 >= u64::from(u32::MAX));
-    out.start_file(path, options)?;
-    out.write_all(xml)?;
-    Ok(())
 }
 
 /// A package part as text (at most 16 MB).
@@ -274,6 +300,8 @@ fn sheet_paths(workbook: &str, rels: &str) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
 
     /// The rebuilt package: merges found, worksheets stored, theme gone, and calamine reads the
     /// same cells from it as from the original.
