@@ -70,7 +70,25 @@ pub fn lookup<'a, T>(map: &'a NameMap<T>, s: &str) -> Option<&'a T> {
 
 /// Trims surrounding whitespace (including full-width spaces) from a cell's text.
 pub fn trim_cell(s: &str) -> &str {
-    s.trim_matches(is_blank)
+    // Most cells have nothing to trim: their first and last bytes cannot belong to a blank.
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&first), Some(&last)) if !may_start_blank(first) && !may_end_blank(last) => s,
+        _ => s.trim_matches(is_blank),
+    }
+}
+
+/// Could a blank's UTF-8 begin with this byte? (ASCII blanks, and the lead bytes of U+0085,
+/// U+00A0, U+1680, U+2000–U+205F, U+3000 and U+FEFF.)
+fn may_start_blank(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF)
+}
+
+/// Could a blank's UTF-8 end with this byte?
+fn may_end_blank(b: u8) -> bool {
+    matches!(
+        b,
+        b'\t'..=b'\r' | b' ' | 0x80..=0x8B | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF | 0xBF
+    )
 }
 
 /// Unicode `White_Space` (what `char::is_whitespace` tests), the byte-order mark and the
@@ -216,6 +234,36 @@ mod tests {
             );
         }
         assert_eq!(trim_cell("\u{3000} 龙爪镇\u{200b}\u{feff}\n"), "龙爪镇");
+    }
+
+    /// The byte test before trimming lets no blank through: every blank's first and last bytes
+    /// are flagged, and random texts trim as the plain `trim_matches` trims them.
+    #[test]
+    fn trimming_skips_only_texts_without_blank_ends() {
+        for c in (0..=0x10_FFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| is_blank(*c))
+        {
+            let mut utf8 = [0; 4];
+            let bytes = c.encode_utf8(&mut utf8).as_bytes();
+            assert!(may_start_blank(bytes[0]), "U+{:04X}", u32::from(c));
+            assert!(
+                may_end_blank(bytes[bytes.len() - 1]),
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+        use rand::SeedableRng;
+        let pool = [
+            '龙', '一', '镇', 'a', ' ', '\u{3000}', '\u{a0}', '\u{feff}', '\u{2029}', '\u{205f}',
+            '\u{1680}', '\u{85}', '\t', '\u{200b}', 'Ā', '€',
+        ];
+        let mut rng = rand::rngs::SmallRng::seed_from_u64(3);
+        for _ in 0..20_000 {
+            let t = random_name(&mut rng, &pool);
+            assert_eq!(trim_cell(&t), t.trim_matches(is_blank), "{t:?}");
+        }
+        assert_eq!(trim_cell(""), "");
     }
 
     #[test]
