@@ -8,7 +8,9 @@
 //! decides a cell's value (number formats and the cell formats that point at them): calamine would
 //! otherwise parse every font, fill and border into a palette huizong never reads. The theme, which
 //! calamine only parses for colours, is left out; the other parts are copied as they are, still
-//! compressed. It must not interpret cells.
+//! compressed. Parts are inflated here with one inflate state, reset between them, straight into
+//! the package, and checked against their declared size and CRC as the zip reader checks them. It
+//! must not interpret cells.
 
 use super::ReadError;
 use super::merges::scan;
@@ -45,10 +47,17 @@ fn unpack_within(bytes: &[u8], max: u64) -> Result<Unpacked, ReadError> {
             merges,
         });
     };
-    let (mut workbook, mut rels) = (
-        read_part(&mut archive, WORKBOOK),
-        read_part(&mut archive, WORKBOOK_RELS),
-    );
+    let mut inflater = Inflater::new();
+    let mut text_part = |name: &str| {
+        let i = archive.index_for_name(name)?;
+        let entry = raw_entry(&mut archive, i, bytes)?;
+        let mut xml = Vec::new();
+        inflater
+            .inflate_into(&entry, &mut xml, TEXT_PART_MAX)
+            .then_some(())?;
+        String::from_utf8(xml).ok()
+    };
+    let (mut workbook, mut rels) = (text_part(WORKBOOK), text_part(WORKBOOK_RELS));
     let sheets: HashMap<String, String> = match (&workbook, &rels) {
         (Some(workbook), Some(rels)) => sheet_paths(workbook, rels)
             .into_iter()
@@ -74,7 +83,12 @@ fn unpack_within(bytes: &[u8], max: u64) -> Result<Unpacked, ReadError> {
             // The theme only colours styles, which huizong never reads; without it calamine
             // takes its default colours instead of inflating and parsing it.
             p if p.starts_with("xl/theme/") => continue,
-            STYLES => inflate(&mut archive, i).map(slim_styles),
+            STYLES => raw_entry(&mut archive, i, bytes).and_then(|entry| {
+                let mut xml = Vec::new();
+                inflater
+                    .inflate_into(&entry, &mut xml, super::bounds::MAX_INFLATED)
+                    .then(|| slim_styles(xml))
+            }),
             _ => None,
         };
         let sheet = sheets.get(&path);
@@ -85,7 +99,8 @@ fn unpack_within(bytes: &[u8], max: u64) -> Result<Unpacked, ReadError> {
             }
         } else if sheet.is_some() || strings {
             // Inflated once, straight into the package while there is one.
-            let declared = archive.by_index_raw(i).map_or(0, |e| e.size());
+            let entry = raw_entry(&mut archive, i, bytes);
+            let declared = entry.as_ref().map_or(0, |e| e.size);
             let zip = out.as_mut();
             let (target, part) = match zip {
                 Some(zip) => {
@@ -98,7 +113,9 @@ fn unpack_within(bytes: &[u8], max: u64) -> Result<Unpacked, ReadError> {
                 }
             };
             let from = target.len();
-            let whole = inflate_into(&mut archive, i, target);
+            let whole = entry.is_some_and(|entry| {
+                inflater.inflate_into(&entry, target, super::bounds::MAX_INFLATED)
+            });
             let xml = &target[from..];
             if strings {
                 // Checked here, before calamine reserves room for every string it declares.
@@ -133,62 +150,118 @@ fn unpack_within(bytes: &[u8], max: u64) -> Result<Unpacked, ReadError> {
     Ok(Unpacked { package, merges })
 }
 
-/// Copies entry `i` into the package with its compressed bytes; gives the package up when the
-/// entry cannot be copied (encrypted, or its data outside the file).
-fn copy(
-    out: &mut Option<ZipOut>,
-    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
-    i: usize,
-    path: &str,
-    bytes: &[u8],
-) {
-    let Some(zip) = out.as_mut() else { return };
-    let raw = archive.by_index_raw(i).ok().and_then(|entry| {
-        if entry.encrypted() {
-            return None;
-        }
-        // The compression method as the entry's local header records it (offset 8).
-        let header = usize::try_from(entry.header_start()).ok()?;
-        let method = bytes.get(header + 8..header + 10)?;
-        let method = u16::from_le_bytes([method[0], method[1]]);
-        let start = usize::try_from(entry.data_start()?).ok()?;
-        let len = usize::try_from(entry.compressed_size()).ok()?;
-        let data = bytes.get(start..start.checked_add(len)?)?;
-        Some((method, entry.crc32(), entry.size(), data))
-    });
-    match raw {
-        Some((method, crc, size, data)) => {
-            let part = zip.begin(path, method);
-            zip.data().extend_from_slice(data);
-            zip.end(part, crc, size);
-        }
-        None => *out = None,
-    }
-}
-
 const WORKBOOK: &str = "xl/workbook.xml";
 const WORKBOOK_RELS: &str = "xl/_rels/workbook.xml.rels";
 const STYLES: &str = "xl/styles.xml";
 const SHARED_STRINGS: &str = "xl/sharedStrings.xml";
 
-/// Entry `i` inflated, when it inflates whole within the bound.
-fn inflate(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, i: usize) -> Option<Vec<u8>> {
-    let mut xml = Vec::new();
-    inflate_into(archive, i, &mut xml).then_some(xml)
+/// Copies entry `i` into the package with its compressed bytes; gives the package up when the
+/// entry cannot be copied (encrypted, or its data outside the file).
+fn copy<'a>(
+    out: &mut Option<ZipOut>,
+    archive: &mut zip::ZipArchive<Cursor<&'a [u8]>>,
+    i: usize,
+    path: &str,
+    bytes: &'a [u8],
+) {
+    let Some(zip) = out.as_mut() else { return };
+    match raw_entry(archive, i, bytes) {
+        Some(entry) => {
+            let part = zip.begin(path, entry.method);
+            zip.data().extend_from_slice(entry.data);
+            zip.end(part, entry.crc, entry.size);
+        }
+        None => *out = None,
+    }
 }
 
-/// Appends as much of entry `i` as inflates (up to the bound) to `out`; whether that was all of
-/// it.
-fn inflate_into(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, i: usize, out: &mut Vec<u8>) -> bool {
-    let Ok(mut part) = archive.by_index(i) else {
-        return false;
-    };
-    out.reserve(usize::try_from(part.size()).unwrap_or(0).min(64 << 20));
-    let limit = super::bounds::MAX_INFLATED;
-    let from = out.len();
-    let read = part.by_ref().take(limit).read_to_end(out);
-    // Cut off at the bound: not whole.
-    read.is_ok() && ((out.len() - from) as u64) < limit
+/// One entry's compressed bytes, and what its headers say of them.
+#[derive(Clone, Copy)]
+struct RawEntry<'a> {
+    method: u16,
+    crc: u32,
+    /// Uncompressed size, as declared.
+    size: u64,
+    data: &'a [u8],
+}
+
+/// Entry `i` as it lies in `bytes`; `None` when it is encrypted or its data lies outside.
+fn raw_entry<'a>(
+    archive: &mut zip::ZipArchive<Cursor<&'a [u8]>>,
+    i: usize,
+    bytes: &'a [u8],
+) -> Option<RawEntry<'a>> {
+    let entry = archive.by_index_raw(i).ok()?;
+    if entry.encrypted() {
+        return None;
+    }
+    // The compression method as the entry's local header records it (offset 8).
+    let header = usize::try_from(entry.header_start()).ok()?;
+    let method = bytes.get(header + 8..header + 10)?;
+    let start = usize::try_from(entry.data_start()?).ok()?;
+    let len = usize::try_from(entry.compressed_size()).ok()?;
+    Some(RawEntry {
+        method: u16::from_le_bytes([method[0], method[1]]),
+        crc: entry.crc32(),
+        size: entry.size(),
+        data: bytes.get(start..start.checked_add(len)?)?,
+    })
+}
+
+/// Most bytes of the workbook part or its relationships read.
+const TEXT_PART_MAX: u64 = 16 << 20;
+
+/// Inflates entries straight into the caller's buffer with one inflate state, reset between
+/// entries: setting one up costs more than inflating a small part, and a `Read` adapter would
+/// zero every buffer before filling it.
+struct Inflater(flate2::Decompress);
+
+impl Inflater {
+    fn new() -> Self {
+        Inflater(flate2::Decompress::new(false))
+    }
+
+    /// Appends `entry` uncompressed to `out`; whether it came whole — within `limit` bytes and
+    /// its declared size, to its end, and with the CRC its header declares. Only stored and deflated entries are
+    /// read (as the zip reader calamine uses reads only those).
+    fn inflate_into(&mut self, entry: &RawEntry<'_>, out: &mut Vec<u8>, limit: u64) -> bool {
+        let from = out.len();
+        // Past its declared size an entry is not read on (as the zip reader refuses it).
+        let limit = usize::try_from(limit.min(entry.size.saturating_add(1))).unwrap_or(usize::MAX);
+        match entry.method {
+            zipout::STORED if entry.data.len() < limit => out.extend_from_slice(entry.data),
+            zipout::DEFLATED => {
+                self.0.reset(false);
+                let hint = usize::try_from(entry.size).unwrap_or(0);
+                out.reserve_exact(hint.clamp(4 << 10, 64 << 20).min(limit));
+                let mut input = entry.data;
+                loop {
+                    if out.capacity() - out.len() < 4 << 10 {
+                        // Doubling, but never room for more than the bound: the inflater fills
+                        // whatever room it is given.
+                        let produced = out.len() - from;
+                        out.reserve_exact(produced.max(32 << 10).min(limit - produced + 1));
+                    }
+                    let (read, written) = (self.0.total_in(), self.0.total_out());
+                    let status = self
+                        .0
+                        .decompress_vec(input, out, flate2::FlushDecompress::None);
+                    let read = usize::try_from(self.0.total_in() - read).unwrap_or(usize::MAX);
+                    input = input.get(read..).unwrap_or_default();
+                    match status {
+                        Ok(flate2::Status::StreamEnd) => break,
+                        Ok(_) if out.len() - from >= limit => return false,
+                        // Neither read nor wrote: the data broke off.
+                        Ok(_) if read == 0 && self.0.total_out() == written => return false,
+                        Ok(_) => {}
+                        Err(_) => return false,
+                    }
+                }
+            }
+            _ => return false,
+        }
+        out.len() - from < limit && crc32fast::hash(&out[from..]) == entry.crc
+    }
 }
 
 /// Elements of `styles.xml` that only dress cells (fonts, fills, borders, named styles and
@@ -440,6 +513,69 @@ mod tests {
         assert!(package.is_none());
         assert_eq!(merges.get("Sheet1").map(Vec::len), Some(1));
         assert!(unpack_within(&bytes, 1 << 20).unwrap().package.is_some());
+    }
+
+    /// Entries inflate whole only when they are: to their end, within the bound, with their
+    /// CRC; a reused inflate state carries nothing from one entry to the next.
+    #[test]
+    fn entries_inflate_whole_or_not_at_all() {
+        let text = "<row><c><v>学习记录</v></c></row>".repeat(2_000);
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, method) in [
+            ("deflated", zip::CompressionMethod::Deflated),
+            ("stored", zip::CompressionMethod::Stored),
+        ] {
+            let options = SimpleFileOptions::default().compression_method(method);
+            zip.start_file(name, options).unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        let bytes = zip.finish().unwrap().into_inner();
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
+        let deflated = raw_entry(&mut archive, 0, &bytes).unwrap();
+        let stored = raw_entry(&mut archive, 1, &bytes).unwrap();
+        assert_eq!(
+            (deflated.method, stored.method),
+            (zipout::DEFLATED, zipout::STORED)
+        );
+        assert!(deflated.data.len() < text.len() / 4);
+
+        let mut inflater = Inflater::new();
+        let whole = |inflater: &mut Inflater, entry: &RawEntry<'_>, limit| {
+            let mut out = b"kept".to_vec();
+            let ok = inflater.inflate_into(entry, &mut out, limit);
+            assert!(out.starts_with(b"kept"), "appends");
+            (ok, out.len() - 4)
+        };
+        for _ in 0..2 {
+            assert_eq!(whole(&mut inflater, &deflated, 1 << 20), (true, text.len()));
+            assert_eq!(whole(&mut inflater, &stored, 1 << 20), (true, text.len()));
+        }
+        assert!(!whole(&mut inflater, &deflated, 1_000).0, "past the bound");
+        assert!(!whole(&mut inflater, &stored, 1_000).0, "past the bound");
+        let cut = RawEntry {
+            data: &deflated.data[..deflated.data.len() / 2],
+            ..deflated
+        };
+        assert!(!whole(&mut inflater, &cut, 1 << 20).0, "broken off");
+        let lying = RawEntry {
+            crc: deflated.crc ^ 1,
+            ..deflated
+        };
+        assert!(!whole(&mut inflater, &lying, 1 << 20).0, "wrong CRC");
+        let small = RawEntry {
+            size: 100,
+            ..deflated
+        };
+        assert!(
+            !whole(&mut inflater, &small, 1 << 20).0,
+            "past its declared size"
+        );
+        let bzip2 = RawEntry {
+            method: 12,
+            ..deflated
+        };
+        assert!(!whole(&mut inflater, &bzip2, 1 << 20).0, "unread method");
+        assert_eq!(whole(&mut inflater, &deflated, 1 << 20), (true, text.len()));
     }
 
     #[test]

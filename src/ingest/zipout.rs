@@ -31,6 +31,7 @@ const VERSION: u16 = 20;
 /// General-purpose flag bit 11: the name is UTF-8.
 const UTF8_NAME: u16 = 1 << 11;
 pub const STORED: u16 = 0;
+pub const DEFLATED: u16 = 8;
 
 impl ZipOut {
     pub fn with_capacity(capacity: usize) -> Self {
