@@ -72,6 +72,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Workbook, ReadError> {
     let super::package::Unpacked {
         package,
         mut merges,
+        without_formulas,
     } = super::package::unpack(bytes)?;
     let source = package.as_deref().unwrap_or(bytes);
     let mut wb = Xlsx::new(Cursor::new(source)).map_err(open_error)?;
@@ -79,7 +80,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Workbook, ReadError> {
     Ok(read_streamed(
         Format::Xlsx,
         sheets,
-        |name| stream_xlsx(&mut wb, name),
+        |name| stream_xlsx(&mut wb, name, !without_formulas.contains(name)),
         |name| merges.remove(name).unwrap_or_default(),
     ))
 }
@@ -120,11 +121,24 @@ fn read_streamed(
     out
 }
 
-fn stream_xlsx(wb: &mut Xlsx<Bytes<'_>>, name: &str) -> Result<Vec<(u32, u32, Cell)>, String> {
+/// Streams one sheet's cells; with `formulas`, a formula without a cached value is told from an
+/// empty cell (which takes calamine's slower reader: sheets known to have none skip it).
+fn stream_xlsx(
+    wb: &mut Xlsx<Bytes<'_>>,
+    name: &str,
+    formulas: bool,
+) -> Result<Vec<(u32, u32, Cell)>, String> {
     let mut reader = wb
         .worksheet_cells_reader(name)
         .map_err(|e| damaged(&e.to_string()))?;
     let mut cells = Vec::new();
+    if !formulas {
+        while let Some(cell) = reader.next_cell().map_err(|e| damaged(&e.to_string()))? {
+            let (r, c) = cell.get_position();
+            push_cell(&mut cells, r, c, from_ref(cell.get_value()))?;
+        }
+        return Ok(cells);
+    }
     while let Some(cell) = reader
         .next_cell_with_formula_metadata()
         .map_err(|e| damaged(&e.to_string()))?

@@ -17,6 +17,19 @@ pub fn scan(xml: &[u8]) -> Vec<Merge> {
         .collect()
 }
 
+/// Could the sheet's XML hold a formula (`<f …>`, `<f/>`, or a prefixed `<x:f>`)? Errs towards
+/// yes: only a sheet it clears is read without looking for formulas without a cached value.
+pub fn may_hold_formulas(xml: &[u8]) -> bool {
+    [&b"<f"[..], b":f"].iter().any(|needle| {
+        memchr::memmem::find_iter(xml, needle).any(|at| {
+            matches!(
+                xml.get(at + 2),
+                Some(b' ' | b'>' | b'/' | b'\t' | b'\r' | b'\n')
+            )
+        })
+    })
+}
+
 /// `A1:D3` → a merge (0-based, inclusive).
 fn parse_ref(r: &str) -> Option<Merge> {
     let (a, b) = r.split_once(':')?;
@@ -70,5 +83,25 @@ mod tests {
         );
         assert_eq!(cell("XFD1048576"), Some((1_048_575, 16_383)));
         assert_eq!(scan(b"<worksheet/>"), vec![]);
+    }
+
+    #[test]
+    fn formulas_are_suspected_wherever_an_f_element_may_be() {
+        for xml in [
+            &br#"<c r="A1"><f>SUM(B1:B3)</f><v>6</v></c>"#[..],
+            br#"<c r="A2"><f t="shared" si="0"/></c>"#,
+            br#"<c r="A3"><f/></c>"#,
+            br#"<x:c r="A4"><x:f>1+1</x:f></x:c>"#,
+            b"<c><f\n>1</f></c>",
+        ] {
+            assert!(may_hold_formulas(xml), "{}", String::from_utf8_lossy(xml));
+        }
+        for xml in [
+            &br#"<c r="A1" t="s"><v>3</v></c><headerFooter><firstFooter>x</firstFooter>"#[..],
+            br#"<c r="A1" t="inlineStr"><is><t>f(x)</t></is></c>"#,
+            b"",
+        ] {
+            assert!(!may_hold_formulas(xml), "{}", String::from_utf8_lossy(xml));
+        }
     }
 }

@@ -13,10 +13,10 @@
 //! must not interpret cells.
 
 use super::ReadError;
-use super::merges::scan;
+use super::merges::{may_hold_formulas, scan};
 use super::zipout::{self, ZipOut};
 use crate::sheet::Merge;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{Cursor, Read};
 
 /// Most inflated worksheet bytes held in a rebuilt package; past it, the original is read.
@@ -29,6 +29,8 @@ pub struct Unpacked {
     pub package: Option<Vec<u8>>,
     /// Sheet name → the merged regions of that sheet.
     pub merges: HashMap<String, Vec<Merge>>,
+    /// Sheets read whole here whose XML holds no formula: calamine's plain cell reader will do.
+    pub without_formulas: HashSet<String>,
 }
 
 /// Inflates every worksheet of the package once: its merged regions, and the package rebuilt
@@ -41,10 +43,12 @@ pub fn unpack(bytes: &[u8]) -> Result<Unpacked, ReadError> {
 /// `unpack`, rebuilding only while the package stays within `max` bytes.
 fn unpack_within(bytes: &[u8], max: u64) -> Result<Unpacked, ReadError> {
     let mut merges = HashMap::new();
+    let mut without_formulas = HashSet::new();
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(Unpacked {
             package: None,
             merges,
+            without_formulas,
         });
     };
     let mut inflater = Inflater::new();
@@ -126,6 +130,9 @@ fn unpack_within(bytes: &[u8], max: u64) -> Result<Unpacked, ReadError> {
                 if !found.is_empty() {
                     merges.insert(name.clone(), found);
                 }
+                if !may_hold_formulas(xml) {
+                    without_formulas.insert(name.clone());
+                }
             }
             let (crc, size) = (crc32fast::hash(xml), xml.len() as u64);
             if let (Some(zip), Some(part)) = (out.as_mut(), part) {
@@ -147,7 +154,11 @@ fn unpack_within(bytes: &[u8], max: u64) -> Result<Unpacked, ReadError> {
         }
     }
     let package = out.and_then(ZipOut::finish);
-    Ok(Unpacked { package, merges })
+    Ok(Unpacked {
+        package,
+        merges,
+        without_formulas,
+    })
 }
 
 const WORKBOOK: &str = "xl/workbook.xml";
@@ -397,7 +408,9 @@ mod tests {
         wb.add_worksheet().set_name("基本信息").unwrap();
         let original = wb.save_to_buffer().unwrap();
 
-        let Unpacked { package, merges } = unpack(&original).unwrap();
+        let Unpacked {
+            package, merges, ..
+        } = unpack(&original).unwrap();
         let package = package.expect("rebuilt");
         assert_eq!(
             merges.get("学习记录").map(Vec::len),
@@ -509,7 +522,9 @@ mod tests {
         ws.merge_range(0, 0, 0, 3, "标题", &rust_xlsxwriter::Format::new())
             .unwrap();
         let bytes = wb.save_to_buffer().unwrap();
-        let Unpacked { package, merges } = unpack_within(&bytes, 10).unwrap();
+        let Unpacked {
+            package, merges, ..
+        } = unpack_within(&bytes, 10).unwrap();
         assert!(package.is_none());
         assert_eq!(merges.get("Sheet1").map(Vec::len), Some(1));
         assert!(unpack_within(&bytes, 1 << 20).unwrap().package.is_some());
@@ -580,7 +595,9 @@ mod tests {
 
     #[test]
     fn a_package_that_is_not_a_zip_is_left_to_the_reader() {
-        let Unpacked { package, merges } = unpack(b"PK\x03\x04 not really").unwrap();
+        let Unpacked {
+            package, merges, ..
+        } = unpack(b"PK\x03\x04 not really").unwrap();
         assert!(package.is_none());
         assert!(merges.is_empty());
     }
