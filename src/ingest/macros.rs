@@ -2,19 +2,17 @@
 //! sheet is never a ledger, so huizong rebuilds the package in memory without it and reads the
 //! rest: one unreadable sheet costs only that sheet.
 
-use super::package::{attr, read_part as part};
+use super::package::{Inflater, WORKBOOK, WORKBOOK_RELS as RELS, attr, read_part};
 use regex::Regex;
 use std::io::{Cursor, Write};
-
-const RELS: &str = "xl/_rels/workbook.xml.rels";
-const WORKBOOK: &str = "xl/workbook.xml";
 
 /// The package without its macro sheets, and the names of the sheets removed; `None` when there
 /// is nothing to remove or the package cannot be rebuilt.
 pub fn without_macro_sheets(bytes: &[u8]) -> Option<(Vec<u8>, Vec<String>)> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
-    let rels = part(&mut archive, RELS)?;
-    let workbook = part(&mut archive, WORKBOOK)?;
+    let mut inflater = Inflater::new();
+    let rels = read_part(&mut archive, bytes, &mut inflater, RELS)?;
+    let workbook = read_part(&mut archive, bytes, &mut inflater, WORKBOOK)?;
     let relationship = Regex::new(r"<Relationship\b[^>]*/>").ok()?;
     let macro_ids: Vec<String> = relationship
         .find_iter(&rels)

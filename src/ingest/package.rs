@@ -17,9 +17,9 @@ use super::merges::{may_hold_formulas, scan};
 use super::zipout::{self, ZipOut};
 use crate::sheet::Merge;
 use std::collections::{HashMap, HashSet};
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
-/// Most inflated worksheet bytes held in a rebuilt package; past it, the original is read.
+/// Most bytes a rebuilt package may hold; past it, the original is read.
 const REBUILD_MAX: u64 = 64 << 20;
 
 /// A package whose worksheets were inflated once, for their merged regions.
@@ -52,16 +52,8 @@ fn unpack_within(bytes: &[u8], max: u64) -> Result<Unpacked, ReadError> {
         });
     };
     let mut inflater = Inflater::new();
-    let mut text_part = |name: &str| {
-        let i = archive.index_for_name(name)?;
-        let entry = raw_entry(&mut archive, i, bytes)?;
-        let mut xml = Vec::new();
-        inflater
-            .inflate_into(&entry, &mut xml, TEXT_PART_MAX)
-            .then_some(())?;
-        String::from_utf8(xml).ok()
-    };
-    let (mut workbook, mut rels) = (text_part(WORKBOOK), text_part(WORKBOOK_RELS));
+    let mut workbook = read_part(&mut archive, bytes, &mut inflater, WORKBOOK);
+    let mut rels = read_part(&mut archive, bytes, &mut inflater, WORKBOOK_RELS);
     let sheets: HashMap<String, String> = match (&workbook, &rels) {
         (Some(workbook), Some(rels)) => sheet_paths(workbook, rels)
             .into_iter()
@@ -134,14 +126,16 @@ fn unpack_within(bytes: &[u8], max: u64) -> Result<Unpacked, ReadError> {
                     without_formulas.insert(name.clone());
                 }
             }
-            let (crc, size) = (crc32fast::hash(xml), xml.len() as u64);
+            let size = xml.len() as u64;
             if let (Some(zip), Some(part)) = (out.as_mut(), part) {
-                if whole {
-                    zip.end(part, crc, size);
-                } else {
-                    // Could not be inflated whole: copied as it is, for calamine to report.
-                    zip.abandon(part);
-                    copy(&mut out, &mut archive, i, &path, bytes);
+                match entry.filter(|_| whole) {
+                    // Inflated whole means its CRC was checked against the one declared.
+                    Some(entry) => zip.end(part, entry.crc, size),
+                    None => {
+                        // Could not be inflated whole: copied as it is, for calamine to report.
+                        zip.abandon(part);
+                        copy(&mut out, &mut archive, i, &path, bytes);
+                    }
                 }
             }
         } else {
@@ -161,8 +155,8 @@ fn unpack_within(bytes: &[u8], max: u64) -> Result<Unpacked, ReadError> {
     })
 }
 
-const WORKBOOK: &str = "xl/workbook.xml";
-const WORKBOOK_RELS: &str = "xl/_rels/workbook.xml.rels";
+pub(super) const WORKBOOK: &str = "xl/workbook.xml";
+pub(super) const WORKBOOK_RELS: &str = "xl/_rels/workbook.xml.rels";
 const STYLES: &str = "xl/styles.xml";
 const SHARED_STRINGS: &str = "xl/sharedStrings.xml";
 
@@ -219,22 +213,19 @@ fn raw_entry<'a>(
     })
 }
 
-/// Most bytes of the workbook part or its relationships read.
-const TEXT_PART_MAX: u64 = 16 << 20;
-
 /// Inflates entries straight into the caller's buffer with one inflate state, reset between
 /// entries: setting one up costs more than inflating a small part, and a `Read` adapter would
 /// zero every buffer before filling it.
-struct Inflater(flate2::Decompress);
+pub(super) struct Inflater(flate2::Decompress);
 
 impl Inflater {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Inflater(flate2::Decompress::new(false))
     }
 
     /// Appends `entry` uncompressed to `out`; whether it came whole — within `limit` bytes and
-    /// its declared size, to its end, and with the CRC its header declares. Only stored and deflated entries are
-    /// read (as the zip reader calamine uses reads only those).
+    /// its declared size, to its end, and with the CRC its header declares. Only stored and
+    /// deflated entries are read (as the zip reader calamine uses reads only those).
     fn inflate_into(&mut self, entry: &RawEntry<'_>, out: &mut Vec<u8>, limit: u64) -> bool {
         let from = out.len();
         // Past its declared size an entry is not read on (as the zip reader refuses it).
@@ -321,19 +312,20 @@ fn element_span(xml: &[u8], tag: &str) -> Option<std::ops::Range<usize>> {
     Some(start..end)
 }
 
-/// A package part as text (at most 16 MB).
-pub(super) fn read_part(
-    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+/// A package part as text (at most 16 MB), inflated with `inflater`.
+pub(super) fn read_part<'a>(
+    archive: &mut zip::ZipArchive<Cursor<&'a [u8]>>,
+    bytes: &'a [u8],
+    inflater: &mut Inflater,
     name: &str,
 ) -> Option<String> {
-    let mut text = String::new();
-    archive
-        .by_name(name)
-        .ok()?
-        .take(16 << 20)
-        .read_to_string(&mut text)
-        .ok()?;
-    Some(text)
+    let i = archive.index_for_name(name)?;
+    let entry = raw_entry(archive, i, bytes)?;
+    let mut text = Vec::new();
+    inflater
+        .inflate_into(&entry, &mut text, 16 << 20)
+        .then_some(())?;
+    String::from_utf8(text).ok()
 }
 
 /// Every `<tag …/>` or `<tag …>` start tag in `xml`.
@@ -384,7 +376,7 @@ fn sheet_paths(workbook: &str, rels: &str) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
+    use std::io::{Read, Write};
     use zip::write::SimpleFileOptions;
 
     /// The rebuilt package: merges found, worksheets stored, theme gone, and calamine reads the
