@@ -42,24 +42,20 @@ pub fn coerce(cell: &Cell, field: &Field, year: Option<i32>) -> Result<Value, Re
 }
 
 fn text(cell: &Cell, field: &Field) -> Result<Value, Refusal> {
+    // Borrowed where it can be: enum cells are only looked up.
+    let shown = match cell {
+        Cell::Bool(true) => "是".into(),
+        Cell::Bool(false) => "否".into(),
+        Cell::Text(s) => std::borrow::Cow::Borrowed(trim_cell(s)),
+        other => other.display().into(),
+    };
     if let Some(allowed) = &field.allowed {
-        // Enum cells are looked up as they stand; only a refusal needs the text owned.
-        let shown = match cell {
-            Cell::Bool(true) => "是".into(),
-            Cell::Bool(false) => "否".into(),
-            Cell::Text(s) => std::borrow::Cow::Borrowed(trim_cell(s)),
-            other => other.display().into(),
-        };
         return match crate::normalize::lookup(&field.enum_lookup, &shown) {
             Some(&i) => Ok(Value::Text(allowed[i].clone())),
             None => Err(enum_refusal(&shown, field, allowed)),
         };
     }
-    let shown = match cell {
-        Cell::Bool(true) => "是".to_string(),
-        Cell::Bool(false) => "否".to_string(),
-        other => other.display(),
-    };
+    let shown = shown.into_owned();
     if let Some(pattern) = &field.pattern
         && !pattern.is_match(&shown)
     {
