@@ -4,7 +4,7 @@
 //! strings up front and reads a part in full), so a 1 MB file that inflates to 1 GiB must be
 //! refused here, with a reason the clerk can pass on.
 
-use super::ReadError;
+use super::{Archive, ReadError};
 use std::io::{Cursor, Read};
 
 /// Most parts in a workbook package.
@@ -21,12 +21,9 @@ fn refuse(message: String) -> ReadError {
     ))
 }
 
-/// Refuses a package whose declared sizes could exhaust memory.
-pub fn check_zip(bytes: &[u8]) -> Result<(), ReadError> {
-    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        // Unreadable zips are reported by the reader with its own message.
-        return Ok(());
-    };
+/// Refuses a package whose declared sizes could exhaust memory. (A zip whose directory does not
+/// parse is reported by the reader with its own message.)
+pub fn check_zip(mut archive: Archive<'_>) -> Result<(), ReadError> {
     if archive.len() > MAX_ENTRIES {
         return Err(refuse(format!(
             "压缩包内有 {} 个部件，超过上限 {MAX_ENTRIES}",
@@ -293,7 +290,7 @@ mod tests {
             ("xl/worksheets/sheet1.xml", &zeros),
         ]);
         assert!(bomb.len() < 1024 * 1024);
-        let err = check_zip(&bomb).unwrap_err();
+        let err = check_zip(crate::ingest::open_zip(&bomb).unwrap()).unwrap_err();
         assert!(err.message.contains("压缩炸弹"), "{}", err.message);
     }
 

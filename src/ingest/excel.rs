@@ -3,25 +3,25 @@
 //! only offer ranges. This is the only file that names calamine; it must not interpret cells.
 
 use super::sniff::Format;
-use super::{ReadError, SheetError, Workbook, limits};
+use super::{Archive, ReadError, SheetError, Workbook, limits};
 use crate::sheet::{Cell, Merge, RawSheet};
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
 use std::io::Cursor;
 
 type Bytes<'a> = Cursor<&'a [u8]>;
 
-/// Reads every worksheet of a workbook held in memory.
-pub fn read(bytes: &[u8], format: Format) -> Result<Workbook, ReadError> {
+/// Reads every worksheet of a workbook held in memory; `zip` is its zip directory, when parsed.
+pub fn read(bytes: &[u8], format: Format, zip: Option<Archive<'_>>) -> Result<Workbook, ReadError> {
     let cursor = Cursor::new(bytes);
     match format {
-        Format::Xlsx => match read_xlsx(bytes) {
+        Format::Xlsx => match read_xlsx(bytes, zip) {
             Ok(workbook) => Ok(workbook),
             Err(e) => {
                 // A macro sheet makes calamine refuse the whole workbook: read it without.
                 let Some((rebuilt, removed)) = super::macros::without_macro_sheets(bytes) else {
                     return Err(e);
                 };
-                let mut workbook = read_xlsx(&rebuilt).map_err(|_| e)?;
+                let mut workbook = read_xlsx(&rebuilt, super::open_zip(&rebuilt)).map_err(|_| e)?;
                 for sheet in removed {
                     workbook.skipped.push(SheetError {
                         sheet,
@@ -67,13 +67,13 @@ fn worksheets(sheets: &[calamine::Sheet]) -> Vec<(String, bool)> {
         .collect()
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Workbook, ReadError> {
+fn read_xlsx(bytes: &[u8], zip: Option<Archive<'_>>) -> Result<Workbook, ReadError> {
     // Worksheets are inflated once, for their merges; calamine reads them from the rebuilt package.
     let super::package::Unpacked {
         package,
         mut merges,
         without_formulas,
-    } = super::package::unpack(bytes)?;
+    } = super::package::unpack(bytes, zip)?;
     let source = package.as_deref().unwrap_or(bytes);
     let mut wb = Xlsx::new(Cursor::new(source)).map_err(open_error)?;
     let sheets = worksheets(wb.sheets_metadata());

@@ -18,7 +18,20 @@ pub use sniff::{Format, Sniffed, sniff};
 
 use crate::sheet::RawSheet;
 use sha2::{Digest, Sha256};
+use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+
+/// A zip container held in memory, its directory parsed.
+pub(crate) type Archive<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+
+/// The zip directory of `bytes`, when they start like a zip and it parses. Parsed once per file:
+/// sniffing, the bounds check and unpacking share it.
+pub(crate) fn open_zip(bytes: &[u8]) -> Option<Archive<'_>> {
+    let magic = bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06");
+    magic
+        .then(|| zip::ZipArchive::new(Cursor::new(bytes)).ok())
+        .flatten()
+}
 
 /// Bounds that keep one hostile file from taking the run down.
 pub mod limits {
@@ -105,11 +118,19 @@ pub fn load(source: &Source) -> Result<Loaded, ReadError> {
     }
     let bytes =
         std::fs::read(&source.path).map_err(|e| ReadError::new(format!("无法读取文件：{e}")))?;
-    let sha256 = Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha256 = hex(&Sha256::digest(&bytes));
     Ok(Loaded { bytes, sha256 })
+}
+
+/// Lower-case hexadecimal digits of `bytes`.
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 thread_local! {
@@ -139,18 +160,21 @@ pub fn install_panic_hook() {
 
 /// Parses a loaded file by its content. `stem` names a CSV's only sheet.
 pub fn parse(bytes: &[u8], stem: &str) -> Result<Workbook, ReadError> {
-    let format = match sniff(bytes) {
+    let zip = open_zip(bytes);
+    let format = match sniff(bytes, zip.as_ref()) {
         Sniffed::Readable(format) => format,
         Sniffed::Unreadable(message) => return Err(ReadError::new(message)),
     };
-    match format {
-        Format::Xlsx | Format::Xlsb | Format::Ods => bounds::check_zip(bytes)?,
-        Format::Xls => bounds::check_xls(bytes)?,
-        Format::Csv => {}
+    match (format, &zip) {
+        (Format::Xlsx | Format::Xlsb | Format::Ods, Some(archive)) => {
+            bounds::check_zip(archive.clone())?
+        }
+        (Format::Xls, _) => bounds::check_xls(bytes)?,
+        _ => {}
     }
     let parsed = quietly(|| match format {
         Format::Csv => csv::read(bytes, stem),
-        other => excel::read(bytes, other),
+        other => excel::read(bytes, other, zip),
     });
     let mut workbook = match parsed {
         Ok(result) => result?,
@@ -165,4 +189,15 @@ pub fn parse(bytes: &[u8], stem: &str) -> Result<Workbook, ReadError> {
         sheet.fill_merges();
     }
     Ok(workbook)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hex_is_formatted_hex() {
+        let all: Vec<u8> = (0..=255).collect();
+        let formatted: String = all.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(super::hex(&all), formatted);
+        assert_eq!(super::hex(&[]), "");
+    }
 }

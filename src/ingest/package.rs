@@ -12,12 +12,15 @@
 //! the package, and checked against their declared size and CRC as the zip reader checks them. It
 //! must not interpret cells.
 
-use super::ReadError;
 use super::merges::{may_hold_formulas, scan};
 use super::zipout::{self, ZipOut};
+use super::{Archive, ReadError};
 use crate::sheet::Merge;
 use std::collections::{HashMap, HashSet};
-use std::io::Cursor;
+
+thread_local! {
+    static INFLATER: std::cell::Cell<Option<Inflater>> = const { std::cell::Cell::new(None) };
+}
 
 /// Most bytes a rebuilt package may hold; past it, the original is read.
 const REBUILD_MAX: u64 = 64 << 20;
@@ -36,22 +39,27 @@ pub struct Unpacked {
 /// Inflates every worksheet of the package once: its merged regions, and the package rebuilt
 /// with the inflated sheets stored. A sheet that cannot be inflated whole is copied as it was,
 /// for calamine to report.
-pub fn unpack(bytes: &[u8]) -> Result<Unpacked, ReadError> {
-    unpack_within(bytes, REBUILD_MAX)
+///
+/// `zip` is the directory of `bytes` (`None` when it does not parse: calamine reads the original
+/// and says why it cannot).
+pub fn unpack(bytes: &[u8], zip: Option<Archive<'_>>) -> Result<Unpacked, ReadError> {
+    unpack_within(bytes, zip, REBUILD_MAX)
 }
 
 /// `unpack`, rebuilding only while the package stays within `max` bytes.
-fn unpack_within(bytes: &[u8], max: u64) -> Result<Unpacked, ReadError> {
+fn unpack_within(bytes: &[u8], zip: Option<Archive<'_>>, max: u64) -> Result<Unpacked, ReadError> {
     let mut merges = HashMap::new();
     let mut without_formulas = HashSet::new();
-    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+    let Some(mut archive) = zip else {
         return Ok(Unpacked {
             package: None,
             merges,
             without_formulas,
         });
     };
-    let mut inflater = Inflater::new();
+    // Setting an inflate state up costs more than inflating a small part: each thread keeps one
+    // from file to file (a file refused half-way leaves the next a new one).
+    let mut inflater = INFLATER.take().unwrap_or_else(Inflater::new);
     let mut workbook = read_part(&mut archive, bytes, &mut inflater, WORKBOOK);
     let mut rels = read_part(&mut archive, bytes, &mut inflater, WORKBOOK_RELS);
     let sheets: HashMap<String, String> = match (&workbook, &rels) {
@@ -147,6 +155,7 @@ fn unpack_within(bytes: &[u8], max: u64) -> Result<Unpacked, ReadError> {
             out = None;
         }
     }
+    INFLATER.set(Some(inflater));
     let package = out.and_then(ZipOut::finish);
     Ok(Unpacked {
         package,
@@ -164,7 +173,7 @@ const SHARED_STRINGS: &str = "xl/sharedStrings.xml";
 /// entry cannot be copied (encrypted, or its data outside the file).
 fn copy<'a>(
     out: &mut Option<ZipOut>,
-    archive: &mut zip::ZipArchive<Cursor<&'a [u8]>>,
+    archive: &mut Archive<'a>,
     i: usize,
     path: &str,
     bytes: &'a [u8],
@@ -191,11 +200,7 @@ struct RawEntry<'a> {
 }
 
 /// Entry `i` as it lies in `bytes`; `None` when it is encrypted or its data lies outside.
-fn raw_entry<'a>(
-    archive: &mut zip::ZipArchive<Cursor<&'a [u8]>>,
-    i: usize,
-    bytes: &'a [u8],
-) -> Option<RawEntry<'a>> {
+fn raw_entry<'a>(archive: &mut Archive<'a>, i: usize, bytes: &'a [u8]) -> Option<RawEntry<'a>> {
     let entry = archive.by_index_raw(i).ok()?;
     if entry.encrypted() {
         return None;
@@ -314,7 +319,7 @@ fn element_span(xml: &[u8], tag: &str) -> Option<std::ops::Range<usize>> {
 
 /// A package part as text (at most 16 MB), inflated with `inflater`.
 pub(super) fn read_part<'a>(
-    archive: &mut zip::ZipArchive<Cursor<&'a [u8]>>,
+    archive: &mut Archive<'a>,
     bytes: &'a [u8],
     inflater: &mut Inflater,
     name: &str,
@@ -376,8 +381,16 @@ fn sheet_paths(workbook: &str, rels: &str) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::{Read, Write};
+    use std::io::{Cursor, Read, Write};
     use zip::write::SimpleFileOptions;
+
+    fn unpack(bytes: &[u8]) -> Result<Unpacked, ReadError> {
+        super::unpack(bytes, crate::ingest::open_zip(bytes))
+    }
+
+    fn unpack_within(bytes: &[u8], max: u64) -> Result<Unpacked, ReadError> {
+        super::unpack_within(bytes, crate::ingest::open_zip(bytes), max)
+    }
 
     /// The rebuilt package: merges found, worksheets stored, theme gone, and calamine reads the
     /// same cells from it as from the original.

@@ -2,7 +2,8 @@
 //! from its extension: an `.xls` that is a zip is an xlsx, an `.xls` that is an HTML table is
 //! reported as one. It must not parse cells.
 
-use std::io::{Cursor, Read};
+use super::Archive;
+use std::io::Read;
 
 /// A format huizong reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,13 +37,19 @@ pub enum Sniffed {
 
 const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-/// Looks at `bytes` (the whole file) and says what it is.
-pub fn sniff(bytes: &[u8]) -> Sniffed {
+/// Looks at `bytes` (the whole file) and says what it is. `zip` is the file's zip directory when
+/// it opens as one (`super::open_zip`).
+pub fn sniff(bytes: &[u8], zip: Option<&Archive<'_>>) -> Sniffed {
     if bytes.is_empty() {
         return Sniffed::Unreadable("文件为空（0 字节），请重新报送".into());
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-        return sniff_zip(bytes);
+        return match zip {
+            Some(archive) => sniff_zip(archive.clone()),
+            None => Sniffed::Unreadable(
+                "文件已损坏或不完整（可能在下载或拷贝时中断），无法打开；请重新报送".into(),
+            ),
+        };
     }
     if bytes.starts_with(OLE_MAGIC) {
         // An OLE container: a real .xls, or an encrypted xlsx, or a Word .doc. The reader tells
@@ -58,12 +65,7 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
     sniff_text(bytes)
 }
 
-fn sniff_zip(bytes: &[u8]) -> Sniffed {
-    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Sniffed::Unreadable(
-            "文件已损坏或不完整（可能在下载或拷贝时中断），无法打开；请重新报送".into(),
-        );
-    };
+fn sniff_zip(mut archive: Archive<'_>) -> Sniffed {
     let has = |archive: &zip::ZipArchive<_>, prefix: &str| {
         archive
             .file_names()
@@ -131,6 +133,10 @@ fn sniff_text(bytes: &[u8]) -> Sniffed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sniff(bytes: &[u8]) -> Sniffed {
+        super::sniff(bytes, super::super::open_zip(bytes).as_ref())
+    }
 
     #[test]
     fn content_decides_not_the_name() {
