@@ -89,12 +89,12 @@ pub fn frames(
     let mut last: Option<(&str, u32)> = None;
     for r in records {
         let id = match last {
-            Some((unit, id)) if unit == r.unit => id,
-            _ => match unit_ids.get(&r.unit) {
+            Some((unit, id)) if unit == &*r.unit => id,
+            _ => match unit_ids.get(&*r.unit) {
                 Some(&id) => id,
                 None => {
                     let id = unit_ids.len() as u32;
-                    unit_ids.insert(r.unit.clone(), id);
+                    unit_ids.insert(r.unit.to_string(), id);
                     id
                 }
             },
@@ -138,7 +138,7 @@ fn frame(
     if cfg!(feature = "parquet") {
         columns.push(Column::new(
             UNIT.into(),
-            records.iter().map(|r| r.unit.as_str()).collect::<Vec<_>>(),
+            records.iter().map(|r| &*r.unit).collect::<Vec<_>>(),
         ));
         columns.push(Column::new(
             FILE.into(),

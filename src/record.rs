@@ -4,6 +4,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use std::fmt;
+use std::sync::Arc;
 
 /// One typed field value. Enum fields hold their canonical allowed value as `Text`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -100,8 +101,10 @@ pub struct Record {
     pub sheet: usize,
     /// Index of the source file in the run's file list (set when units are resolved).
     pub file: usize,
-    /// Name of the unit after roster resolution (or as written, before it).
-    pub unit: String,
+    /// Name of the unit after roster resolution (or as written, before it: empty unless the
+    /// sheet has a 单位名称 column). Shared by every record of the unit: hundreds of thousands of
+    /// records would otherwise each hold a copy.
+    pub unit: Arc<str>,
     /// 0-based row in the source sheet.
     pub row: u32,
     pub values: Vec<Value>,

@@ -12,6 +12,7 @@ use crate::schema::Schema;
 use chrono::Datelike;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// Whether and how a unit submitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -58,6 +59,8 @@ struct Units<'a> {
     roster: Option<&'a Roster>,
     found: Vec<Unit>,
     lookup: HashMap<String, usize>,
+    /// Each unit's name as its records hold it, made on first use.
+    shared: Vec<Option<Arc<str>>>,
 }
 
 impl Units<'_> {
@@ -83,6 +86,19 @@ impl Units<'_> {
             Some(r) => &r.units[i].name,
             None => &self.found[i].name,
         }
+    }
+
+    /// The unit's name, one allocation shared by all its records.
+    fn shared_name(&mut self, i: usize) -> Arc<str> {
+        if let Some(Some(name)) = self.shared.get(i) {
+            return name.clone();
+        }
+        let name: Arc<str> = self.name(i).into();
+        if self.shared.len() <= i {
+            self.shared.resize(i + 1, None);
+        }
+        self.shared[i] = Some(name.clone());
+        name
     }
 }
 
@@ -117,6 +133,7 @@ pub fn resolve(
         roster,
         found: Vec::new(),
         lookup: HashMap::new(),
+        shared: Vec::new(),
     };
     let mut issues = Vec::new();
 
@@ -191,9 +208,10 @@ pub fn resolve(
                 continue;
             }
         }
-        let file_unit = file.unit.map(|i| units.name(i).to_string());
+        let file_unit = file.unit.map(|i| units.shared_name(i));
         let fallback_unit = file_unit
-            .clone()
+            .as_deref()
+            .map(str::to_string)
             .or_else(|| file.info.as_ref().and_then(|i| i.name.clone()));
         let rel = file.source.rel.clone();
         for sheet in &mut file.sheets {
@@ -224,12 +242,12 @@ pub fn resolve(
                     let unit_type = None;
                     units
                         .find(&record.unit, unit_type)
-                        .map(|i| units.name(i).to_string())
+                        .map(|i| units.shared_name(i))
                         .map_err(|m| {
                             Some(
                                 located(Level::Error, m, sheet.header.unit_column)
                                     .field("单位名称")
-                                    .value(record.unit.clone())
+                                    .value(record.unit.to_string())
                                     .unit(Some(&record.unit)),
                             )
                         })
@@ -378,7 +396,7 @@ fn statuses(files: &[FileOutcome], units: &Units<'_>, records: &[Record]) -> Vec
         .map(|(i, u)| (u.name.as_str(), i))
         .collect();
     for record in records {
-        if let Some(&i) = by_name.get(record.unit.as_str()) {
+        if let Some(&i) = by_name.get(&*record.unit) {
             submitted[i] = true;
         }
     }
@@ -396,4 +414,26 @@ fn statuses(files: &[FileOutcome], units: &Units<'_>, records: &[Record]) -> Vec
             in_roster: units.roster.is_some(),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every record of a unit holds the same name, not a copy.
+    #[test]
+    fn records_of_a_unit_share_its_name() {
+        let mut units = Units {
+            roster: None,
+            found: Vec::new(),
+            lookup: HashMap::new(),
+            shared: Vec::new(),
+        };
+        let a = units.find("甲镇", None).unwrap();
+        let b = units.find("乙镇", None).unwrap();
+        let (first, second) = (units.shared_name(b), units.shared_name(b));
+        assert!(Arc::ptr_eq(&first, &second));
+        assert_eq!(&*units.shared_name(a), "甲镇");
+        assert_eq!(&*first, "乙镇");
+    }
 }

@@ -234,12 +234,12 @@ fn validate_row(
 ) {
     let mut values = Vec::with_capacity(spec.fields.len());
     let mut rejected = false;
-    let unit = header
+    let unit: std::sync::Arc<str> = header
         .unit_column
         .and_then(|c| row.get(c))
-        .map(|c| c.display())
+        .map(|c| c.display().into())
         .unwrap_or_default();
-    let unit_for_issue = (!unit.is_empty()).then_some(unit.as_str());
+    let unit_for_issue = (!unit.is_empty()).then_some(&*unit);
     for (field, col) in spec.fields.iter().zip(&header.columns) {
         let cell = col.and_then(|c| row.get(c));
         let issue = |level, message: String, act| {

@@ -313,7 +313,7 @@ fn detail_csv(model: &ReportModel<'_>, sheet: usize, out: &mut dyn Write) -> any
             .files
             .get(record.file)
             .map_or("", |f| f.source.rel.as_str());
-        writer.write_field(&record.unit)?;
+        writer.write_field(record.unit.as_bytes())?;
         writer.write_field(file)?;
         writer.write_field(number.format(record.row + 1))?;
         for value in &record.values {

@@ -264,7 +264,7 @@ fn cases(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<
             .cmp(&(&b.unit, b.values.get(spec.date_field.unwrap_or(0))))
     });
     for r in sorted {
-        let mut row = vec![Out::from(r.unit.as_str())];
+        let mut row = vec![Out::from(&*r.unit)];
         row.extend(
             spec.fields
                 .iter()
