@@ -192,12 +192,38 @@ impl<'a> Table<'a> {
     }
 
     /// Writes one data row.
+    ///
+    /// `rust_xlsxwriter` hashes the whole `Format` on every formatted write — half of what the
+    /// summary workbook cost. So the values go in unformatted, then each run of neighbouring cells
+    /// that share a format gets it in one call. A row of blanks only has no value to make it the
+    /// row a constant-memory sheet is writing: its blanks are written formatted, one by one.
     pub fn row(&mut self, cells: Vec<(Out, Mark)>) -> Result<(), XlsxError> {
         let r = self.next_row;
-        for (c, (out, mark)) in cells.into_iter().enumerate() {
-            self.cell(r, c as u16, out, mark)?;
-        }
         self.next_row += 1;
+        if cells.iter().all(|(out, _)| matches!(out, Out::Empty)) {
+            for (c, (_, mark)) in cells.into_iter().enumerate() {
+                let format = self.format(&Out::Empty, mark);
+                self.ws.write_blank(r, c as u16, format)?;
+            }
+            return Ok(());
+        }
+        let mut run: Option<(u16, u16, &Format)> = None;
+        for (c, (out, mark)) in cells.into_iter().enumerate() {
+            let c = c as u16;
+            let format = self.format(&out, mark);
+            self.value(r, c, out)?;
+            match &mut run {
+                Some((_, last, f)) if std::ptr::eq(*f, format) => *last = c,
+                _ => {
+                    if let Some((first, last, f)) = run.replace((c, c, format)) {
+                        self.ws.set_range_format(r, first, r, last, f)?;
+                    }
+                }
+            }
+        }
+        if let Some((first, last, f)) = run {
+            self.ws.set_range_format(r, first, r, last, f)?;
+        }
         Ok(())
     }
 
@@ -206,29 +232,33 @@ impl<'a> Table<'a> {
         self.row(cells.into_iter().map(|c| (c, Mark::Plain)).collect())
     }
 
-    fn cell(&mut self, r: u32, c: u16, out: Out, mark: Mark) -> Result<(), XlsxError> {
+    /// The format a cell of `out` takes under `mark`.
+    fn format(&self, out: &Out, mark: Mark) -> &'a Format {
         let f = self.f;
-        let (text_format, number_format) = match mark {
-            Mark::Plain => (&f.text, &f.number),
-            Mark::Red => (&f.red_text, &f.red_number),
-            Mark::Amber => (&f.amber_text, &f.number),
-        };
+        match (out, mark) {
+            (Out::Pct(_), _) => &f.pct,
+            (Out::Int(_), Mark::Red) => &f.red_number,
+            (Out::Int(_), Mark::Plain | Mark::Amber) => &f.number,
+            (Out::Empty | Out::Text(_), Mark::Plain) => &f.text,
+            (Out::Empty | Out::Text(_), Mark::Red) => &f.red_text,
+            (Out::Empty | Out::Text(_), Mark::Amber) => &f.amber_text,
+        }
+    }
+
+    /// Writes a cell's value unformatted and widens its column to fit it.
+    fn value(&mut self, r: u32, c: u16, out: Out) -> Result<(), XlsxError> {
         let width = match &out {
-            Out::Empty => {
-                self.ws.write_blank(r, c, text_format)?;
-                0
-            }
+            Out::Empty => 0,
             Out::Text(s) => {
-                self.ws.write_string_with_format(r, c, s, text_format)?;
+                self.ws.write_string(r, c, s)?;
                 text_width(s)
             }
             Out::Int(n) => {
-                self.ws
-                    .write_number_with_format(r, c, *n as f64, number_format)?;
+                self.ws.write_number(r, c, *n as f64)?;
                 n.to_string().len()
             }
             Out::Pct(p) => {
-                self.ws.write_number_with_format(r, c, *p, &f.pct)?;
+                self.ws.write_number(r, c, *p)?;
                 6
             }
         };
@@ -296,5 +326,92 @@ mod tests {
         assert_eq!(text_width("龙爪镇"), 6);
         assert_eq!(text_width("第1周"), 5);
         assert_eq!(text_width("短\n更长一些"), 8);
+    }
+
+    /// The sheet a table writes, as XML.
+    fn sheet_xml(
+        constant_memory: bool,
+        write: impl FnOnce(&mut Worksheet, &Formats) -> Result<(), XlsxError>,
+    ) -> String {
+        use std::io::Read;
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = if constant_memory {
+            wb.add_worksheet_with_constant_memory().unwrap()
+        } else {
+            wb.add_worksheet()
+        };
+        write(&mut *ws, &Formats::new()).unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        xml
+    }
+
+    /// Formats given to runs of cells make the same sheet, cell for cell, as a format on every
+    /// write: in a constant-memory sheet (where only the row being written takes formats) and a
+    /// normal one, with blanks inside a row, at its ends and filling it.
+    #[test]
+    fn formats_by_runs_match_a_format_per_cell() {
+        let rows = vec![
+            vec![
+                (Out::from("甲镇"), Mark::Plain),
+                (Out::Empty, Mark::Plain),
+                (Out::Int(3), Mark::Red),
+                (Out::Int(4), Mark::Red),
+                (Out::Pct(0.5), Mark::Amber),
+                (Out::from("迟报"), Mark::Amber),
+            ],
+            vec![(Out::Empty, Mark::Red), (Out::Empty, Mark::Plain)],
+            vec![
+                (Out::Empty, Mark::Plain),
+                (Out::from("乙镇"), Mark::Red),
+                (Out::Int(-1), Mark::Amber),
+                (Out::Empty, Mark::Amber),
+            ],
+            vec![
+                (Out::Int(1), Mark::Plain),
+                (Out::from("丙"), Mark::Plain),
+                (Out::Empty, Mark::Plain),
+                (Out::from("丁"), Mark::Plain),
+            ],
+        ];
+        let headers = ["单位", "空", "要求", "实际", "完成率", "备注"];
+        for constant_memory in [true, false] {
+            let by_runs = sheet_xml(constant_memory, |ws, f| {
+                let mut table = Table::new(ws, f, "标题", "副标题", &headers)?;
+                for row in rows.clone() {
+                    table.row(row)?;
+                }
+                Ok(())
+            });
+            let per_cell = sheet_xml(constant_memory, |ws, f| {
+                let table = Table::new(ws, f, "标题", "副标题", &headers)?;
+                let first = table.next_row;
+                for (i, row) in rows.iter().enumerate() {
+                    let r = first + i as u32;
+                    for (c, (out, mark)) in row.iter().enumerate() {
+                        let (c, format) = (c as u16, table.format(out, *mark));
+                        match out {
+                            Out::Empty => table.ws.write_blank(r, c, format)?,
+                            Out::Text(s) => table.ws.write_string_with_format(r, c, s, format)?,
+                            Out::Int(n) => {
+                                table.ws.write_number_with_format(r, c, *n as f64, format)?
+                            }
+                            Out::Pct(p) => table.ws.write_number_with_format(r, c, *p, format)?,
+                        };
+                    }
+                }
+                Ok(())
+            });
+            // The blank inside the first data row (row 4) and the row of blanks are there, styled.
+            for cell in ["<c r=\"B4\" s=", "<c r=\"A5\" s=", "<c r=\"D6\" s="] {
+                assert!(by_runs.contains(cell), "{cell} missing: {by_runs}");
+            }
+            assert_eq!(by_runs, per_cell, "constant memory: {constant_memory}");
+        }
     }
 }
