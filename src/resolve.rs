@@ -395,7 +395,13 @@ fn statuses(files: &[FileOutcome], units: &Units<'_>, records: &[Record]) -> Vec
         .enumerate()
         .map(|(i, u)| (u.name.as_str(), i))
         .collect();
+    // A unit's records share its name and mostly follow each other: one lookup per run of them.
+    let mut last: Option<&Arc<str>> = None;
     for record in records {
+        if last.is_some_and(|unit| Arc::ptr_eq(unit, &record.unit)) {
+            continue;
+        }
+        last = Some(&record.unit);
         if let Some(&i) = by_name.get(&*record.unit) {
             submitted[i] = true;
         }
