@@ -142,12 +142,12 @@ fn unpack_within(bytes: &[u8], zip: Option<Archive<'_>>, max: u64) -> Result<Unp
                     None => {
                         // Could not be inflated whole: copied as it is, for calamine to report.
                         zip.abandon(part);
-                        copy(&mut out, &mut archive, i, &path, bytes);
+                        copy(&mut out, &path, entry);
                     }
                 }
             }
-        } else {
-            copy(&mut out, &mut archive, i, &path, bytes);
+        } else if out.is_some() {
+            copy(&mut out, &path, raw_entry(&mut archive, i, bytes));
         }
         if out.as_ref().is_some_and(|zip| zip.len() > max) {
             // A big workbook: calamine streams its sheets itself rather than huizong holding
@@ -169,17 +169,11 @@ pub(super) const WORKBOOK_RELS: &str = "xl/_rels/workbook.xml.rels";
 const STYLES: &str = "xl/styles.xml";
 const SHARED_STRINGS: &str = "xl/sharedStrings.xml";
 
-/// Copies entry `i` into the package with its compressed bytes; gives the package up when the
-/// entry cannot be copied (encrypted, or its data outside the file).
-fn copy<'a>(
-    out: &mut Option<ZipOut>,
-    archive: &mut Archive<'a>,
-    i: usize,
-    path: &str,
-    bytes: &'a [u8],
-) {
+/// Copies an entry (`raw_entry`) into the package with its compressed bytes; gives the package
+/// up when there is none to copy (encrypted, or its data outside the file).
+fn copy(out: &mut Option<ZipOut>, path: &str, entry: Option<RawEntry<'_>>) {
     let Some(zip) = out.as_mut() else { return };
-    match raw_entry(archive, i, bytes) {
+    match entry {
         Some(entry) => {
             let part = zip.begin(path, entry.method);
             zip.data().extend_from_slice(entry.data);
@@ -327,9 +321,9 @@ pub(super) fn read_part<'a>(
     let i = archive.index_for_name(name)?;
     let entry = raw_entry(archive, i, bytes)?;
     let mut text = Vec::new();
-    inflater
-        .inflate_into(&entry, &mut text, 16 << 20)
-        .then_some(())?;
+    if !inflater.inflate_into(&entry, &mut text, 16 << 20) {
+        return None;
+    }
     String::from_utf8(text).ok()
 }
 
