@@ -207,22 +207,15 @@ impl<'a> Table<'a> {
             }
             return Ok(());
         }
-        let mut run: Option<(u16, u16, &Format)> = None;
-        for (c, (out, mark)) in cells.into_iter().enumerate() {
-            let c = c as u16;
-            let format = self.format(&out, mark);
-            self.value(r, c, out)?;
-            match &mut run {
-                Some((_, last, f)) if std::ptr::eq(*f, format) => *last = c,
-                _ => {
-                    if let Some((first, last, f)) = run.replace((c, c, format)) {
-                        self.ws.set_range_format(r, first, r, last, f)?;
-                    }
-                }
-            }
+        let formats: Vec<&Format> = cells.iter().map(|(o, m)| self.format(o, *m)).collect();
+        for (c, (out, _)) in cells.into_iter().enumerate() {
+            self.value(r, c as u16, out)?;
         }
-        if let Some((first, last, f)) = run {
-            self.ws.set_range_format(r, first, r, last, f)?;
+        let mut first = 0;
+        for run in formats.chunk_by(|a, b| std::ptr::eq(*a, *b)) {
+            let last = first + run.len() as u16 - 1;
+            self.ws.set_range_format(r, first, r, last, run[0])?;
+            first = last + 1;
         }
         Ok(())
     }
