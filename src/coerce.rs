@@ -113,11 +113,12 @@ pub fn integer(cell: &Cell) -> Result<i64, Refusal> {
     match cell {
         Cell::Number(n) => whole(*n).ok_or_else(|| format!("{} 不是整数", format_number(*n))),
         Cell::Text(s) => {
+            let trimmed = trim_cell(s);
             // Plain digits need no folding.
-            if let Ok(n) = trim_cell(s).parse::<i64>() {
+            if let Ok(n) = trimmed.parse::<i64>() {
                 return Ok(n);
             }
-            let folded: String = trim_cell(s).nfkc().filter(|c| *c != ',').collect();
+            let folded: String = trimmed.nfkc().filter(|c| *c != ',').collect();
             let mut digits = folded.as_str();
             for suffix in COUNT_SUFFIXES {
                 if let Some(stripped) = digits.strip_suffix(suffix) {
