@@ -125,6 +125,11 @@ fn push_source(
     errors: &mut Vec<(String, String)>,
 ) {
     match std::fs::metadata(path) {
+        // A device or pipe under a spreadsheet's name (`台账.xlsx` linked to /dev/zero) would
+        // never end.
+        Ok(meta) if !meta.is_file() => {
+            errors.push((rel, "不是普通文件（设备、管道等），未读取".to_string()))
+        }
         Ok(meta) => sources.push(Source {
             path: path.to_path_buf(),
             rel,
@@ -184,5 +189,22 @@ mod tests {
                 ("部门/链接.xlsx", 3)
             ]
         );
+    }
+
+    /// A device linked under a spreadsheet's name is reported, not read: /dev/zero would fill
+    /// the memory and a pipe would wait for ever.
+    #[cfg(unix)]
+    #[test]
+    fn devices_under_a_spreadsheet_name_are_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join("设备.xlsx")).unwrap();
+        std::fs::write(dir.path().join("台账.xlsx"), b"12345").unwrap();
+
+        let (sources, errors) = discover(&[dir.path().to_path_buf()]);
+        let found: Vec<&str> = sources.iter().map(|s| s.rel.as_str()).collect();
+        assert_eq!(found, vec!["台账.xlsx"]);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].0, "设备.xlsx");
+        assert!(errors[0].1.contains("不是普通文件"), "{errors:?}");
     }
 }

@@ -18,7 +18,7 @@ pub use sniff::{Format, Sniffed, sniff};
 
 use crate::sheet::RawSheet;
 use sha2::{Digest, Sha256};
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// A zip container held in memory, its directory parsed.
@@ -110,16 +110,27 @@ pub struct Loaded {
 /// Reads the file's bytes (bounded) and hashes them.
 pub fn load(source: &Source) -> Result<Loaded, ReadError> {
     if source.size > limits::MAX_FILE_BYTES {
-        return Err(ReadError::new(format!(
-            "文件大小 {} MB 超过上限 {} MB，未读取",
-            source.size / (1024 * 1024),
-            limits::MAX_FILE_BYTES / (1024 * 1024)
-        )));
+        return Err(too_big(source.size));
     }
-    let bytes =
-        std::fs::read(&source.path).map_err(|e| ReadError::new(format!("无法读取文件：{e}")))?;
+    // The size found while walking sizes the buffer (no second `stat`), and a file that grew
+    // since is read no further than the bound.
+    let mut bytes = Vec::with_capacity(usize::try_from(source.size).map_or(0, |n| n + 1));
+    std::fs::File::open(&source.path)
+        .and_then(|f| f.take(limits::MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| ReadError::new(format!("无法读取文件：{e}")))?;
+    if bytes.len() as u64 > limits::MAX_FILE_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
     let sha256 = hex(&Sha256::digest(&bytes));
     Ok(Loaded { bytes, sha256 })
+}
+
+fn too_big(size: u64) -> ReadError {
+    ReadError::new(format!(
+        "文件大小 {} MB 超过上限 {} MB，未读取",
+        size / (1024 * 1024),
+        limits::MAX_FILE_BYTES / (1024 * 1024)
+    ))
 }
 
 /// Lower-case hexadecimal digits of `bytes`.
