@@ -120,7 +120,12 @@ pub fn check(
     settings: &Settings,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Checked, anyhow::Error> {
+    let timing = std::env::var_os("HUIZONG_TIMING").is_some();
+    let started = std::time::Instant::now();
     let (mut sources, walk_errors) = ingest::discover(&settings.inputs);
+    if timing {
+        eprintln!("  discover: {:.3} s", started.elapsed().as_secs_f64());
+    }
     let roster_path = settings.roster.clone().or_else(|| {
         sources
             .iter()
@@ -158,22 +163,37 @@ pub fn check(
             action::FILE_SKIPPED,
         ));
     }
+    if timing {
+        eprintln!(
+            "  discover + roster: {:.3} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let started = std::time::Instant::now();
     progress(Progress::Found(sources.len()));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.jobs.unwrap_or(0))
         .build()?;
-    let mut files: Vec<FileOutcome> = pool.install(|| {
-        sources
-            .par_iter()
-            .map(|source| {
-                let outcome = examine(source, schema, settings.year);
-                progress(Progress::Read);
-                outcome
-            })
-            .collect()
+    let (mut files, ()): (Vec<FileOutcome>, ()) = pool.install(|| {
+        rayon::join(
+            || {
+                sources
+                    .par_iter()
+                    .map(|source| {
+                        let outcome = examine(source, schema, settings.year);
+                        progress(Progress::Read);
+                        outcome
+                    })
+                    .collect()
+            },
+            // Not on the way to the first file: the roster's name search is built meanwhile.
+            || roster.as_ref().map_or((), Roster::prepare),
+        )
     });
     files.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
-    let timing = std::env::var_os("HUIZONG_TIMING").is_some();
+    if timing {
+        eprintln!("  read: {:.3} s", started.elapsed().as_secs_f64());
+    }
     let started = std::time::Instant::now();
     let resolved = resolve::resolve(&mut files, schema, roster.as_ref(), settings.year);
     if timing {

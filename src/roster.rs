@@ -7,6 +7,7 @@ use crate::normalize::{Folded, NameMap, closest_to, normalize, trim_cell};
 use aho_corasick::AhoCorasick;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unit {
@@ -20,6 +21,14 @@ pub struct Roster {
     pub units: Vec<Unit>,
     /// Normalised name or alias → unit index.
     lookup: NameMap<usize>,
+    /// What finds names inside file names and suggests close ones: built on first use, as a run
+    /// whose workbooks all name their unit exactly never needs it (for a 10,000-unit roster it
+    /// took longer to build than the roster took to read).
+    search: OnceLock<Search>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Search {
     /// Each unit's name prepared for suggestions.
     folded: Vec<Folded>,
     /// Every normalised name or alias of two characters or more, to find them inside file and
@@ -56,34 +65,22 @@ impl Roster {
                 lookup.entry(normalize(alias)).or_insert(i);
             }
         }
-        let folded: Vec<Folded> = units.iter().map(|u| Folded::new(&u.name)).collect();
-        let keys: Vec<(usize, String, usize)> = lookup
-            .iter()
-            .map(|(key, &i)| (key.chars().count(), key.clone(), i))
-            .filter(|(chars, ..)| *chars >= 2)
-            .collect();
-        let in_names = AhoCorasick::new(keys.iter().map(|(_, key, _)| key)).ok();
-        let mut by_char = CharMap::<Vec<usize>>::default();
-        let mut single = Vec::new();
-        for (i, f) in folded.iter().enumerate() {
-            let mut chars = f.chars().to_vec();
-            chars.dedup();
-            for c in chars {
-                by_char.entry(c).or_default().push(i);
-            }
-            if f.chars().len() == 1 {
-                single.push(i);
-            }
-        }
         Roster {
             units,
             lookup,
-            folded,
-            in_names,
-            keys,
-            by_char,
-            single,
+            search: OnceLock::new(),
         }
+    }
+
+    /// Builds what finding names inside file names and suggesting close ones takes, if not yet
+    /// built: a run calls it beside the reading of the files, which will likely need it once.
+    pub fn prepare(&self) {
+        self.search();
+    }
+
+    fn search(&self) -> &Search {
+        self.search
+            .get_or_init(|| Search::new(&self.units, &self.lookup))
     }
 
     /// Loads a roster from a `.csv`, `.xlsx` or `.xls` with columns 单位名称, 单位类型, 别名.
@@ -162,7 +159,7 @@ impl Roster {
         let candidates = self
             .could_suggest(&value)
             .into_iter()
-            .map(|i| (self.units[i].name.as_str(), &self.folded[i]));
+            .map(|i| (self.units[i].name.as_str(), &self.search().folded[i]));
         closest_to(&value, candidates)
     }
 
@@ -173,6 +170,7 @@ impl Roster {
     ///   holds at least one of any set of its characters whose repeats add up to more than
     ///   `len - min_shared`; the set taken is the one held by the fewest units.
     fn could_suggest(&self, value: &Folded) -> Vec<usize> {
+        let search = self.search();
         let chars = value.chars();
         if chars.is_empty() {
             return Vec::new();
@@ -184,7 +182,7 @@ impl Roster {
                 _ => distinct.push((c, 1)),
             }
         }
-        let held_by = |c: &char| self.by_char.get(c).map_or(0, Vec::len);
+        let held_by = |c: &char| search.by_char.get(c).map_or(0, Vec::len);
         distinct.sort_by_key(|(c, _)| held_by(c));
         let needed = chars.len() - value.min_shared() + 1;
         let mut units = Vec::new();
@@ -193,14 +191,14 @@ impl Roster {
             if covered >= needed {
                 break;
             }
-            units.extend(self.by_char.get(&c).into_iter().flatten());
+            units.extend(search.by_char.get(&c).into_iter().flatten());
             covered += n;
         }
-        if let Some(in_names) = &self.in_names {
+        if let Some(in_names) = &search.in_names {
             let found = in_names.find_overlapping_iter(value.text());
-            units.extend(found.map(|m| self.keys[m.pattern().as_usize()].2));
+            units.extend(found.map(|m| search.keys[m.pattern().as_usize()].2));
         }
-        units.extend(&self.single);
+        units.extend(&search.single);
         units.sort_unstable();
         units.dedup();
         units
@@ -209,12 +207,45 @@ impl Roster {
     /// The unit whose name or alias the file name contains; the longest such name wins.
     pub fn find_in_file_name(&self, file_name: &str) -> Option<usize> {
         let folded = normalize(file_name);
-        self.in_names
+        let search = self.search();
+        search
+            .in_names
             .as_ref()?
             .find_overlapping_iter(&folded)
-            .map(|m| &self.keys[m.pattern().as_usize()])
+            .map(|m| &search.keys[m.pattern().as_usize()])
             .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(&a.1)))
             .map(|&(.., i)| i)
+    }
+}
+
+impl Search {
+    fn new(units: &[Unit], lookup: &NameMap<usize>) -> Self {
+        let folded: Vec<Folded> = units.iter().map(|u| Folded::new(&u.name)).collect();
+        let keys: Vec<(usize, String, usize)> = lookup
+            .iter()
+            .map(|(key, &i)| (key.chars().count(), key.clone(), i))
+            .filter(|(chars, ..)| *chars >= 2)
+            .collect();
+        let in_names = AhoCorasick::new(keys.iter().map(|(_, key, _)| key)).ok();
+        let mut by_char = CharMap::<Vec<usize>>::default();
+        let mut single = Vec::new();
+        for (i, f) in folded.iter().enumerate() {
+            let mut chars = f.chars().to_vec();
+            chars.dedup();
+            for c in chars {
+                by_char.entry(c).or_default().push(i);
+            }
+            if f.chars().len() == 1 {
+                single.push(i);
+            }
+        }
+        Search {
+            folded,
+            in_names,
+            keys,
+            by_char,
+            single,
+        }
     }
 }
 
