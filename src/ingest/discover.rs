@@ -64,16 +64,23 @@ pub fn discover(inputs: &[PathBuf]) -> (Vec<Source>, Vec<(String, String)>) {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            push_source(input, rel, &mut sources, &mut errors);
+            push_source(
+                input,
+                rel,
+                std::fs::metadata(input),
+                &mut sources,
+                &mut errors,
+            );
         } else {
-            walk(input, input, &mut sources, &mut errors);
+            walk(input, "", &mut sources, &mut errors);
         }
     }
     sources.sort_by(|a, b| a.rel.cmp(&b.rel).then_with(|| a.path.cmp(&b.path)));
     (sources, errors)
 }
 
-fn walk(root: &Path, dir: &Path, sources: &mut Vec<Source>, errors: &mut Vec<(String, String)>) {
+/// Walks `dir`, whose path relative to the input folder is `rel` (`""` for the folder itself).
+fn walk(dir: &Path, rel: &str, sources: &mut Vec<Source>, errors: &mut Vec<(String, String)>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
@@ -81,39 +88,37 @@ fn walk(root: &Path, dir: &Path, sources: &mut Vec<Source>, errors: &mut Vec<(St
             return;
         }
     };
-    // The entry's type comes with the listing on most file systems: one `stat` per file (its
-    // size) rather than two. A link is followed to what it points at.
-    let mut paths: Vec<(PathBuf, bool)> = entries
-        .filter_map(|e| {
-            let e = e.ok()?;
-            let path = e.path();
-            let is_dir = match e.file_type() {
-                Ok(t) if !t.is_symlink() => t.is_dir(),
-                _ => path.is_dir(),
-            };
-            Some((path, is_dir))
-        })
-        .collect();
-    paths.sort();
-    for (path, is_dir) in paths {
-        // Hidden folders (.git, .svn) are not where submissions live.
-        let hidden_dir = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if is_dir {
-            if !hidden_dir {
-                walk(root, &path, sources, errors);
-            }
+    let mut entries: Vec<std::fs::DirEntry> = entries.filter_map(Result::ok).collect();
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let path = entry.path();
+        // The entry's type comes with the listing on most file systems, and a file's size is
+        // asked of the folder's own handle (no walk down the whole path again). A link is
+        // followed to what it points at.
+        let plain = entry.file_type().ok().filter(|t| !t.is_symlink());
+        let is_dir = match plain {
+            Some(t) => t.is_dir(),
+            None => path.is_dir(),
+        };
+        if is_dir && name.starts_with('.') {
+            // Hidden folders (.git, .svn) are not where submissions live.
+            continue;
+        }
+        let rel = if rel.is_empty() {
+            name.into_owned()
         } else {
-            let rel = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            push_source(&path, rel, sources, errors);
+            format!("{rel}/{name}")
+        };
+        if is_dir {
+            walk(&path, &rel, sources, errors);
+        } else {
+            let meta = match plain {
+                Some(_) => entry.metadata(),
+                None => std::fs::metadata(&path),
+            };
+            push_source(&path, rel, meta, sources, errors);
         }
     }
 }
@@ -121,10 +126,11 @@ fn walk(root: &Path, dir: &Path, sources: &mut Vec<Source>, errors: &mut Vec<(St
 fn push_source(
     path: &Path,
     rel: String,
+    meta: std::io::Result<std::fs::Metadata>,
     sources: &mut Vec<Source>,
     errors: &mut Vec<(String, String)>,
 ) {
-    match std::fs::metadata(path) {
+    match meta {
         // A device or pipe under a spreadsheet's name (`台账.xlsx` linked to /dev/zero) would
         // never end.
         Ok(meta) if !meta.is_file() => {
