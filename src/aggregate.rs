@@ -185,10 +185,7 @@ fn frame(
         })
         .collect::<PolarsResult<Vec<_>>>()?;
     columns.extend(fields);
-    let dates: Vec<Option<NaiveDate>> = records
-        .iter()
-        .map(|r| spec.date_field.and_then(|f| r.values[f].as_date()))
-        .collect();
+    let dates: Vec<Option<NaiveDate>> = records.iter().map(|r| r.date).collect();
     columns.push(Column::new(
         MONTH.into(),
         dates

@@ -308,6 +308,7 @@ mod tests {
             file: 0,
             unit: unit.into(),
             row: 1,
+            date: Some(d),
             values: vec![
                 Value::Null,
                 Value::Date(d),
@@ -326,6 +327,7 @@ mod tests {
             file: 0,
             unit: unit.into(),
             row: 1,
+            date: Some(d),
             values: vec![
                 Value::Null,
                 Value::Date(d),
@@ -506,6 +508,7 @@ mod tests {
             file: 0,
             unit: "校".into(),
             row: 1,
+            date: Some(d),
             values: vec![
                 Value::Null,
                 Value::Date(d),
@@ -583,6 +586,7 @@ otherwise = "无"
             file: 0,
             unit: u.into(),
             row: 1,
+            date: Some(date(2026, 5, 5)),
             values: vec![Value::Date(date(2026, 5, 5)), Value::Text(form.into())],
         };
         let records = vec![

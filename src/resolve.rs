@@ -128,7 +128,7 @@ pub fn resolve(
     roster: Option<&Roster>,
     cli_year: Option<i32>,
 ) -> Resolved {
-    let year = cli_year.unwrap_or_else(|| infer_year(files, schema));
+    let year = cli_year.unwrap_or_else(|| infer_year(files));
     let mut units = Units {
         roster,
         found: Vec::new(),
@@ -261,7 +261,7 @@ pub fn resolve(
                         continue;
                     }
                 };
-                if let Some(d) = spec.date_field.and_then(|f| record.values[f].as_date())
+                if let Some(d) = record.date
                     && d.year() != year
                 {
                     let col = spec.date_field.and_then(|f| sheet.header.columns[f]);
@@ -306,7 +306,7 @@ pub fn resolve(
 
 /// The report year when `--year` is not given: the most common 填报年度, else the most common
 /// year of the records' dates; ties go to the later year.
-fn infer_year(files: &[FileOutcome], schema: &Schema) -> i32 {
+fn infer_year(files: &[FileOutcome]) -> i32 {
     let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
     for file in files {
         if let Some(y) = file.info.as_ref().and_then(|i| i.year) {
@@ -314,14 +314,13 @@ fn infer_year(files: &[FileOutcome], schema: &Schema) -> i32 {
         }
     }
     if counts.is_empty() {
-        for sheet in files.iter().flat_map(|f| &f.sheets) {
-            let Some(field) = schema.sheets[sheet.spec].date_field else {
-                continue;
-            };
-            for record in &sheet.records {
-                if let Some(d) = record.values[field].as_date() {
-                    *counts.entry(d.year()).or_default() += 1;
-                }
+        for record in files
+            .iter()
+            .flat_map(|f| &f.sheets)
+            .flat_map(|s| &s.records)
+        {
+            if let Some(d) = record.date {
+                *counts.entry(d.year()).or_default() += 1;
             }
         }
     }

@@ -305,6 +305,7 @@ fn validate_row(
             file: 0,
             unit,
             row: row.index,
+            date: spec.date_field.and_then(|f| values[f].as_date()),
             values,
         });
     }
