@@ -20,5 +20,6 @@ pub mod roster;
 pub mod samples;
 pub mod schema;
 pub mod sheet;
+pub mod stages;
 pub mod template;
 pub mod validate;

@@ -10,6 +10,7 @@ use crate::record::Record;
 use crate::resolve::{self, UnitStatus};
 use crate::roster::{Roster, is_roster_name};
 use crate::schema::Schema;
+use crate::stages::Stages;
 use crate::validate::{Context, SheetOutcome, validate_sheet};
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -120,12 +121,9 @@ pub fn check(
     settings: &Settings,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Checked, anyhow::Error> {
-    let timing = std::env::var_os("HUIZONG_TIMING").is_some();
-    let started = std::time::Instant::now();
+    let stage = Stages::new("  ");
     let (mut sources, walk_errors) = ingest::discover(&settings.inputs);
-    if timing {
-        eprintln!("  discover: {:.3} s", started.elapsed().as_secs_f64());
-    }
+    stage.done("discover");
     let roster_path = settings.roster.clone().or_else(|| {
         sources
             .iter()
@@ -163,13 +161,7 @@ pub fn check(
             action::FILE_SKIPPED,
         ));
     }
-    if timing {
-        eprintln!(
-            "  discover + roster: {:.3} s",
-            started.elapsed().as_secs_f64()
-        );
-    }
-    let started = std::time::Instant::now();
+    stage.done("roster");
     progress(Progress::Found(sources.len()));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.jobs.unwrap_or(0))
@@ -191,14 +183,9 @@ pub fn check(
         )
     });
     files.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
-    if timing {
-        eprintln!("  read: {:.3} s", started.elapsed().as_secs_f64());
-    }
-    let started = std::time::Instant::now();
+    stage.done("read");
     let resolved = resolve::resolve(&mut files, schema, roster.as_ref(), settings.year);
-    if timing {
-        eprintln!("  resolve: {:.3} s", started.elapsed().as_secs_f64());
-    }
+    stage.done("resolve");
     issues.extend(resolved.issues);
     issues.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let totals = resolved.totals;

@@ -43,6 +43,37 @@ struct Search {
     single: Vec<usize>,
 }
 
+impl Search {
+    fn new(units: &[Unit], lookup: &NameMap<usize>) -> Self {
+        let folded: Vec<Folded> = units.iter().map(|u| Folded::new(&u.name)).collect();
+        let keys: Vec<(usize, String, usize)> = lookup
+            .iter()
+            .map(|(key, &i)| (key.chars().count(), key.clone(), i))
+            .filter(|(chars, ..)| *chars >= 2)
+            .collect();
+        let in_names = AhoCorasick::new(keys.iter().map(|(_, key, _)| key)).ok();
+        let mut by_char = CharMap::<Vec<usize>>::default();
+        let mut single = Vec::new();
+        for (i, f) in folded.iter().enumerate() {
+            let mut chars = f.chars().to_vec();
+            chars.dedup();
+            for c in chars {
+                by_char.entry(c).or_default().push(i);
+            }
+            if f.chars().len() == 1 {
+                single.push(i);
+            }
+        }
+        Search {
+            folded,
+            in_names,
+            keys,
+            by_char,
+            single,
+        }
+    }
+}
+
 type CharMap<V> = std::collections::HashMap<char, V, foldhash::fast::RandomState>;
 
 /// A roster that could not be used, with the reason.
@@ -215,37 +246,6 @@ impl Roster {
             .map(|m| &search.keys[m.pattern().as_usize()])
             .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(&a.1)))
             .map(|&(.., i)| i)
-    }
-}
-
-impl Search {
-    fn new(units: &[Unit], lookup: &NameMap<usize>) -> Self {
-        let folded: Vec<Folded> = units.iter().map(|u| Folded::new(&u.name)).collect();
-        let keys: Vec<(usize, String, usize)> = lookup
-            .iter()
-            .map(|(key, &i)| (key.chars().count(), key.clone(), i))
-            .filter(|(chars, ..)| *chars >= 2)
-            .collect();
-        let in_names = AhoCorasick::new(keys.iter().map(|(_, key, _)| key)).ok();
-        let mut by_char = CharMap::<Vec<usize>>::default();
-        let mut single = Vec::new();
-        for (i, f) in folded.iter().enumerate() {
-            let mut chars = f.chars().to_vec();
-            chars.dedup();
-            for c in chars {
-                by_char.entry(c).or_default().push(i);
-            }
-            if f.chars().len() == 1 {
-                single.push(i);
-            }
-        }
-        Search {
-            folded,
-            in_names,
-            keys,
-            by_char,
-            single,
-        }
     }
 }
 

@@ -7,6 +7,7 @@ use crate::aggregate;
 use crate::cli::RunArgs;
 use crate::evaluate::evaluate;
 use crate::report;
+use crate::stages::Stages;
 
 pub fn run(args: &RunArgs) -> anyhow::Result<i32> {
     // `--jobs` bounds every parallel stage, not only reading.
@@ -17,7 +18,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<i32> {
 }
 
 fn run_in_pool(args: &RunArgs) -> anyhow::Result<i32> {
-    let stage = Stages::new();
+    let stage = Stages::new("");
     let (schema, checked) = load_and_check(&args.input, args.jobs, args.quiet)?;
     stage.done("read + check");
     let files: Vec<String> = checked.files.iter().map(|f| f.source.rel.clone()).collect();
@@ -71,40 +72,4 @@ fn run_in_pool(args: &RunArgs) -> anyhow::Result<i32> {
     drop(model);
     std::mem::forget((checked, frames, card));
     Ok(0)
-}
-
-/// Stage timings on stderr when `HUIZONG_TIMING` is set, for profiling the run's stages.
-struct Stages {
-    start: Option<std::time::Instant>,
-    last: std::cell::Cell<Option<std::time::Instant>>,
-}
-
-impl Stages {
-    fn new() -> Self {
-        let start = std::env::var_os("HUIZONG_TIMING").map(|_| std::time::Instant::now());
-        Stages {
-            start,
-            last: std::cell::Cell::new(start),
-        }
-    }
-
-    fn done(&self, what: &str) {
-        if let (Some(start), Some(last)) = (self.start, self.last.get()) {
-            let now = std::time::Instant::now();
-            eprintln!(
-                "{what}: {:.3} s (total {:.3} s){}",
-                (now - last).as_secs_f64(),
-                (now - start).as_secs_f64(),
-                peak_memory().map_or(String::new(), |kb| format!(", peak {} MiB", kb / 1024))
-            );
-            self.last.set(Some(now));
-        }
-    }
-}
-
-/// The process's peak resident memory so far, in KiB (Linux; `None` elsewhere).
-fn peak_memory() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }
