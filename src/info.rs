@@ -4,7 +4,7 @@
 
 use crate::coerce::coerce;
 use crate::issue::{Issue, Level, action};
-use crate::normalize::normalize;
+use crate::normalize::{lookup, normalize, with_normalized};
 use crate::record::Value;
 use crate::schema::InfoSheet;
 use crate::sheet::{Cell, RawSheet};
@@ -34,31 +34,27 @@ pub fn read_info(
     year_hint: Option<i32>,
 ) -> (UnitInfo, Vec<Issue>) {
     let mut found: Vec<Option<(u32, u32, Cell)>> = vec![None; spec.fields.len()];
-    let keys: Vec<Vec<String>> = spec
-        .fields
-        .iter()
-        .map(|f| f.header_keys().collect())
-        .collect();
+    let labels = &spec.label_lookup;
     let version_key = normalize(VERSION_LABEL);
     let mut info = UnitInfo::default();
     for row in &sheet.rows {
         for (i, (col, cell)) in row.cells.iter().enumerate() {
             let text = cell.display();
             let (label, inline) = match text.split_once(['：', ':']) {
-                Some((l, v)) if !v.trim().is_empty() => (normalize(l), Some(v.trim().to_string())),
-                _ => (normalize(&text), None),
+                Some((l, v)) if !v.trim().is_empty() => (l, Some(v.trim().to_string())),
+                _ => (text.as_str(), None),
             };
-            if label == version_key {
+            if with_normalized(label, |l| l == version_key) {
                 info.schema_version = row.cells.get(i + 1).map(|(_, c)| c.display());
                 continue;
             }
-            let Some(field) = keys.iter().position(|k| k.contains(&label)) else {
+            let Some(&field) = lookup(labels, label) else {
                 continue;
             };
             if found[field].is_some() {
                 continue;
             }
-            let is_label = |c: &Cell| keys.iter().any(|k| k.contains(&normalize(&c.display())));
+            let is_label = |c: &Cell| lookup(labels, &c.display()).is_some();
             let value = match inline {
                 Some(v) => Some((row.index, *col, Cell::Text(v))),
                 None => row.cells[i + 1..]

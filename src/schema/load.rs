@@ -307,11 +307,7 @@ impl Compiler<'_> {
                     message: format!("[info] 表“{}”必须有字段“单位名称”", info.sheet),
                 });
             }
-            InfoSheet {
-                name: info.sheet,
-                aliases: info.aliases,
-                fields,
-            }
+            InfoSheet::new(info.sheet, info.aliases, fields)
         });
         let mut sheets: Vec<SheetSpec> = Vec::new();
         for sheet in raw.sheet {

@@ -48,6 +48,20 @@ pub struct InfoSheet {
     pub name: String,
     pub aliases: Vec<String>,
     pub fields: Vec<Field>,
+    /// Normalised label spellings (names and aliases) → field index, built once at load.
+    pub label_lookup: NameMap<usize>,
+}
+
+impl InfoSheet {
+    pub fn new(name: String, aliases: Vec<String>, fields: Vec<Field>) -> Self {
+        let label_lookup = header_lookup(&fields);
+        InfoSheet {
+            name,
+            aliases,
+            fields,
+            label_lookup,
+        }
+    }
 }
 
 /// One ledger sheet.
@@ -71,12 +85,7 @@ impl SheetSpec {
         fields: Vec<Field>,
         checks: Vec<Check>,
     ) -> Self {
-        let mut header_lookup = NameMap::default();
-        for (i, field) in fields.iter().enumerate() {
-            for key in field.header_keys() {
-                header_lookup.entry(key).or_insert(i);
-            }
-        }
+        let header_lookup = header_lookup(&fields);
         SheetSpec {
             name,
             aliases,
@@ -86,6 +95,18 @@ impl SheetSpec {
             header_lookup,
         }
     }
+}
+
+/// Normalised spellings (names and aliases) of `fields` → field index; of two fields spelt alike
+/// the first wins.
+fn header_lookup(fields: &[Field]) -> NameMap<usize> {
+    let mut lookup = NameMap::default();
+    for (i, field) in fields.iter().enumerate() {
+        for key in field.header_keys() {
+            lookup.entry(key).or_insert(i);
+        }
+    }
+    lookup
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
