@@ -120,10 +120,15 @@ impl RawSheet {
                     }
                     row.cells.push((c, cell))
                 }
-                _ => rows.push(RawRow {
-                    index: r,
-                    cells: vec![(c, cell)],
-                }),
+                _ => {
+                    // A ledger's rows mostly hold as many cells as the row before.
+                    let mut row = Vec::with_capacity(rows.last().map_or(1, |r| r.cells.len()));
+                    row.push((c, cell));
+                    rows.push(RawRow {
+                        index: r,
+                        cells: row,
+                    })
+                }
             }
         }
         RawSheet {

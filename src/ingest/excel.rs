@@ -131,7 +131,11 @@ fn stream_xlsx(
     let mut reader = wb
         .worksheet_cells_reader(name)
         .map_err(|e| damaged(&e.to_string()))?;
-    let mut cells = Vec::new();
+    // Room for the cells the sheet declares it spans, as far as that is believable.
+    let d = reader.dimensions();
+    let declared = (u64::from(d.end.0.saturating_sub(d.start.0)) + 1)
+        * (u64::from(d.end.1.saturating_sub(d.start.1)) + 1);
+    let mut cells = Vec::with_capacity(usize::try_from(declared.min(4096)).unwrap_or(0));
     if !formulas {
         while let Some(cell) = reader.next_cell().map_err(|e| damaged(&e.to_string()))? {
             let (r, c) = cell.get_position();
