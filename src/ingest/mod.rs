@@ -211,4 +211,26 @@ mod tests {
         assert_eq!(super::hex(&all), formatted);
         assert_eq!(super::hex(&[]), "");
     }
+
+    /// The size a file was listed with only sizes the buffer: a file that changed since is read
+    /// as it is now, whole, and hashed as read.
+    #[test]
+    fn a_file_is_read_as_it_is_not_as_it_was_listed() {
+        use sha2::Digest;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("台账.csv");
+        let bytes: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &bytes).unwrap();
+        for listed in [0, 10, 10_000, 20_000] {
+            let source = super::Source {
+                path: path.clone(),
+                rel: "台账.csv".into(),
+                size: listed,
+                modified: None,
+            };
+            let loaded = super::load(&source).unwrap();
+            assert_eq!(loaded.bytes, bytes, "listed as {listed} bytes");
+            assert_eq!(loaded.sha256, super::hex(&sha2::Sha256::digest(&bytes)));
+        }
+    }
 }
