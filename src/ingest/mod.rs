@@ -24,11 +24,15 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 /// A zip container held in memory, its directory parsed.
 pub(crate) type Archive<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 
+/// Do `bytes` start like a zip (a first entry, or the end of an empty archive)?
+pub(crate) fn starts_like_zip(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
+}
+
 /// The zip directory of `bytes`, when they start like a zip and it parses. Parsed once per file:
 /// sniffing, the bounds check and unpacking share it.
 pub(crate) fn open_zip(bytes: &[u8]) -> Option<Archive<'_>> {
-    let magic = bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06");
-    magic
+    starts_like_zip(bytes)
         .then(|| zip::ZipArchive::new(Cursor::new(bytes)).ok())
         .flatten()
 }

@@ -43,7 +43,7 @@ pub fn sniff(bytes: &[u8], zip: Option<&Archive<'_>>) -> Sniffed {
     if bytes.is_empty() {
         return Sniffed::Unreadable("文件为空（0 字节），请重新报送".into());
     }
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+    if super::starts_like_zip(bytes) {
         return match zip {
             Some(archive) => sniff_zip(archive.clone()),
             None => Sniffed::Unreadable(
