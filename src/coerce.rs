@@ -51,17 +51,16 @@ fn text(cell: &Cell, field: &Field) -> Result<Value, Refusal> {
     };
     if let Some(allowed) = &field.allowed {
         return match crate::normalize::lookup(&field.enum_lookup, &shown) {
-            Some(&i) => Ok(Value::Text(allowed[i].clone())),
+            Some(&i) => Ok(Value::Text(allowed[i].as_str().into())),
             None => Err(enum_refusal(&shown, field, allowed)),
         };
     }
-    let shown = shown.into_owned();
     if let Some(pattern) = &field.pattern
         && !pattern.is_match(&shown)
     {
         return Err(format!("“{shown}”格式不正确"));
     }
-    Ok(Value::Text(shown))
+    Ok(Value::Text(shown.into()))
 }
 
 fn enum_refusal(shown: &str, field: &Field, allowed: &[String]) -> Refusal {

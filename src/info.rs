@@ -112,8 +112,8 @@ pub fn read_info(
     }
     for (field, value) in spec.fields.iter().zip(&info.values) {
         match (field.name.as_str(), value) {
-            ("单位名称", Value::Text(s)) => info.name = Some(s.clone()),
-            ("单位类型", Value::Text(s)) => info.unit_type = Some(s.clone()),
+            ("单位名称", Value::Text(s)) => info.name = Some(s.to_string()),
+            ("单位类型", Value::Text(s)) => info.unit_type = Some(s.to_string()),
             ("填报年度", Value::Int(y)) => info.year = i32::try_from(*y).ok(),
             ("填报日期", Value::Date(d)) => info.filed = Some(*d),
             _ => {}

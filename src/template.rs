@@ -476,7 +476,7 @@ fn write_example(
         match value {
             Value::Null => {}
             Value::Text(s) => {
-                ws.write_string(row, c, s)?;
+                ws.write_string(row, c, s.as_str())?;
             }
             Value::Int(n) => {
                 ws.write_number(row, c, *n as f64)?;
@@ -514,8 +514,10 @@ pub fn example_rows(spec: &SheetSpec, year: i32) -> Vec<Vec<Value>> {
                     ),
                     FieldKind::Boolean => Value::Bool(i == 0),
                     FieldKind::String => match &field.allowed {
-                        Some(allowed) => Value::Text(allowed[i as usize % allowed.len()].clone()),
-                        None => Value::Text(format!("示例{}", field.name)),
+                        Some(allowed) => {
+                            Value::Text(allowed[i as usize % allowed.len()].as_str().into())
+                        }
+                        None => Value::Text(compact_str::format_compact!("示例{}", field.name)),
                     },
                 })
                 .collect();

@@ -703,9 +703,9 @@ fn literal(field: &Field, v: &toml::Value) -> Result<Value, String> {
         (FieldKind::Boolean, toml::Value::Boolean(b)) => Ok(Value::Bool(*b)),
         (FieldKind::Integer, toml::Value::Integer(i)) => Ok(Value::Int(*i)),
         (FieldKind::String, toml::Value::String(s)) => match &field.allowed {
-            None => Ok(Value::Text(s.clone())),
+            None => Ok(Value::Text(s.as_str().into())),
             Some(allowed) => match field.enum_lookup.get(&normalize(s)) {
-                Some(&i) => Ok(Value::Text(allowed[i].clone())),
+                Some(&i) => Ok(Value::Text(allowed[i].as_str().into())),
                 None => Err(format!("“{s}”不在允许的取值中（{}）", allowed.join("、"))),
             },
         },
