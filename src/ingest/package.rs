@@ -349,6 +349,10 @@ pub(super) fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
 }
 
 fn unescape(s: &str) -> String {
+    // Five searchers set up for every sheet name of every file, when hardly any holds an entity.
+    if memchr::memchr(b'&', s.as_bytes()).is_none() {
+        return s.to_string();
+    }
     s.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
@@ -421,6 +425,33 @@ mod tests {
             attr(r#"<a Id ="1""#, "Id"),
             None,
             "as before: no space before `=`"
+        );
+    }
+
+    /// Sheets are paired with their parts through the relationships, relative or absolute, and
+    /// their names unescaped only where they hold an entity.
+    #[test]
+    fn sheet_names_are_paired_with_their_parts() {
+        let workbook = concat!(
+            r#"<workbook><sheets><sheet name="学习&amp;研判 &lt;1&gt;" r:id="rId1"/>"#,
+            r#"<sheet name="基本信息" r:id="rId2"/><sheet name="无关" r:id="rId9"/></sheets>"#,
+        );
+        let rels = concat!(
+            r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/>"#,
+            r#"<Relationship Target="/xl/worksheets/sheet2.xml" Id="rId2"/></Relationships>"#,
+        );
+        assert_eq!(
+            sheet_paths(workbook, rels),
+            vec![
+                (
+                    "学习&研判 <1>".to_string(),
+                    "xl/worksheets/sheet1.xml".to_string()
+                ),
+                (
+                    "基本信息".to_string(),
+                    "xl/worksheets/sheet2.xml".to_string()
+                ),
+            ]
         );
     }
 
