@@ -48,17 +48,26 @@ thread_local! {
 
 fn fold(s: &str) -> String {
     let mut folded = String::with_capacity(s.len());
-    for c in s.nfkc() {
-        if is_blank(c) || c == '*' {
-            continue;
-        }
-        folded.push(c.to_ascii_lowercase());
+    let kept = |c: &char| !is_blank(*c) && *c != '*';
+    // NFKC leaves ASCII and the common CJK ideographs as they are, one by one and side by
+    // side: a text of nothing else (most names and titles) skips NFKC's decomposing and
+    // recomposing, the dearer half of folding.
+    if s.chars().all(nfkc_keeps) {
+        folded.extend(s.chars().filter(kept).map(|c| c.to_ascii_lowercase()));
+    } else {
+        folded.extend(s.nfkc().filter(kept).map(|c| c.to_ascii_lowercase()));
     }
     if folded.is_ascii() {
         folded
     } else {
         fast2s::convert(&folded)
     }
+}
+
+/// Is `c` a character NFKC never changes nor joins to a neighbour: ASCII, or a CJK Unified
+/// Ideograph of the basic block (none has a decomposition or takes part in a composition).
+fn nfkc_keeps(c: char) -> bool {
+    c.is_ascii() || ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
 /// Looks `s` up in a map keyed by normalised text: as typed first (the common case, no work),
@@ -221,6 +230,40 @@ pub(crate) fn random_name(rng: &mut rand::rngs::SmallRng, pool: &[char]) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The characters folding takes as they are: NFKC leaves each alone and composes none with
+    /// a neighbour, so a text of them folds as it would through NFKC.
+    #[test]
+    fn characters_nfkc_keeps_are_kept_alone_and_beside_others() {
+        let kept: Vec<char> = (0..=0x10_FFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| nfkc_keeps(*c))
+            .collect();
+        assert_eq!(kept.len(), 128 + 0x9fff - 0x4e00 + 1);
+        for c in &kept {
+            let alone: String = std::iter::once(*c).nfkc().collect();
+            assert_eq!(alone, c.to_string(), "U+{:04X}", u32::from(*c));
+        }
+        let text: String = kept.iter().collect();
+        assert_eq!(text.nfkc().collect::<String>(), text);
+        let through_nfkc = |s: &str| -> String {
+            let kept = s.nfkc().filter(|c| !is_blank(*c) && *c != '*');
+            fast2s::convert(&kept.map(|c| c.to_ascii_lowercase()).collect::<String>())
+        };
+        for s in [
+            "學習記錄",
+            " 单位 名称* ",
+            "Sheet1",
+            "龙爪镇2026年学习台账",
+            "参学人数",
+            "",
+        ] {
+            assert_eq!(fold(s), through_nfkc(s), "{s}");
+        }
+        // Outside the set NFKC still applies: full-width forms, compatibility ideographs.
+        assert_eq!(fold("ＡＢ１２　学习"), "ab12学习");
+        assert_eq!(fold("\u{f900}"), through_nfkc("\u{f900}"));
+    }
 
     /// The spelled-out set is exactly `char::is_whitespace` plus the two invisible marks.
     #[test]
