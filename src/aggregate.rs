@@ -75,9 +75,9 @@ pub fn counted_fields(schema: &Schema, breakdowns: &[&str]) -> Vec<Vec<bool>> {
 /// Builds one DataFrame per schema sheet, with the field columns `keep` marks (see
 /// `counted_fields`). `files` names each record's file; `year` is the report year, for the
 /// ISO-week column (weeks of a neighbouring ISO year are null).
-pub fn frames(
+pub fn frames<'a>(
     schema: &Schema,
-    records: &[Record],
+    records: impl IntoIterator<Item = &'a Record>,
     files: &[String],
     year: i32,
     keep: &[Vec<bool>],

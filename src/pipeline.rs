@@ -70,6 +70,11 @@ impl FileOutcome {
     pub fn data_rows(&self) -> u32 {
         self.sheets.iter().map(|s| s.data_rows).sum()
     }
+
+    /// The file's records: after resolution, those accepted, in sheet and row order.
+    pub fn records(&self) -> impl Iterator<Item = &Record> {
+        self.sheets.iter().flat_map(|s| &s.records)
+    }
 }
 
 /// What a run starts from.
@@ -98,12 +103,26 @@ pub struct Totals {
 #[derive(Debug, Clone)]
 pub struct Checked {
     pub year: i32,
+    /// Every file, its accepted records with it (see `records`).
     pub files: Vec<FileOutcome>,
-    pub records: Vec<Record>,
     pub issues: Vec<Issue>,
     pub units: Vec<UnitStatus>,
     pub roster: Option<PathBuf>,
     pub totals: Totals,
+}
+
+impl Checked {
+    /// Every accepted record, file by file in file order, each file's in sheet and row order.
+    pub fn records(&self) -> impl Iterator<Item = &Record> {
+        self.files.iter().flat_map(FileOutcome::records)
+    }
+
+    /// The accepted records of schema sheet `sheet`, in the order of `records`.
+    pub fn records_of(&self, sheet: usize) -> impl Iterator<Item = &Record> {
+        (self.files.iter().flat_map(|f| &f.sheets))
+            .filter(move |s| s.spec == sheet)
+            .flat_map(|s| &s.records)
+    }
 }
 
 /// Progress of a run, for a progress bar.
@@ -192,7 +211,6 @@ pub fn check(
     Ok(Checked {
         year: resolved.year,
         files,
-        records: resolved.records,
         issues,
         units: resolved.units,
         roster: roster_path,

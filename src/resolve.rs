@@ -6,7 +6,6 @@
 use crate::issue::{Issue, Level, action};
 use crate::normalize::normalize;
 use crate::pipeline::{Fate, FileOutcome, Totals};
-use crate::record::Record;
 use crate::roster::{Roster, Unit};
 use crate::schema::Schema;
 use chrono::Datelike;
@@ -48,7 +47,6 @@ pub struct UnitStatus {
 #[derive(Debug, Clone)]
 pub struct Resolved {
     pub year: i32,
-    pub records: Vec<Record>,
     pub issues: Vec<Issue>,
     pub units: Vec<UnitStatus>,
     pub totals: Totals,
@@ -187,14 +185,9 @@ pub fn resolve(
 
     supersede(files, year);
 
-    // Records: each to its unit, then the year check.
-    let mut records = Vec::with_capacity(
-        files
-            .iter()
-            .flat_map(|f| &f.sheets)
-            .map(|s| s.records.len())
-            .sum(),
-    );
+    // Records: each to its unit, then the year check. A record that fails either is dropped
+    // where it lies; the others stay with their sheet (not gathered into one list: a copy of
+    // every record, and memory for all of them at once, for no reader that needs it).
     let mut totals = Totals::default();
     for (file_index, file) in files.iter_mut().enumerate() {
         totals.files_found += 1;
@@ -218,10 +211,12 @@ pub fn resolve(
             totals.rows_read += u64::from(sheet.data_rows);
             totals.rows_rejected += u64::from(sheet.rejected_rows);
             let spec = &schema.sheets[sheet.spec];
-            for mut record in std::mem::take(&mut sheet.records) {
+            let (name, header, sheet_issues) =
+                (&sheet.sheet_name, &sheet.header, &mut sheet.issues);
+            sheet.records.retain_mut(|record| {
                 let located = |level, message: String, col: Option<u32>| {
                     let mut issue = Issue::new(level, &rel, message, action::ROW_REJECTED)
-                        .sheet(&sheet.sheet_name)
+                        .sheet(name)
                         .row(record.row);
                     if let Some(c) = col {
                         issue = issue.column(c);
@@ -235,7 +230,7 @@ pub fn resolve(
                         None => Err(Some(located(
                             Level::Error,
                             "单位名称为空，无法确定该行属于哪个单位".into(),
-                            sheet.header.unit_column,
+                            header.unit_column,
                         ))),
                     }
                 } else {
@@ -245,7 +240,7 @@ pub fn resolve(
                         .map(|i| units.shared_name(i))
                         .map_err(|m| {
                             Some(
-                                located(Level::Error, m, sheet.header.unit_column)
+                                located(Level::Error, m, header.unit_column)
                                     .field("单位名称")
                                     .value(record.unit.to_string())
                                     .unit(Some(&record.unit)),
@@ -256,29 +251,29 @@ pub fn resolve(
                     Ok(u) => u,
                     Err(issue) => {
                         // Without an issue the file-level 错误 already speaks for the row.
-                        sheet.issues.extend(issue);
+                        sheet_issues.extend(issue);
                         totals.rows_rejected += 1;
-                        continue;
+                        return false;
                     }
                 };
                 if let Some(d) = record.date
                     && d.year() != year
                 {
-                    let col = spec.date_field.and_then(|f| sheet.header.columns[f]);
-                    sheet.issues.push(
+                    let col = spec.date_field.and_then(|f| header.columns[f]);
+                    sheet_issues.push(
                         located(Level::Error, format!("日期不在{year}年度内"), col)
                             .field(&spec.fields[spec.date_field.unwrap_or(0)].name)
                             .value(d.format("%Y-%m-%d").to_string())
                             .unit(Some(&unit)),
                     );
                     totals.rows_rejected += 1;
-                    continue;
+                    return false;
                 }
                 record.unit = unit;
                 record.file = file_index;
                 totals.rows_accepted += 1;
-                records.push(record);
-            }
+                true
+            });
         }
         for issue in file
             .issues
@@ -294,10 +289,9 @@ pub fn resolve(
             issues.append(&mut sheet.issues);
         }
     }
-    let statuses = statuses(files, &units, &records);
+    let statuses = statuses(files, &units);
     Resolved {
         year,
-        records,
         issues,
         units: statuses,
         totals,
@@ -371,7 +365,7 @@ fn supersede(files: &mut [FileOutcome], year: i32) {
     }
 }
 
-fn statuses(files: &[FileOutcome], units: &Units<'_>, records: &[Record]) -> Vec<UnitStatus> {
+fn statuses(files: &[FileOutcome], units: &Units<'_>) -> Vec<UnitStatus> {
     let all: Vec<Unit> = match units.roster {
         Some(r) => r.units.clone(),
         None => units.found.clone(),
@@ -396,7 +390,7 @@ fn statuses(files: &[FileOutcome], units: &Units<'_>, records: &[Record]) -> Vec
         .collect();
     // A unit's records share its name and mostly follow each other: one lookup per run of them.
     let mut last: Option<&Arc<str>> = None;
-    for record in records {
+    for record in files.iter().flat_map(FileOutcome::records) {
         if last.is_some_and(|unit| Arc::ptr_eq(unit, &record.unit)) {
             continue;
         }

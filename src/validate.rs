@@ -20,7 +20,8 @@ pub struct SheetOutcome {
     pub header: Header,
     pub data_rows: u32,
     pub rejected_rows: u32,
-    /// Accepted rows; `unit` holds the row's 单位名称 on a multi-unit sheet, else "".
+    /// Accepted rows; `unit` holds the row's 单位名称 on a multi-unit sheet, else "". Resolution
+    /// then drops the rows whose unit or date it refuses and gives the others their unit.
     pub records: Vec<Record>,
     pub issues: Vec<Issue>,
 }

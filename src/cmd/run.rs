@@ -23,7 +23,7 @@ fn run_in_pool(args: &RunArgs) -> anyhow::Result<i32> {
     stage.done("read + check");
     let files: Vec<String> = checked.files.iter().map(|f| f.source.rel.clone()).collect();
     let keep = aggregate::counted_fields(&schema, report::CASE_BREAKDOWN);
-    let frames = aggregate::frames(&schema, &checked.records, &files, checked.year, &keep)?;
+    let frames = aggregate::frames(&schema, checked.records(), &files, checked.year, &keep)?;
     stage.done("frames");
     let card = evaluate(&schema, &frames, &checked.units, checked.year)?;
     stage.done("evaluate");

@@ -307,7 +307,7 @@ fn detail_csv(model: &ReportModel<'_>, sheet: usize, out: &mut dyn Write) -> any
     // without the formatting machinery.
     let mut number = itoa::Buffer::new();
     let mut text = String::new();
-    for record in model.checked.records.iter().filter(|r| r.sheet == sheet) {
+    for record in model.checked.records_of(sheet) {
         let file = model
             .checked
             .files

@@ -242,12 +242,7 @@ fn cases(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<
         return t.finish(true);
     };
     let spec = &model.schema.sheets[*case_sheet];
-    let records: Vec<_> = model
-        .checked
-        .records
-        .iter()
-        .filter(|r| r.sheet == *case_sheet)
-        .collect();
+    let records: Vec<_> = model.checked.records_of(*case_sheet).collect();
     // The case list is the main table (filtered, frozen); the breakdowns sit below it.
     let mut headers = vec!["单位名称"];
     headers.extend(

@@ -152,6 +152,8 @@ fn ranking_and_details_agree_with_independent_totals() {
             *counted.entry((unit, sheet.to_string())).or_default() += 1;
         }
     }
+    // Every accepted row is in a detail file, once: the reconciliation's 采用 count.
+    assert_eq!(counted.values().sum::<u64>(), 149);
     for (unit, sheets) in expected["accepted_by_unit_sheet"].as_object().unwrap() {
         for (sheet, n) in sheets.as_object().unwrap() {
             let got = counted
