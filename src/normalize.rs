@@ -79,10 +79,18 @@ pub fn lookup<'a, T>(map: &'a NameMap<T>, s: &str) -> Option<&'a T> {
 
 /// Trims surrounding whitespace (including full-width spaces) from a cell's text.
 pub fn trim_cell(s: &str) -> &str {
-    // Most cells have nothing to trim: their first and last bytes cannot belong to a blank.
-    match (s.as_bytes().first(), s.as_bytes().last()) {
-        (Some(&first), Some(&last)) if !may_start_blank(first) && !may_end_blank(last) => s,
-        _ => s.trim_matches(is_blank),
+    // Most cells have nothing to trim: their first and last bytes cannot belong to a blank, or
+    // else their first and last characters are not blanks (a quarter of Chinese characters end
+    // in a byte some blank ends in too).
+    let (Some(&first), Some(&last)) = (s.as_bytes().first(), s.as_bytes().last()) else {
+        return s;
+    };
+    let starts_blank = may_start_blank(first) && s.chars().next().is_some_and(is_blank);
+    let ends_blank = may_end_blank(last) && s.chars().next_back().is_some_and(is_blank);
+    if starts_blank || ends_blank {
+        s.trim_matches(is_blank)
+    } else {
+        s
     }
 }
 
