@@ -197,9 +197,15 @@ impl Roster {
     /// Every unit that could be close enough to `value` to be suggested, in unit order (so that
     /// ties go to the same unit as when all are scored), and possibly a few more:
     /// - names contained in it: found by `in_names` (one character: `single`);
-    /// - names containing it, or sharing at least `min_shared` of its characters: such a name
-    ///   holds at least one of any set of its characters whose repeats add up to more than
-    ///   `len - min_shared`; the set taken is the one held by the fewest units.
+    /// - names containing it, or sharing at least `min_shared` of its characters. Of a set of its
+    ///   characters whose repeats add up to `covered`, a name holding none shares at most
+    ///   `len - covered`, and one holding a single one at most `len - covered + heaviest` (the
+    ///   most repeated of the set). So when the set's `covered - heaviest` exceeds
+    ///   `len - min_shared`, only names holding two of its characters need scoring; else (a value
+    ///   of one distinct character, say) those holding one, of a set whose `covered` does. Sets
+    ///   are taken from the characters held by the fewest units. With a roster of 100,000 names
+    ///   built from a few thousand characters, one character is held by hundreds or thousands of
+    ///   names, two by a handful.
     fn could_suggest(&self, value: &Folded) -> Vec<usize> {
         let search = self.search();
         let chars = value.chars();
@@ -216,15 +222,40 @@ impl Roster {
         let held_by = |c: &char| search.by_char.get(c).map_or(0, Vec::len);
         distinct.sort_by_key(|(c, _)| held_by(c));
         let needed = chars.len() - value.min_shared() + 1;
-        let mut units = Vec::new();
-        let mut covered = 0;
-        for (c, n) in distinct {
-            if covered >= needed {
-                break;
-            }
-            units.extend(search.by_char.get(&c).into_iter().flatten());
+        let holders = |set: &[(char, usize)]| -> Vec<usize> {
+            set.iter()
+                .flat_map(|(c, _)| search.by_char.get(c).into_iter().flatten())
+                .copied()
+                .collect()
+        };
+        let (mut covered, mut heaviest) = (0, 0);
+        let pair_set = distinct.iter().position(|&(_, n)| {
             covered += n;
-        }
+            heaviest = heaviest.max(n);
+            covered - heaviest >= needed
+        });
+        let mut units = match pair_set {
+            Some(last) => {
+                // Each character's holders are in unit order: a stable sort merges the runs.
+                let mut all = holders(&distinct[..=last]);
+                all.sort();
+                all.chunk_by(|a, b| a == b)
+                    .filter(|run| run.len() >= 2)
+                    .map(|run| run[0])
+                    .collect()
+            }
+            None => {
+                let mut covered = 0;
+                let one_set = distinct
+                    .iter()
+                    .position(|&(_, n)| {
+                        covered += n;
+                        covered >= needed
+                    })
+                    .unwrap_or(distinct.len() - 1);
+                holders(&distinct[..=one_set])
+            }
+        };
         if let Some(in_names) = &search.in_names {
             let found = in_names.find_overlapping_iter(value.text());
             units.extend(found.map(|m| search.keys[m.pattern().as_usize()].2));
