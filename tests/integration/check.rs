@@ -226,6 +226,33 @@ fn cells_at_a1_and_xfd1048576_cost_two_cells_not_a_dense_grid() {
     );
 }
 
+/// A roster that cannot be read is a usage error (exit 2) naming the roster and why, whether it
+/// is given or found among the inputs, and no report of a half run is printed.
+#[test]
+fn a_roster_without_a_unit_column_is_a_usage_error() {
+    let wd = Workdir::new();
+    wd.copy_fixture("county/龙爪镇2026年台账.xlsx", "in/龙爪镇2026年台账.xlsx");
+    wd.write("in/名册.csv", "单位,类型\n龙爪镇,乡镇\n");
+    for args in [
+        &["check", "in"][..],
+        &["check", "in", "--roster", "in/名册.csv"],
+    ] {
+        let run = wd.run(args);
+        assert_eq!(run.code(), 2, "{args:?}: {}", run.stderr());
+        assert!(run.stderr().contains("名册.csv"), "{}", run.stderr());
+        assert!(
+            run.stderr().contains("前 15 行中没有“单位名称”列"),
+            "{}",
+            run.stderr()
+        );
+        assert!(
+            run.stdout().is_empty(),
+            "no report of a half run: {}",
+            run.stdout()
+        );
+    }
+}
+
 #[test]
 fn the_cell_cap_is_configurable_and_named_in_the_message() {
     let wd = Workdir::new();
