@@ -308,11 +308,7 @@ fn infer_year(files: &[FileOutcome]) -> i32 {
         }
     }
     if counts.is_empty() {
-        for record in files
-            .iter()
-            .flat_map(|f| &f.sheets)
-            .flat_map(|s| &s.records)
-        {
+        for record in files.iter().flat_map(FileOutcome::records) {
             if let Some(d) = record.date {
                 *counts.entry(d.year()).or_default() += 1;
             }
