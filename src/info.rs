@@ -39,10 +39,10 @@ pub fn read_info(
     let mut info = UnitInfo::default();
     for row in &sheet.rows {
         for (i, (col, cell)) in row.cells.iter().enumerate() {
-            let text = cell.display();
+            let text = cell.shown();
             let (label, inline) = match text.split_once(['：', ':']) {
                 Some((l, v)) if !v.trim().is_empty() => (l, Some(v.trim().to_string())),
-                _ => (text.as_str(), None),
+                _ => (&*text, None),
             };
             if with_normalized(label, |l| l == version_key) {
                 info.schema_version = row.cells.get(i + 1).map(|(_, c)| c.display());
@@ -54,7 +54,7 @@ pub fn read_info(
             if found[field].is_some() {
                 continue;
             }
-            let is_label = |c: &Cell| lookup(labels, &c.display()).is_some();
+            let is_label = |c: &Cell| lookup(labels, &c.shown()).is_some();
             let value = match inline {
                 Some(v) => Some((row.index, *col, Cell::Text(v))),
                 None => row.cells[i + 1..]

@@ -93,7 +93,6 @@ pub fn role_by_content(schema: &Schema, sheet: &RawSheet) -> Option<(Role, Optio
 /// Finds the header row of `sheet` for `spec`: the first of the first 15 rows in which at least
 /// half the schema's fields are named.
 pub fn find_header(sheet: &RawSheet, spec: &SheetSpec) -> Option<Header> {
-    let lookup = &spec.header_lookup;
     let unit_key = normalize("单位名称");
     for row in sheet
         .rows
@@ -103,21 +102,24 @@ pub fn find_header(sheet: &RawSheet, spec: &SheetSpec) -> Option<Header> {
         let mut columns = vec![None; spec.fields.len()];
         let mut unit_column = None;
         let mut extras = Vec::new();
+        // A merged title repeats its text in every cell it spans: a text is looked up once.
+        let mut previous: Option<(std::borrow::Cow<'_, str>, Heading)> = None;
         for (col, cell) in &row.cells {
-            let text = cell.display();
+            let text = cell.shown();
             if text.is_empty() {
                 continue;
             }
-            match crate::normalize::lookup(lookup, &text) {
-                Some(&field) if columns[field].is_none() => columns[field] = Some(*col),
-                Some(_) => {} // a repeated column (often a merged header cell): the first wins
-                None if unit_column.is_none()
-                    && crate::normalize::with_normalized(&text, |t| t == unit_key) =>
-                {
-                    unit_column = Some(*col)
-                }
-                None => extras.push((*col, text)),
+            let heading = match &previous {
+                Some((seen, heading)) if *seen == text => *heading,
+                _ => heading(spec, &text, &unit_key),
+            };
+            match heading {
+                Heading::Field(field) if columns[field].is_none() => columns[field] = Some(*col),
+                Heading::Field(_) => {} // a repeated column (often a merged header cell): the first wins
+                Heading::Unit if unit_column.is_none() => unit_column = Some(*col),
+                Heading::Unit | Heading::Other => extras.push((*col, text.to_string())),
             }
+            previous = Some((text, heading));
         }
         let matched = columns.iter().filter(|c| c.is_some()).count();
         if matched * 2 >= spec.fields.len() && matched > 0 {
@@ -130,6 +132,29 @@ pub fn find_header(sheet: &RawSheet, spec: &SheetSpec) -> Option<Header> {
         }
     }
     None
+}
+
+/// What a header cell names.
+#[derive(Debug, Clone, Copy)]
+enum Heading {
+    Field(usize),
+    /// `单位名称` on a sheet whose schema has no such field: the sheet holds several units.
+    Unit,
+    Other,
+}
+
+/// Looks a header cell's text up as typed, then normalised once for both the fields and the unit
+/// column (`unit_key`, normalised).
+fn heading(spec: &SheetSpec, text: &str, unit_key: &str) -> Heading {
+    let lookup = &spec.header_lookup;
+    if let Some(&field) = lookup.get(crate::normalize::trim_cell(text)) {
+        return Heading::Field(field);
+    }
+    crate::normalize::with_normalized(text, |folded| match lookup.get(folded) {
+        Some(&field) => Heading::Field(field),
+        None if folded == unit_key => Heading::Unit,
+        None => Heading::Other,
+    })
 }
 
 #[cfg(test)]
@@ -157,6 +182,38 @@ mod tests {
         assert_eq!(header.columns[5], Some(4));
         assert_eq!(header.columns[6], None);
         assert_eq!(header.extras, vec![(5, "记录人".to_string())]);
+    }
+
+    /// A text repeated along a row (a merged cell's copies) is looked up once and counts as
+    /// the first cell holding it; a second 单位名称 column is an extra, as any repeat that names
+    /// nothing is.
+    #[test]
+    fn repeated_header_texts_keep_the_first_column() {
+        let s = schema();
+        let raw = sheet!["学习记录";
+            ["台账", "台账", "台账"],
+            ["单位名称", "日期", "日期", "學習形式", "学习主题", "单位名称", "备 注", "备注", "记录人", "记录人"],
+        ];
+        let header = find_header(&raw, &s.sheets[0]).unwrap();
+        assert_eq!(header.row, 1);
+        assert_eq!(header.unit_column, Some(0));
+        let column = |name: &str| {
+            let field = s.sheets[0].fields.iter().position(|f| f.name == name);
+            header.columns[field.unwrap()]
+        };
+        assert_eq!(column("日期"), Some(1));
+        assert_eq!(column("学习形式"), Some(3));
+        assert_eq!(column("学习主题"), Some(4));
+        assert_eq!(column("备注"), Some(6));
+        assert_eq!(column("参学人数"), None);
+        assert_eq!(
+            header.extras,
+            vec![
+                (5, "单位名称".to_string()),
+                (8, "记录人".to_string()),
+                (9, "记录人".to_string())
+            ]
+        );
     }
 
     #[test]

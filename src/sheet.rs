@@ -28,6 +28,15 @@ impl Cell {
         }
     }
 
+    /// Like `display`, borrowing a text instead of copying it (headers and labels are only looked
+    /// up).
+    pub fn shown(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Cell::Text(s) => std::borrow::Cow::Borrowed(crate::normalize::trim_cell(s)),
+            other => std::borrow::Cow::Owned(other.display()),
+        }
+    }
+
     /// The cell as a clerk sees it, for messages and string fields.
     pub fn display(&self) -> String {
         match self {
