@@ -46,8 +46,7 @@ fn text(cell: &Cell, field: &Field) -> Result<Value, Refusal> {
     let shown = match cell {
         Cell::Bool(true) => "是".into(),
         Cell::Bool(false) => "否".into(),
-        Cell::Text(s) => std::borrow::Cow::Borrowed(trim_cell(s)),
-        other => other.display().into(),
+        other => other.shown(),
     };
     if let Some(allowed) = &field.allowed {
         return match crate::normalize::lookup(&field.enum_lookup, &shown) {

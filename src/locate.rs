@@ -143,8 +143,8 @@ enum Heading {
     Other,
 }
 
-/// Looks a header cell's text up as typed, then normalised once for both the fields and the unit
-/// column (`unit_key`, normalised).
+/// `normalize::lookup` of a header cell among the fields, with the test for 单位名称 (`unit_key`,
+/// normalised) folded into its normalised step, so that a text naming no field is normalised once.
 fn heading(spec: &SheetSpec, text: &str, unit_key: &str) -> Heading {
     let lookup = &spec.header_lookup;
     if let Some(&field) = lookup.get(crate::normalize::trim_cell(text)) {
