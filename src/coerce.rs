@@ -4,12 +4,11 @@
 //! was refused. It must not decide whether a refusal rejects the row (that is `validate`), and it
 //! uses no regex: it runs on every cell.
 
-use crate::normalize::{closest, normalize, trim_cell};
+use crate::normalize::{closest, nfkc, normalize, trim_cell};
 use crate::record::Value;
 use crate::schema::{Field, FieldKind};
 use crate::sheet::{Cell, format_number};
 use chrono::{Datelike, NaiveDate};
-use unicode_normalization::UnicodeNormalization;
 
 /// Why a cell could not be taken as its field's value, as a sentence for the clerk.
 pub type Refusal = String;
@@ -116,7 +115,7 @@ pub fn integer(cell: &Cell) -> Result<i64, Refusal> {
             if let Ok(n) = trimmed.parse::<i64>() {
                 return Ok(n);
             }
-            let folded: String = trimmed.nfkc().filter(|c| *c != ',').collect();
+            let folded: String = nfkc(trimmed).chars().filter(|c| *c != ',').collect();
             let mut digits = folded.as_str();
             for suffix in COUNT_SUFFIXES {
                 if let Some(stripped) = digits.strip_suffix(suffix) {
@@ -214,7 +213,7 @@ fn yyyymmdd(n: u32) -> Option<NaiveDate> {
 
 /// `Ok(None)` = not a date; `Err` = a month-day date with no year to put it in.
 fn text_date(s: &str, year: Option<i32>) -> Result<Option<NaiveDate>, Refusal> {
-    let folded: String = trim_cell(s).nfkc().collect();
+    let folded = nfkc(trim_cell(s));
     // A time after the date (`2026-03-05 14:30`, `2026-03-05T14:30:00`) is dropped.
     let day_part = folded
         .split([' ', 'T'])

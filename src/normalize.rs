@@ -3,6 +3,7 @@
 //! header, a roster entry and a schema alias are folded the same way. It must not allocate more
 //! than one `String` per call: it runs once per header cell and once per enum cell.
 
+use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 
 /// Folds `s` to the form names are compared in: NFKC (full-width → half-width), traditional →
@@ -49,18 +50,22 @@ thread_local! {
 fn fold(s: &str) -> String {
     let mut folded = String::with_capacity(s.len());
     let kept = |c: &char| !is_blank(*c) && *c != '*';
-    // NFKC leaves ASCII and the common CJK ideographs as they are, one by one and side by
-    // side: a text of nothing else (most names and titles) skips NFKC's decomposing and
-    // recomposing, the dearer half of folding.
-    if s.chars().all(nfkc_keeps) {
-        folded.extend(s.chars().filter(kept).map(|c| c.to_ascii_lowercase()));
-    } else {
-        folded.extend(s.nfkc().filter(kept).map(|c| c.to_ascii_lowercase()));
-    }
+    folded.extend(nfkc(s).chars().filter(kept).map(|c| c.to_ascii_lowercase()));
     if folded.is_ascii() {
         folded
     } else {
         fast2s::convert(&folded)
+    }
+}
+
+/// `s` in NFKC, borrowed when NFKC leaves it as it is: a text of nothing but ASCII and the
+/// common CJK ideographs (most names, titles and typed dates) skips NFKC's decomposing and
+/// recomposing, the dearer half of folding.
+pub fn nfkc(s: &str) -> Cow<'_, str> {
+    if s.chars().all(nfkc_keeps) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.nfkc().collect())
     }
 }
 
@@ -271,6 +276,10 @@ mod tests {
         // Outside the set NFKC still applies: full-width forms, compatibility ideographs.
         assert_eq!(fold("ＡＢ１２　学习"), "ab12学习");
         assert_eq!(fold("\u{f900}"), through_nfkc("\u{f900}"));
+        assert!(matches!(nfkc("2026年3月5日 14:30"), Cow::Borrowed(_)));
+        for s in ["２０２６年３月５日", "\u{f900}", "e\u{301}", "㍿"] {
+            assert_eq!(nfkc(s), s.nfkc().collect::<String>(), "{s}");
+        }
     }
 
     /// The spelled-out set is exactly `char::is_whitespace` plus the two invisible marks.

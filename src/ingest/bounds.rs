@@ -79,8 +79,7 @@ pub fn check_zip(mut archive: Archive<'_>) -> Result<(), ReadError> {
 /// `head` is the start of the part (its first 2 KB are read). Called on xlsx packages before
 /// calamine, which reserves room for every declared string, opens them.
 pub fn check_shared_strings(head: &[u8], size: u64) -> Result<(), ReadError> {
-    let head = String::from_utf8_lossy(&head[..head.len().min(2048)]);
-    if let Some(count) = declared_count(&head) {
+    if let Some(count) = declared_count(&head[..head.len().min(2048)]) {
         // Each shared string takes at least `<si><t/></si>`: 13 bytes.
         if count > size / 13 + 16 {
             return Err(refuse(format!(
@@ -121,10 +120,12 @@ fn ods_filled_cells(xml: &[u8]) -> u64 {
     total.saturating_add(rows.saturating_mul(width))
 }
 
-/// `uniqueCount` (else `count`) of a `<sst>` start tag.
-fn declared_count(head: &str) -> Option<u64> {
-    let start = head.find("<sst")?;
-    let tag = &head[start..start + head[start..].find('>')?];
+/// `uniqueCount` (else `count`) of a `<sst>` start tag. Only the tag is decoded as text: the
+/// strings after it are not looked at (decoding them cost more than the check).
+fn declared_count(head: &[u8]) -> Option<u64> {
+    let start = memchr::memmem::find(head, b"<sst")?;
+    let end = start + memchr::memchr(b'>', &head[start..])?;
+    let tag = String::from_utf8_lossy(&head[start..end]);
     ["uniqueCount=\"", "count=\""].iter().find_map(|attr| {
         let at = tag.find(attr)? + attr.len();
         let digits: String = tag[at..].chars().take_while(char::is_ascii_digit).collect();

@@ -5,13 +5,16 @@
 
 use super::package::{attr, tags};
 use crate::sheet::Merge;
+use std::borrow::Cow;
 
 /// The `<mergeCell ref="A1:D1"/>` regions of one sheet's XML.
 pub fn scan(xml: &[u8]) -> Vec<Merge> {
     let Some(start) = memchr::memmem::rfind(xml, b"<mergeCells") else {
         return Vec::new();
     };
-    let tail = String::from_utf8_lossy(&xml[start..]);
+    let tail = &xml[start..];
+    // Checking UTF-8 costs less than decoding with replacements, which a sound part needs none of.
+    let tail = std::str::from_utf8(tail).map_or_else(|_| String::from_utf8_lossy(tail), Cow::from);
     tags(&tail, "mergeCell")
         .filter_map(|t| parse_ref(attr(t, "ref")?))
         .collect()
