@@ -238,7 +238,7 @@ fn validate_row(
     let unit: std::sync::Arc<str> = header
         .unit_column
         .and_then(|c| row.get(c))
-        .map(|c| c.display().into())
+        .map(|c| (*c.shown()).into())
         .unwrap_or_default();
     let unit_for_issue = (!unit.is_empty()).then_some(&*unit);
     for (field, col) in spec.fields.iter().zip(&header.columns) {
