@@ -116,17 +116,38 @@ pub fn load(source: &Source) -> Result<Loaded, ReadError> {
     if source.size > limits::MAX_FILE_BYTES {
         return Err(too_big(source.size));
     }
-    // The size found while walking sizes the buffer (no second `stat`), and a file that grew
-    // since is read no further than the bound.
-    let mut bytes = Vec::with_capacity(usize::try_from(source.size).map_or(0, |n| n + 1));
-    std::fs::File::open(&source.path)
-        .and_then(|f| f.take(limits::MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+    let bytes = read_bounded(&source.path, source.size, limits::MAX_FILE_BYTES + 1)
         .map_err(|e| ReadError::new(format!("无法读取文件：{e}")))?;
     if bytes.len() as u64 > limits::MAX_FILE_BYTES {
         return Err(too_big(bytes.len() as u64));
     }
     let sha256 = hex(&Sha256::digest(&bytes));
     Ok(Loaded { bytes, sha256 })
+}
+
+/// Reads the file at `path` to its end, but no more than `limit` bytes. All `expected` bytes (the
+/// size found while walking: no second `stat`) are asked for in one read, so that a file not in
+/// the page cache is fetched from the disk in one request — `Take::read_to_end` reads 8 KB first
+/// and then the rest, two requests for most ledgers. A file that grew since is read on.
+fn read_bounded(path: &std::path::Path, expected: u64, limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut file = std::fs::File::open(path)?;
+    // One byte more than expected tells a file that grew.
+    let first = usize::try_from(expected.saturating_add(1).min(limit)).unwrap_or(0);
+    let mut bytes = vec![0; first];
+    let mut filled = 0;
+    while filled < first {
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    bytes.truncate(filled);
+    if filled == first {
+        file.take(limit - filled as u64).read_to_end(&mut bytes)?;
+    }
+    Ok(bytes)
 }
 
 fn too_big(size: u64) -> ReadError {
