@@ -3,6 +3,7 @@
 //! per-file outcome and the reconciliation totals; it must not format output.
 
 use crate::info::{UnitInfo, read_info};
+use crate::ingest::readahead::ReadAhead;
 use crate::ingest::{self, Candidate, Format, Source};
 use crate::issue::{Issue, Level, action};
 use crate::locate::{Role, find_header, role_by_content, role_by_name};
@@ -185,21 +186,30 @@ pub fn check(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.jobs.unwrap_or(0))
         .build()?;
-    let (mut files, ()): (Vec<FileOutcome>, ()) = pool.install(|| {
-        rayon::join(
-            || {
-                sources
-                    .par_iter()
-                    .map(|source| {
-                        let outcome = examine(source, schema, settings.year);
-                        progress(Progress::Read);
-                        outcome
-                    })
-                    .collect()
-            },
-            // Not on the way to the first file: the roster's name search is built meanwhile.
-            || roster.as_ref().map_or((), Roster::prepare),
-        )
+    // Files are taken in the order found (not split among the workers), so that the thread
+    // reading ahead asks the disk for the ones they take next.
+    let ahead = ReadAhead::default();
+    let (mut files, ()): (Vec<FileOutcome>, ()) = std::thread::scope(|s| {
+        s.spawn(|| ahead.run(&sources));
+        let _finish = ahead.finishing();
+        pool.install(|| {
+            rayon::join(
+                || {
+                    sources
+                        .iter()
+                        .par_bridge()
+                        .map(|source| {
+                            ahead.take(source);
+                            let outcome = examine(source, schema, settings.year);
+                            progress(Progress::Read);
+                            outcome
+                        })
+                        .collect()
+                },
+                // Not on the way to the first file: the roster's name search is built meanwhile.
+                || roster.as_ref().map_or((), Roster::prepare),
+            )
+        })
     });
     files.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
     stage.done("read");

@@ -10,6 +10,7 @@ mod excel;
 mod macros;
 mod merges;
 mod package;
+pub mod readahead;
 pub mod sniff;
 mod zipout;
 
