@@ -19,9 +19,13 @@ import statistics
 import sys
 
 TOOLS = ["floor", "huizong", "pandas_openpyxl", "polars_read_excel", "duckdb_read_xlsx"]
+# Timed with the page cache dropped before each run (`--cold`): reported in a section of their own.
+COLD = ["floor_cold", "huizong_cold"]
 LABELS = {
     "floor": "floor (calamine, every cell)",
     "huizong": "huizong run",
+    "floor_cold": "floor, page cache dropped",
+    "huizong_cold": "huizong run, page cache dropped",
     "pandas_openpyxl": "pandas + openpyxl",
     "polars_read_excel": "polars.read_excel (calamine)",
     "duckdb_read_xlsx": "DuckDB read_xlsx",
@@ -106,7 +110,8 @@ def main(results_dir, out_path):
     w("")
     w("Produced by `bench/run.sh` (see its header for the options); do not edit by hand, rerun it.")
     w("The machine is shared and noisy: the numbers are reported, never asserted. All runs are")
-    w("warm-cache (each case is run once before it is timed, and that run gives the peak memory).")
+    w("warm-cache (each case is run once before it is timed, and that run gives the peak memory),")
+    w("except those under *Cold page cache* when the run asked for them.")
     w("")
     w("| | |")
     w("|---|---|")
@@ -151,7 +156,7 @@ def main(results_dir, out_path):
         w("")
         w("| tool | jobs | median s | spread s | runs | × floor | × huizong | files/s | cells/s | peak RSS MiB | others |")
         w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        rows = [c for c in cases if c.units == units]
+        rows = [c for c in cases if c.units == units and c.tool not in COLD]
         rows.sort(key=lambda c: (TOOLS.index(c.tool) if c.tool in TOOLS else 99, c.jobs != "all"))
         for c in rows:
             jobs = nproc if c.jobs == "all" else c.jobs
@@ -167,6 +172,30 @@ def main(results_dir, out_path):
               f"{fmt_rate(wl['cells'] / c.median)} | {mib(c.rss_kb)}{' (sample)' if c.sample > 1 else ''} | "
               f"{'—' if c.others is None else f'{c.others:.2f}'} |")
     w("")
+
+    cold = [c for c in cases if c.tool in COLD]
+    if cold:
+        w("## Cold page cache")
+        w("")
+        w("The same commands with the page cache dropped before each run (`--cold`): every file")
+        w("comes from the disk, as on a clerk's first run over the files just received. × floor is")
+        w("over the floor's median in the same conditions; × warm over the same tool's warm median.")
+        w("")
+        w("| tool | units | jobs | median s | spread s | runs | × floor | × warm | peak RSS MiB | others |")
+        w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for c in sorted(cold, key=lambda c: (c.units, COLD.index(c.tool))):
+            label = LABELS[c.tool]
+            if not c.ok:
+                w(f"| {label} | {c.units:,} | {nproc} | {c.status} | | | | | | |")
+                continue
+            floor = find(cases, c.units, "floor_cold")
+            warm = find(cases, c.units, c.tool.removesuffix("_cold"))
+            vs_floor = c.median / floor.median if floor else None
+            vs_warm = c.median / warm.median if warm else None
+            w(f"| {label} | {c.units:,} | {nproc} | {fmt_s(c.median)} | {c.spread()} | {len(c.times)} | "
+              f"{fmt_ratio(vs_floor)} | {fmt_ratio(vs_warm)} | {mib(c.rss_kb)} | "
+              f"{'—' if c.others is None else f'{c.others:.2f}'} |")
+        w("")
 
     # Scaling: cost per file as the workload grows, and parallel speed-up.
     w("## Scaling")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/run.sh — huizong against the floor and the peers, on one machine, in one run (issue 5).
 #
-#   bench/run.sh [--100k] [--peers-10k] [--clean-build] [--runs N] [--peer-runs N] [--peer-sample N]
+#   bench/run.sh [--100k] [--peers-10k] [--cold] [--clean-build] [--runs N] [--peer-runs N]
+#                [--peer-sample N]
 #
 # Runnable on a fresh clone. In one run it:
 #   1. builds huizong and examples/floor.rs in release;
@@ -16,6 +17,11 @@
 # Options (flag or environment variable):
 #   --100k          BENCH_UNITS_100K=1   also the 100,000-unit workload (huizong and floor, all cores)
 #   --peers-10k     BENCH_PEERS_10K=1    also run the peers on the 10,000-unit workload
+#   --cold          BENCH_COLD=1         also time huizong and the floor on the 10,000-unit workload
+#                                        (the largest below 100,000), all cores, with the page
+#                                        cache dropped before each run
+#                                        (`echo 1 > /proc/sys/vm/drop_caches`: root only, and felt
+#                                        by everyone on a shared machine, hence not by default)
 #   --clean-build   BENCH_CLEAN_BUILD=1  time a clean `cargo build --release` in a throw-away
 #                                        CARGO_TARGET_DIR under /tmp (the main target/ is untouched)
 #   --runs N        BENCH_RUNS=5         timed runs per huizong/floor case (BENCH_RUNS_100K=3)
@@ -44,6 +50,7 @@ COMMAND_LINE="bench/run.sh${*:+ $*}"
 
 UNITS_100K=${BENCH_UNITS_100K:-0}
 PEERS_10K=${BENCH_PEERS_10K:-0}
+COLD=${BENCH_COLD:-0}
 CLEAN_BUILD=${BENCH_CLEAN_BUILD:-0}
 RUNS=${BENCH_RUNS:-5}
 RUNS_100K=${BENCH_RUNS_100K:-3}
@@ -61,6 +68,7 @@ while (($#)); do
     case $1 in
         --100k) UNITS_100K=1 ;;
         --peers-10k) PEERS_10K=1 ;;
+        --cold) COLD=1 ;;
         --clean-build) CLEAN_BUILD=1 ;;
         --runs) RUNS=$2; shift ;;
         --peer-runs) PEER_RUNS=$2; shift ;;
@@ -72,7 +80,7 @@ while (($#)); do
 done
 
 # The environment variables that change what is measured are part of "the command".
-for var in BENCH_UNITS_100K BENCH_PEERS_10K BENCH_CLEAN_BUILD BENCH_RUNS BENCH_RUNS_100K \
+for var in BENCH_UNITS_100K BENCH_PEERS_10K BENCH_COLD BENCH_CLEAN_BUILD BENCH_RUNS BENCH_RUNS_100K \
     BENCH_PEER_RUNS BENCH_PEER_SAMPLE BENCH_SIZES BENCH_QUIET_WAIT BENCH_TIMER; do
     if [[ -n ${!var:-} ]]; then COMMAND_LINE="$var=${!var} $COMMAND_LINE"; fi
 done
@@ -241,8 +249,12 @@ summary() {
         printf "median %.3f s (%.3f–%.3f, %d runs)", m, t[1], t[NR], NR }'
 }
 
+# Run before each run of a case when set (the cold cases drop the page cache with it).
+PREPARE=""
+
 # measure UNITS TOOL JOBS SAMPLE RUNS -- COMMAND...
-# One untimed run under /usr/bin/time -v (warm-up, check, peak memory), then RUNS timed runs.
+# One untimed run under /usr/bin/time -v (warm-up, check, peak memory), then RUNS timed runs,
+# each after $PREPARE when it is set.
 # Appends a line to cases.tsv; a command that fails is recorded as failed, not fatal. Exit code 3
 # from a peer means "cannot run here" (DuckDB without its extension): recorded as skipped.
 measure() {
@@ -252,6 +264,7 @@ measure() {
     local rss="" status=ok times="" rc=0
     ((QUIET_WAIT > 0)) && wait_quiet
     log "$label: check run (load $(cut -d' ' -f1 /proc/loadavg))"
+    [[ -z $PREPARE ]] || bash -c "$PREPARE"
     if [[ -x /usr/bin/time ]]; then
         /usr/bin/time -v -o "$log_file.time" "$@" >"$log_file" 2>&1 || rc=$?
         rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log_file.time")
@@ -271,13 +284,16 @@ measure() {
     elif ((HYPERFINE)); then
         local json=$RESULTS/$tool-$units-j$jobs.json cmd
         cmd=$(printf '%q ' "$@")
-        hyperfine --style basic --shell bash --runs "$runs" --export-json "$json" \
+        local prepare=()
+        [[ -z $PREPARE ]] || prepare=(--prepare "$PREPARE")
+        hyperfine --style basic --shell bash --runs "$runs" --export-json "$json" "${prepare[@]}" \
             --command-name "$label" "$cmd" >>"$log_file" 2>&1 || status="failed in hyperfine"
         [[ $status == ok ]] && times=$(python3 -c 'import json, sys
 print(",".join("%.4f" % t for t in json.load(open(sys.argv[1]))["results"][0]["times"]))' "$json")
     else
         local i start
         for ((i = 0; i < runs; i++)); do
+            [[ -z $PREPARE ]] || bash -c "$PREPARE"
             start=$(date +%s%N)
             "$@" >>"$log_file" 2>&1 || { status="failed (see $log_file)"; break; }
             times+="${times:+,}$(awk "BEGIN {printf \"%.4f\", ($(date +%s%N) - $start) / 1e9}")"
@@ -308,6 +324,21 @@ bench_rust() {
     done
 }
 
+# huizong and the floor with nothing in the page cache: what a clerk's first run over files
+# just received meets. Needs root to drop the cache.
+bench_cold() {
+    local units=$1 runs=$2 dir=$WORK/units-$1
+    if [[ ! -w /proc/sys/vm/drop_caches ]]; then
+        NOTES+=("Cold-cache cases skipped: dropping the page cache needs root.")
+        return
+    fi
+    PREPARE="sync; echo 1 > /proc/sys/vm/drop_caches"
+    measure "$units" floor_cold all 1 "$runs" -- "$FLOOR" "$dir"
+    measure "$units" huizong_cold all 1 "$runs" -- \
+        "$HUIZONG" run "$dir" --out "$WORK/out/huizong-$units-cold" --quiet
+    PREPARE=""
+}
+
 bench_peers() {
     local units=$1 dir=$WORK/units-$1 peer
     export BENCH_PEER_SAMPLE=$PEER_SAMPLE
@@ -332,15 +363,19 @@ main() {
     local sizes
     read -ra sizes <<<"${BENCH_SIZES:-1000 10000}"
     [[ $UNITS_100K == 1 ]] && sizes+=(100000)
-    local units
+    local units cold_units=0
     for units in "${sizes[@]}"; do
         make_workload "$units"
+        ((units < 100000 && units > cold_units)) && cold_units=$units
     done
     for units in "${sizes[@]}"; do
         if ((units >= 100000)); then
             bench_rust "$units" "$RUNS_100K" "all"   # --jobs 1 would take most of an hour
         else
             bench_rust "$units" "$RUNS" "all 1"
+        fi
+        if ((units == cold_units)) && [[ $COLD == 1 ]]; then
+            bench_cold "$units" "$RUNS"
         fi
         if ((units == sizes[0])) || { ((units == 10000)) && [[ $PEERS_10K == 1 ]]; }; then
             bench_peers "$units"
