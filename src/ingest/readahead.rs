@@ -28,18 +28,18 @@ impl ReadAhead {
         self.taken.fetch_add(source.size, Ordering::Relaxed);
     }
 
-    /// The workers are done: `run` returns.
-    pub fn finish(&self) {
-        self.done.store(true, Ordering::Relaxed);
-    }
-
-    /// Calls `finish` when dropped, so that `run` cannot outlive workers that panicked.
-    pub fn finishing(&self) -> Finishing<'_> {
+    /// Tells `run` that the workers are done when dropped — when they panicked too, so that `run`
+    /// cannot outlive them.
+    pub fn finishing(&self) -> impl Drop + '_ {
         Finishing(self)
     }
 
+    fn finish(&self) {
+        self.done.store(true, Ordering::Relaxed);
+    }
+
     /// Asks for each of `sources` in order, staying at most `AHEAD` bytes ahead of the workers
-    /// (and always at least one file); returns when all are asked for or `finish` is called.
+    /// (and always at least one file); returns when all are asked for or the workers are done.
     pub fn run(&self, sources: &[Source]) {
         let mut asked = 0u64;
         for (i, source) in sources.iter().enumerate() {
@@ -59,7 +59,7 @@ impl ReadAhead {
 }
 
 /// See `ReadAhead::finishing`.
-pub struct Finishing<'a>(&'a ReadAhead);
+struct Finishing<'a>(&'a ReadAhead);
 
 impl Drop for Finishing<'_> {
     fn drop(&mut self) {
