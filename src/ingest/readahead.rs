@@ -12,8 +12,9 @@ use std::time::Duration;
 /// Bytes of files asked for beyond what the workers have taken (about a thousand ledgers).
 const AHEAD: u64 = 16 << 20;
 
-/// How long the thread sleeps when it is far enough ahead.
-const PAUSE: Duration = Duration::from_millis(1);
+/// How long the thread sleeps when it is far enough ahead: `AHEAD` lasts the workers ≈ 0.1 s, and
+/// waking less often takes a core from them less often (1 ms cost 1 % more wall time).
+const PAUSE: Duration = Duration::from_millis(10);
 
 /// What the workers have taken so far, and whether they are done.
 #[derive(Default)]
