@@ -17,137 +17,28 @@
 //! Prints one line, `floor: files=… skipped=… failed=… sheets=… cells=… bytes=… jobs=… elapsed=…s`,
 //! which the benchmark script parses. `cells` counts the non-empty cells.
 
-use anyhow::{Context, Result, bail};
+#[expect(
+    dead_code,
+    reason = "the floor takes no flag of its own: `Args::flags` is raw_floor's"
+)]
+mod common;
+
+use anyhow::Result;
 use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsb, Xlsx};
-use rayon::prelude::*;
+use common::{Tally, extension};
 use std::io::Cursor;
-use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::path::Path;
 
 const EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods", "csv", "xlsb", "et"];
 
-/// What reading one file cost.
-#[derive(Default, Clone, Copy)]
-struct Tally {
-    files: u64,
-    failed: u64,
-    sheets: u64,
-    cells: u64,
-    bytes: u64,
-    /// Folded from every cell's content, so that no read can be optimised away.
-    touch: u64,
-}
-
-impl Tally {
-    fn add(mut self, other: Tally) -> Tally {
-        self.files += other.files;
-        self.failed += other.failed;
-        self.sheets += other.sheets;
-        self.cells += other.cells;
-        self.bytes += other.bytes;
-        self.touch = self.touch.wrapping_add(other.touch);
-        self
-    }
-}
-
 fn main() -> Result<()> {
-    let (dir, jobs) = parse_args()?;
-    let start = Instant::now();
-
-    let mut files = Vec::new();
-    let mut skipped = 0u64;
-    walk(&dir, &mut files, &mut skipped)?;
-
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.unwrap_or(0))
-        .build()?;
-    let threads = pool.current_num_threads();
-    let total = pool.install(|| {
-        files
-            .par_iter()
-            .map(|path| read_file(path))
-            .reduce(Tally::default, Tally::add)
-    });
-    let elapsed = start.elapsed().as_secs_f64();
-
-    std::hint::black_box(total.touch);
-    println!(
-        "floor: files={} skipped={} failed={} sheets={} cells={} bytes={} jobs={} elapsed={:.3}s",
-        total.files,
-        skipped,
-        total.failed,
-        total.sheets,
-        total.cells,
-        total.bytes,
-        threads,
-        elapsed
-    );
-    Ok(())
-}
-
-fn parse_args() -> Result<(PathBuf, Option<usize>)> {
-    let mut dir = None;
-    let mut jobs = None;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--jobs" | "-j" => {
-                let n = args.next().context("--jobs needs a number")?;
-                let n: usize = n.parse().with_context(|| format!("bad --jobs {n}"))?;
-                if n == 0 {
-                    bail!("--jobs must be at least 1");
-                }
-                jobs = Some(n);
-            }
-            "-h" | "--help" => {
-                println!("usage: floor DIR [--jobs N]");
-                std::process::exit(0);
-            }
-            _ if dir.is_none() && !arg.starts_with('-') => dir = Some(PathBuf::from(arg)),
-            _ => bail!("unexpected argument {arg}; usage: floor DIR [--jobs N]"),
-        }
-    }
-    let dir = dir.context("usage: floor DIR [--jobs N]")?;
-    if !dir.is_dir() {
-        bail!("{} is not a folder", dir.display());
-    }
-    Ok((dir, jobs))
-}
-
-/// Collects the spreadsheet files under `dir`; hidden folders are not searched.
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut u64) -> Result<()> {
-    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-        let path = entry?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if path.is_dir() {
-            if !name.starts_with('.') {
-                walk(&path, files, skipped)?;
-            }
-            continue;
-        }
-        let ext = extension(&path);
-        if name.starts_with("~$") || name.starts_with('.') || !EXTENSIONS.contains(&ext.as_str()) {
-            *skipped += 1;
-        } else {
-            files.push(path);
-        }
-    }
-    Ok(())
-}
-
-fn extension(path: &Path) -> String {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default()
+    let args = common::parse_args("floor", &[])?;
+    common::run("floor", &args, EXTENSIONS, read_file)
 }
 
 /// Reads one file and touches every cell; a file that cannot be read counts as failed.
 fn read_file(path: &Path) -> Tally {
-    let mut tally = Tally {
-        files: 1,
-        ..Tally::default()
-    };
+    let mut tally = Tally::file();
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(_) => {
@@ -244,10 +135,7 @@ fn touch_ref(value: &DataRef<'_>, r: u32, c: u32, tally: &mut Tally) {
         DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.len() as u64,
         DataRef::Error(_) => 1,
     };
-    tally.cells += 1;
-    tally.touch = tally
-        .touch
-        .wrapping_add(h ^ (u64::from(r) << 20) ^ u64::from(c));
+    tally.cell(h, u64::from(r), u64::from(c));
 }
 
 fn touch(value: &Data, r: u32, c: u32, tally: &mut Tally) {
@@ -260,10 +148,7 @@ fn touch(value: &Data, r: u32, c: u32, tally: &mut Tally) {
         Data::DateTime(d) => d.as_f64().to_bits(),
         Data::Error(_) => 1,
     };
-    tally.cells += 1;
-    tally.touch = tally
-        .touch
-        .wrapping_add(h ^ (u64::from(r) << 20) ^ u64::from(c));
+    tally.cell(h, u64::from(r), u64::from(c));
 }
 
 /// Decodes (UTF-8 with or without BOM, UTF-16 with BOM, else GBK) and splits on the delimiter;
@@ -285,10 +170,7 @@ fn read_csv(bytes: &[u8], tally: &mut Tally) {
     for (r, line) in text.lines().enumerate() {
         for (c, field) in line.split(delimiter).enumerate() {
             if !field.is_empty() {
-                tally.cells += 1;
-                tally.touch = tally
-                    .touch
-                    .wrapping_add(field.len() as u64 ^ ((r as u64) << 20) ^ c as u64);
+                tally.cell(field.len() as u64, r as u64, c as u64);
             }
         }
     }

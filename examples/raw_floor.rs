@@ -18,102 +18,25 @@
 //! (the non-empty cells) and `failed` must equal the floor's, or the two did not read the same
 //! thing.
 
-use anyhow::{Context, Result, bail};
+mod common;
+
+use anyhow::{Context, Result};
+use common::Tally;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
-use rayon::prelude::*;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
-use std::path::{Path, PathBuf};
-use std::time::Instant;
-
-#[derive(Default, Clone, Copy)]
-struct Tally {
-    files: u64,
-    failed: u64,
-    sheets: u64,
-    cells: u64,
-    bytes: u64,
-    touch: u64,
-}
-
-impl Tally {
-    fn add(mut self, other: Tally) -> Tally {
-        self.files += other.files;
-        self.failed += other.failed;
-        self.sheets += other.sheets;
-        self.cells += other.cells;
-        self.bytes += other.bytes;
-        self.touch = self.touch.wrapping_add(other.touch);
-        self
-    }
-}
+use std::path::Path;
 
 fn main() -> Result<()> {
-    let mut args = std::env::args().skip(1);
-    let mut dir = None;
-    let mut jobs = 0;
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--zip-inflate" => drop(ZIP_INFLATE.set(true)),
-            "--jobs" | "-j" => jobs = args.next().context("--jobs needs a number")?.parse()?,
-            _ if dir.is_none() && !arg.starts_with('-') => dir = Some(PathBuf::from(arg)),
-            _ => bail!("usage: raw_floor DIR [--jobs N] [--zip-inflate]"),
-        }
-    }
-    let dir = dir.context("usage: raw_floor DIR [--jobs N] [--zip-inflate]")?;
-    let start = Instant::now();
-    let mut files = Vec::new();
-    let mut skipped = 0;
-    walk(&dir, &mut files, &mut skipped)?;
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build()?;
-    let total = pool.install(|| {
-        files
-            .par_iter()
-            .map(|path| read_file(path))
-            .reduce(Tally::default, Tally::add)
-    });
-    std::hint::black_box(total.touch);
-    println!(
-        "raw floor: files={} skipped={} failed={} sheets={} cells={} bytes={} jobs={} elapsed={:.3}s",
-        total.files,
-        skipped,
-        total.failed,
-        total.sheets,
-        total.cells,
-        total.bytes,
-        pool.current_num_threads(),
-        start.elapsed().as_secs_f64()
-    );
-    Ok(())
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut u64) -> Result<()> {
-    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-        let path = entry?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if path.is_dir() {
-            if !name.starts_with('.') {
-                walk(&path, files, skipped)?;
-            }
-        } else if !name.starts_with('.')
-            && !name.starts_with("~$")
-            && (name.ends_with(".xlsx") || name.ends_with(".xlsm"))
-        {
-            files.push(path);
-        } else {
-            *skipped += 1;
-        }
-    }
-    Ok(())
+    let args = common::parse_args("raw_floor", &["--zip-inflate"])?;
+    ZIP_INFLATE.get_or_init(|| args.flags[0]);
+    common::run("raw floor", &args, &["xlsx", "xlsm"], read_file)
 }
 
 fn read_file(path: &Path) -> Tally {
-    let mut tally = Tally {
-        files: 1,
-        ..Tally::default()
-    };
+    let mut tally = Tally::file();
     match std::fs::read(path) {
         Ok(bytes) => {
             tally.bytes = bytes.len() as u64;
@@ -433,8 +356,5 @@ fn touch(
             Err(_) => return,
         },
     };
-    tally.cells += 1;
-    tally.touch = tally
-        .touch
-        .wrapping_add(h ^ (u64::from(r) << 20) ^ u64::from(c));
+    tally.cell(h, u64::from(r), u64::from(c));
 }
