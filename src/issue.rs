@@ -35,6 +35,7 @@ pub mod action {
     pub const FIELD_EMPTIED: &str = "已采用，该字段置空";
     pub const ACCEPTED: &str = "已采用";
     pub const FILE_SKIPPED: &str = "已跳过文件";
+    pub const FOLDER_SKIPPED: &str = "已跳过文件夹";
     pub const FILE_REJECTED: &str = "已剔除该文件";
     pub const SHEET_REJECTED: &str = "已剔除该表";
     pub const SHEET_EMPTY: &str = "按无记录处理";

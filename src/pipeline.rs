@@ -142,7 +142,11 @@ pub fn check(
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Checked, anyhow::Error> {
     let stage = Stages::new("  ");
-    let (mut sources, walk_errors) = ingest::discover(&settings.inputs);
+    let ingest::Found {
+        mut sources,
+        errors: walk_errors,
+        hidden_folders,
+    } = ingest::discover(&settings.inputs);
     stage.done("discover");
     let roster_path = settings.roster.clone().or_else(|| {
         sources
@@ -165,7 +169,16 @@ pub fn check(
             }
             Some(roster)
         }
-        None => None,
+        None => {
+            // Not an error (a run may rank whoever submitted), but never a silent one.
+            issues.push(Issue::new(
+                Level::Warning,
+                "",
+                "未提供名册：单位以报送的为准，单位类型取自各单位基本信息，无法列出未报送单位；请用 --roster 指定名册，或在输入文件夹中放入 名册.csv / 名册.xlsx",
+                action::NONE,
+            ));
+            None
+        }
     };
     if let Some(path) = &roster_path {
         // Only a file of the roster's size can be the roster: the others are spared a canonical
@@ -179,6 +192,14 @@ pub fn check(
             &place,
             message,
             action::FILE_SKIPPED,
+        ));
+    }
+    for folder in hidden_folders {
+        issues.push(Issue::new(
+            Level::Notice,
+            &folder,
+            "隐藏文件夹，其中的文件均未读取；如有报送文件，请移出该文件夹",
+            action::FOLDER_SKIPPED,
         ));
     }
     stage.done("roster");

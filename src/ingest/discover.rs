@@ -53,11 +53,22 @@ pub fn classify(path: &Path) -> Candidate {
     }
 }
 
+/// What discovery found under the inputs.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Every file, sorted by relative path.
+    pub sources: Vec<Source>,
+    /// Entries that could not be read: (relative path or folder, reason).
+    pub errors: Vec<(String, String)>,
+    /// Hidden folders (`.git`, `.备份`), not searched: their relative paths, so that a file left
+    /// in one is never skipped silently.
+    pub hidden_folders: Vec<String>,
+}
+
 /// Every file under `inputs` (files given directly are taken as they are), sorted by relative
-/// path. Unreadable directory entries are returned as errors beside the files.
-pub fn discover(inputs: &[PathBuf]) -> (Vec<Source>, Vec<(String, String)>) {
-    let mut sources = Vec::new();
-    let mut errors = Vec::new();
+/// path, with the entries that could not be read and the hidden folders not searched.
+pub fn discover(inputs: &[PathBuf]) -> Found {
+    let mut found = Found::default();
     for input in inputs {
         if input.is_file() {
             let rel = input
@@ -68,23 +79,27 @@ pub fn discover(inputs: &[PathBuf]) -> (Vec<Source>, Vec<(String, String)>) {
                 input,
                 rel,
                 std::fs::metadata(input),
-                &mut sources,
-                &mut errors,
+                &mut found.sources,
+                &mut found.errors,
             );
         } else {
-            walk(input, "", &mut sources, &mut errors);
+            walk(input, "", &mut found);
         }
     }
-    sources.sort_by(|a, b| a.rel.cmp(&b.rel).then_with(|| a.path.cmp(&b.path)));
-    (sources, errors)
+    found
+        .sources
+        .sort_by(|a, b| a.rel.cmp(&b.rel).then_with(|| a.path.cmp(&b.path)));
+    found.hidden_folders.sort();
+    found
 }
 
 /// Walks `dir`, whose path relative to the input folder is `rel` (`""` for the folder itself).
-fn walk(dir: &Path, rel: &str, sources: &mut Vec<Source>, errors: &mut Vec<(String, String)>) {
+fn walk(dir: &Path, rel: &str, found: &mut Found) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            errors.push((dir.display().to_string(), format!("无法读取文件夹：{e}")));
+            let place = dir.display().to_string();
+            found.errors.push((place, format!("无法读取文件夹：{e}")));
             return;
         }
     };
@@ -102,23 +117,23 @@ fn walk(dir: &Path, rel: &str, sources: &mut Vec<Source>, errors: &mut Vec<(Stri
             Some(t) => t.is_dir(),
             None => path.is_dir(),
         };
-        if is_dir && name.starts_with('.') {
-            // Hidden folders (.git, .svn) are not where submissions live.
-            continue;
-        }
+        let hidden = is_dir && name.starts_with('.');
         let rel = if rel.is_empty() {
             name.into_owned()
         } else {
             format!("{rel}/{name}")
         };
-        if is_dir {
-            walk(&path, &rel, sources, errors);
+        if hidden {
+            // Hidden folders (.git, .svn) are not where submissions live: not searched, but named.
+            found.hidden_folders.push(rel);
+        } else if is_dir {
+            walk(&path, &rel, found);
         } else {
             let meta = match plain {
                 Some(_) => entry.metadata(),
                 None => std::fs::metadata(&path),
             };
-            push_source(&path, rel, meta, sources, errors);
+            push_source(&path, rel, meta, &mut found.sources, &mut found.errors);
         }
     }
 }
@@ -169,7 +184,7 @@ mod tests {
     }
 
     /// Folders are told from files by the listing; a linked folder is walked like a folder,
-    /// hidden folders are not, and every file gets its size.
+    /// hidden folders are not (but are named), and every file gets its size.
     #[cfg(unix)]
     #[test]
     fn folders_links_and_sizes() {
@@ -184,8 +199,13 @@ mod tests {
         std::fs::write(elsewhere.path().join("链接.xlsx"), b"123").unwrap();
         std::os::unix::fs::symlink(elsewhere.path(), root.join("部门")).unwrap();
 
-        let (sources, errors) = discover(&[root.to_path_buf()]);
+        let Found {
+            sources,
+            errors,
+            hidden_folders,
+        } = discover(&[root.to_path_buf()]);
         assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(hidden_folders, vec![".git"]);
         let found: Vec<(&str, u64)> = sources.iter().map(|s| (s.rel.as_str(), s.size)).collect();
         assert_eq!(
             found,
@@ -206,7 +226,9 @@ mod tests {
         std::os::unix::fs::symlink("/dev/zero", dir.path().join("设备.xlsx")).unwrap();
         std::fs::write(dir.path().join("台账.xlsx"), b"12345").unwrap();
 
-        let (sources, errors) = discover(&[dir.path().to_path_buf()]);
+        let Found {
+            sources, errors, ..
+        } = discover(&[dir.path().to_path_buf()]);
         let found: Vec<&str> = sources.iter().map(|s| s.rel.as_str()).collect();
         assert_eq!(found, vec!["台账.xlsx"]);
         assert_eq!(errors.len(), 1, "{errors:?}");

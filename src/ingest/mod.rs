@@ -14,7 +14,7 @@ pub mod readahead;
 pub mod sniff;
 mod zipout;
 
-pub use discover::{Candidate, Source, classify, discover};
+pub use discover::{Candidate, Found, Source, classify, discover};
 pub use sniff::{Format, Sniffed, sniff};
 
 use crate::sheet::RawSheet;

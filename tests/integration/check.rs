@@ -132,6 +132,36 @@ fn human_output_names_file_cell_and_action() {
     );
 }
 
+/// Without a roster the run goes on, but a 警告 says that no 未报送 list can be made; a file left
+/// in a hidden folder is not read, and a 提示 names the folder: nothing is skipped silently.
+#[test]
+fn no_roster_is_a_warning_and_a_hidden_folder_is_named() {
+    let wd = Workdir::new();
+    wd.copy_fixture("county/龙爪镇2026年台账.xlsx", "in/龙爪镇2026年台账.xlsx");
+    wd.copy_fixture("county/龙爪镇2026年台账.xlsx", "in/乡镇/.备份/龙爪镇.xlsx");
+    let run = wd.run(&["check", "in", "--json"]);
+    assert_eq!(run.code(), 0, "a warning is no error: {}", run.stdout());
+    let issues = reported(&run.stdout());
+    let no_roster: Vec<&Value> = issues
+        .iter()
+        .filter(|i| i["message"].as_str().unwrap().contains("未提供名册"))
+        .collect();
+    assert_eq!(no_roster.len(), 1, "{issues:?}");
+    assert_eq!(no_roster[0]["level"], "警告");
+    let hidden: Vec<&Value> = issues
+        .iter()
+        .filter(|i| i["file"] == "乡镇/.备份")
+        .collect();
+    assert_eq!(hidden.len(), 1, "{issues:?}");
+    assert_eq!(hidden[0]["level"], "提示");
+    assert_eq!(hidden[0]["action"], "已跳过文件夹");
+    assert!(run.stderr().contains("文件：找到 1 ="), "{}", run.stderr());
+
+    wd.copy_fixture("county/名册.csv", "in/名册.csv");
+    let run = wd.run(&["check", "in", "--json"]);
+    assert!(!run.stdout().contains("未提供名册"), "{}", run.stdout());
+}
+
 #[test]
 fn a_clean_county_exits_zero() {
     let wd = Workdir::new();
