@@ -319,12 +319,16 @@ impl Compiler<'_> {
             }
             sheets.push(self.sheet(sheet));
         }
-        let rules = raw
+        // Each rule with the line of its name, for a rule defined twice.
+        let (rules, lines): (Vec<Rule>, Vec<usize>) = raw
             .rule
             .into_iter()
-            .filter_map(|r| self.rule(r, &sheets, &unit_types))
-            .collect::<Vec<_>>();
-        self.check_rule_names(&rules);
+            .filter_map(|r| {
+                let line = self.lines.line(r.name.span().start);
+                Some((self.rule(r, &sheets, &unit_types)?, line))
+            })
+            .unzip();
+        self.check_rule_names(&rules, &lines);
         let flags = raw
             .flag
             .into_iter()
@@ -650,7 +654,9 @@ impl Compiler<'_> {
         Some(out)
     }
 
-    fn check_rule_names(&mut self, rules: &[Rule]) {
+    /// A rule defined twice for one unit type is reported at the second definition's `name`
+    /// (`lines[i]` is rule `i`'s).
+    fn check_rule_names(&mut self, rules: &[Rule], lines: &[usize]) {
         for (i, a) in rules.iter().enumerate() {
             for b in &rules[..i] {
                 if a.name != b.name {
@@ -663,7 +669,7 @@ impl Compiler<'_> {
                 };
                 if let Some(t) = overlap {
                     self.problems.push(Problem {
-                        line: None,
+                        line: lines.get(i).copied(),
                         message: format!("规则“{}”对单位类型“{t}”定义了两次", a.name),
                     });
                 }
@@ -830,8 +836,19 @@ mod tests {
             "unit_types = [\"部门\", \"乡镇\"]",
             1,
         );
+        // Reported at the second rule's name.
+        let second = (text.lines().enumerate())
+            .filter(|(_, l)| *l == "name = \"集中学习\"")
+            .nth(1)
+            .map(|(i, _)| i + 1)
+            .unwrap();
         let found = problems(&text);
-        assert_eq!(found, vec!["0: 规则“集中学习”对单位类型“乡镇”定义了两次"]);
+        assert_eq!(
+            found,
+            vec![format!(
+                "{second}: 规则“集中学习”对单位类型“乡镇”定义了两次"
+            )]
+        );
     }
 
     #[test]
