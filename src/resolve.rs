@@ -211,8 +211,12 @@ pub fn resolve(
             totals.rows_read += u64::from(sheet.data_rows);
             totals.rows_rejected += u64::from(sheet.rejected_rows);
             let spec = &schema.sheets[sheet.spec];
-            let (name, header, sheet_issues) =
-                (&sheet.sheet_name, &sheet.header, &mut sheet.issues);
+            let (name, header, typed_dates, sheet_issues) = (
+                &sheet.sheet_name,
+                &sheet.header,
+                &sheet.typed_dates,
+                &mut sheet.issues,
+            );
             sheet.records.retain_mut(|record| {
                 let located = |level, message: String, col: Option<u32>| {
                     let mut issue = Issue::new(level, &rel, message, action::ROW_REJECTED)
@@ -260,10 +264,15 @@ pub fn resolve(
                     && d.year() != year
                 {
                     let col = spec.date_field.and_then(|f| header.columns[f]);
+                    let typed = (typed_dates.binary_search_by_key(&record.row, |(r, _)| *r))
+                        .map_or_else(
+                            |_| d.format("%Y-%m-%d").to_string(),
+                            |i| typed_dates[i].1.clone(),
+                        );
                     sheet_issues.push(
                         located(Level::Error, format!("日期不在{year}年度内"), col)
                             .field(&spec.fields[spec.date_field.unwrap_or(0)].name)
-                            .value(d.format("%Y-%m-%d").to_string())
+                            .value(typed)
                             .unit(Some(&unit)),
                     );
                     totals.rows_rejected += 1;

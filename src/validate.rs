@@ -10,6 +10,7 @@ use crate::normalize::{normalize, trim_cell};
 use crate::record::{Record, Value};
 use crate::schema::{Check, SheetSpec};
 use crate::sheet::{Cell, RawRow, RawSheet};
+use chrono::Datelike;
 
 /// What validating one sheet produced.
 #[derive(Debug, Clone)]
@@ -23,6 +24,10 @@ pub struct SheetOutcome {
     /// Accepted rows; `unit` holds the row's 单位名称 on a multi-unit sheet, else "". Resolution
     /// then drops the rows whose unit or date it refuses and gives the others their unit.
     pub records: Vec<Record>,
+    /// The date as typed (row, text) for the accepted rows whose date was not a date cell and
+    /// whose year is not the file's: the rows the year check may refuse, whose issue then shows
+    /// the value as the clerk typed it (`2025/12/28`), not as it was read. In row order.
+    pub typed_dates: Vec<(u32, String)>,
     pub issues: Vec<Issue>,
 }
 
@@ -146,6 +151,7 @@ pub fn validate_sheet(
         data_rows: 0,
         rejected_rows: 0,
         records: Vec::new(),
+        typed_dates: Vec::new(),
         issues: Vec::new(),
     };
     let header = out.header.clone();
@@ -300,16 +306,27 @@ fn validate_row(
     }
     if rejected {
         out.rejected_rows += 1;
-    } else {
-        out.records.push(Record {
-            sheet: spec_index,
-            file: 0,
-            unit,
-            row: row.index,
-            date: spec.date_field.and_then(|f| values[f].as_date()),
-            values,
-        });
+        return;
     }
+    let date = spec.date_field.and_then(|f| values[f].as_date());
+    if let Some(d) = date
+        && ctx.year != Some(d.year())
+        && let Some(cell) = spec
+            .date_field
+            .and_then(|f| header.columns[f])
+            .and_then(|c| row.get(c))
+        && !matches!(cell, Cell::Date(..))
+    {
+        out.typed_dates.push((row.index, cell.display()));
+    }
+    out.records.push(Record {
+        sheet: spec_index,
+        file: 0,
+        unit,
+        row: row.index,
+        date,
+        values,
+    });
 }
 
 fn run_check(

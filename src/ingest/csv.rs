@@ -49,8 +49,26 @@ pub fn read(bytes: &[u8], stem: &str) -> Result<Workbook, ReadError> {
         .delimiter(delimiter(&text))
         .from_reader(text.as_bytes());
     let mut cells = Vec::new();
-    for (r, record) in reader.records().enumerate() {
+    // Rows are numbered as Excel shows the file: a blank line is an empty row (the csv crate
+    // skips it), and a quoted field's line breaks stay inside one row. So a record's row is the
+    // number of line breaks before its first byte, less those inside the records before it.
+    let bytes = text.as_bytes();
+    let (mut scanned, mut lines, mut inside) = (0usize, 0u64, 0u64);
+    for record in reader.records() {
         let record = record.map_err(|e| ReadError::new(format!("CSV 格式错误：{e}")))?;
+        // A record's position is where the reader stood: before the blank lines it skipped.
+        let mut start = record.position().map_or(0, |p| p.byte() as usize);
+        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let start = start.max(scanned).min(bytes.len());
+        lines += line_breaks(&bytes[scanned..start]);
+        scanned = start;
+        let r = lines.saturating_sub(inside);
+        inside += record
+            .iter()
+            .map(|f| line_breaks(f.as_bytes()))
+            .sum::<u64>();
         for (c, field) in record.iter().enumerate() {
             if field.trim().is_empty() {
                 continue;
@@ -79,6 +97,14 @@ pub fn read(bytes: &[u8], stem: &str) -> Result<Workbook, ReadError> {
     Ok(workbook)
 }
 
+/// Line breaks in `s`: `\r\n`, `\n` and a lone `\r` each count once.
+fn line_breaks(s: &[u8]) -> u64 {
+    let lone_cr = |i: usize| s[i] == b'\r' && s.get(i + 1) != Some(&b'\n');
+    (0..s.len())
+        .filter(|&i| s[i] == b'\n' || lone_cr(i))
+        .count() as u64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,6 +128,35 @@ mod tests {
         .unwrap();
         let sheet = &wb.sheets[0];
         assert_eq!(sheet.cell(1, 1), Some(&Cell::Text("学习\n二十大".into())));
+    }
+
+    /// Rows are Excel's: blank lines count, a quoted line break does not.
+    #[test]
+    fn rows_are_numbered_as_excel_shows_them() {
+        let text = "日期,主题\n\n2026-03-05,\"学习\r\n二十大\"\r\n\r\n2026-03-06,b\n2026-03-07,c\n";
+        let wb = read(text.as_bytes(), "学习记录").unwrap();
+        let sheet = &wb.sheets[0];
+        let dates: Vec<(u32, String)> = (0..8)
+            .filter_map(|r| match sheet.cell(r, 0) {
+                Some(Cell::Text(t)) => Some((r, t.clone())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            dates,
+            vec![
+                (0, "日期".to_string()),
+                (2, "2026-03-05".to_string()),
+                (4, "2026-03-06".to_string()),
+                (5, "2026-03-07".to_string())
+            ]
+        );
+        assert_eq!(sheet.cell(2, 1), Some(&Cell::Text("学习\r\n二十大".into())));
+        // Old Mac line ends.
+        let wb = read("日期\r\r2026-03-05\r2026-03-06\r".as_bytes(), "学习记录").unwrap();
+        let sheet = &wb.sheets[0];
+        assert_eq!(sheet.cell(2, 0), Some(&Cell::Text("2026-03-05".into())));
+        assert_eq!(sheet.cell(3, 0), Some(&Cell::Text("2026-03-06".into())));
     }
 
     #[test]

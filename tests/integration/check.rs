@@ -162,6 +162,40 @@ fn no_roster_is_a_warning_and_a_hidden_folder_is_named() {
     assert!(!run.stdout().contains("未提供名册"), "{}", run.stdout());
 }
 
+/// An issue names the row Excel shows (a CSV's blank lines are rows) and the value as typed: a
+/// text date refused for its year keeps its spelling.
+#[test]
+fn rows_are_excels_and_a_refused_date_is_shown_as_typed() {
+    let wd = Workdir::new();
+    wd.copy_fixture("county/名册.csv", "in/名册.csv");
+    wd.write(
+        "in/龙爪镇学习记录.csv",
+        "序号,日期,学习形式,学习主题\n\n1,2026-03-05,集中学习,a\n\n\n2,2025/12/28,集中学习,b\n3,2026年13月1日,集中学习,c\n",
+    );
+    let run = wd.run(&["check", "in", "--year", "2026", "--json"]);
+    let issues = reported(&run.stdout());
+    let errors: Vec<(u64, &str, &str)> = issues
+        .iter()
+        .filter(|i| i["level"] == "错误")
+        .map(|i| {
+            let message = i["message"].as_str().unwrap();
+            (
+                i["row"].as_u64().unwrap(),
+                i["value"].as_str().unwrap(),
+                message,
+            )
+        })
+        .collect();
+    assert_eq!(errors.len(), 2, "{issues:?}");
+    assert_eq!((errors[0].0, errors[0].1), (6, "2025/12/28"), "{errors:?}");
+    assert!(errors[0].2.contains("日期不在2026年度内"), "{errors:?}");
+    assert_eq!(
+        (errors[1].0, errors[1].1),
+        (7, "2026年13月1日"),
+        "{errors:?}"
+    );
+}
+
 #[test]
 fn a_clean_county_exits_zero() {
     let wd = Workdir::new();
