@@ -8,6 +8,7 @@ use crate::normalize::normalize;
 use crate::pipeline::{Fate, FileOutcome, Totals};
 use crate::roster::{Roster, Unit};
 use crate::schema::Schema;
+use crate::validate::SheetOutcome;
 use chrono::Datelike;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -159,13 +160,33 @@ pub fn resolve(
         match found {
             Ok(i) => file.unit = Some(i),
             Err(message) => {
-                let rows = file.data_rows();
-                // A workbook with no data rows loses nothing: a blank template is not an error.
-                let (level, message, act) = if rows > 0 {
+                // Only the rows of sheets without a 单位名称 column need the workbook's unit.
+                let unitless: Vec<&SheetOutcome> = (file.sheets.iter())
+                    .filter(|s| s.header.unit_column.is_none())
+                    .collect();
+                let rows: u32 = unitless.iter().map(|s| s.data_rows).sum();
+                // A workbook with no such rows loses nothing: a blank template is not an error.
+                let (level, message, act) = if rows == file.data_rows() && rows > 0 {
                     (
                         Level::Error,
                         format!("{message}；该文件 {rows} 行数据均未计入"),
                         action::FILE_REJECTED,
+                    )
+                } else if rows > 0 {
+                    let names: Vec<&str> = unitless.iter().map(|s| s.sheet_name.as_str()).collect();
+                    (
+                        Level::Error,
+                        format!(
+                            "{message}；工作表 {} 没有“单位名称”列，其中 {rows} 行数据均未计入（有“单位名称”列的工作表按该列计入）",
+                            names.join("、")
+                        ),
+                        action::SHEET_REJECTED,
+                    )
+                } else if file.data_rows() > 0 {
+                    (
+                        Level::Notice,
+                        format!("{message}（各表均有“单位名称”列，数据按该列计入）"),
+                        action::NONE,
                     )
                 } else {
                     (

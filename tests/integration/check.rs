@@ -290,6 +290,58 @@ fn cells_at_a1_and_xfd1048576_cost_two_cells_not_a_dense_grid() {
     );
 }
 
+/// A workbook whose unit cannot be told loses only the rows that need it: those of sheets
+/// without a 单位名称 column. The 错误 counts those rows, names their sheets, and says the other
+/// sheets' rows were counted by their column.
+#[test]
+fn a_workbook_without_a_unit_loses_only_the_rows_that_need_one() {
+    let wd = Workdir::new();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let rows: [(&str, &[&[&str]]); 2] = [
+        (
+            "学习记录",
+            &[
+                &["单位名称", "序号", "日期", "学习形式", "学习主题"],
+                &["龙爪镇", "1", "2026-03-02", "集中学习", "a"],
+                &["青石镇", "2", "2026-03-03", "集中学习", "b"],
+            ],
+        ),
+        (
+            "研究研判",
+            &[&["日期", "类型", "议题"], &["2026-03-03", "专题研究", "x"]],
+        ),
+    ];
+    for (name, table) in rows {
+        let ws = wb.add_worksheet();
+        ws.set_name(name).unwrap();
+        for (r, row) in table.iter().enumerate() {
+            for (c, text) in row.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, *text).unwrap();
+            }
+        }
+    }
+    let path = wd.path("in/网上填报导出.xlsx");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    wb.save(&path).unwrap();
+    wd.copy_fixture("county/名册.csv", "in/名册.csv");
+    let run = wd.run(&["check", "in", "--year", "2026", "--json"]);
+    let issues = reported(&run.stdout());
+    let errors: Vec<&Value> = issues.iter().filter(|i| i["level"] == "错误").collect();
+    assert_eq!(errors.len(), 1, "{issues:?}");
+    let message = errors[0]["message"].as_str().unwrap();
+    assert!(message.starts_with("无法确定报送单位"), "{message}");
+    assert!(
+        message.contains("工作表 研究研判 没有“单位名称”列，其中 1 行数据均未计入"),
+        "{message}"
+    );
+    assert_eq!(errors[0]["action"], "已剔除该表");
+    assert!(
+        run.stderr().contains("数据行：读取 3 = 采用 2 + 剔除 1"),
+        "{}",
+        run.stderr()
+    );
+}
+
 /// A roster that cannot be read is a usage error (exit 2) naming the roster and why, whether it
 /// is given or found among the inputs, and no report of a half run is printed.
 #[test]
