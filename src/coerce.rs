@@ -13,6 +13,11 @@ use chrono::{Datelike, NaiveDate};
 /// Why a cell could not be taken as its field's value, as a sentence for the clerk.
 pub type Refusal = String;
 
+/// The year a month-day date (`3月5日`) is given while the report year is not known yet (no
+/// `--year`: it is decided once every file is read). No spelled or serial date can have it, and
+/// it is a leap year, so `2月29日` waits too; resolution puts the report year in its place.
+pub const UNDATED: i32 = -400;
+
 /// Coerces `cell` for `field`. `Ok(Value::Null)` means the cell was empty. `year` completes
 /// dates typed without one (`3月5日`).
 pub fn coerce(cell: &Cell, field: &Field, year: Option<i32>) -> Result<Value, Refusal> {

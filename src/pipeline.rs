@@ -367,7 +367,11 @@ pub fn examine(source: &Source, schema: &Schema, cli_year: Option<i32>) -> FileO
         out.info = Some(info);
     }
     let year = year.or_else(|| year_in_name(&source.rel));
-    let ctx = Context { file, year };
+    let ctx = Context {
+        file,
+        year,
+        report_year: cli_year,
+    };
 
     for sheet in &workbook.sheets {
         if let Some(&(r, c)) = sheet.duplicates.first() {

@@ -3,9 +3,11 @@
 //! path), the report-year check on every record, and the reconciliation. It owns SPEC §4 and the
 //! rule that every data row ends accepted or rejected; it must not read files.
 
+use crate::coerce::UNDATED;
 use crate::issue::{Issue, Level, action};
 use crate::normalize::normalize;
 use crate::pipeline::{Fate, FileOutcome, Totals};
+use crate::record::{Record, Value};
 use crate::roster::{Roster, Unit};
 use crate::schema::Schema;
 use crate::validate::SheetOutcome;
@@ -232,6 +234,7 @@ pub fn resolve(
             totals.rows_read += u64::from(sheet.data_rows);
             totals.rows_rejected += u64::from(sheet.rejected_rows);
             let spec = &schema.sheets[sheet.spec];
+            let undated = sheet.undated;
             let (name, header, typed_dates, sheet_issues) = (
                 &sheet.sheet_name,
                 &sheet.header,
@@ -239,10 +242,11 @@ pub fn resolve(
                 &mut sheet.issues,
             );
             sheet.records.retain_mut(|record| {
+                let row = record.row;
                 let located = |level, message: String, col: Option<u32>| {
                     let mut issue = Issue::new(level, &rel, message, action::ROW_REJECTED)
                         .sheet(name)
-                        .row(record.row);
+                        .row(row);
                     if let Some(c) = col {
                         issue = issue.column(c);
                     }
@@ -281,6 +285,22 @@ pub fn resolve(
                         return false;
                     }
                 };
+                if undated && let Err(field) = complete_month_days(record, spec, year) {
+                    let d = record.values[field].as_date().unwrap_or_default();
+                    let typed = format!("{}月{}日", d.month(), d.day());
+                    sheet_issues.push(
+                        located(
+                            Level::Error,
+                            format!("日期“{typed}”在{year}年不存在"),
+                            header.columns[field],
+                        )
+                        .field(&spec.fields[field].name)
+                        .value(typed)
+                        .unit(Some(&unit)),
+                    );
+                    totals.rows_rejected += 1;
+                    return false;
+                }
                 if let Some(d) = record.date
                     && d.year() != year
                 {
@@ -328,8 +348,26 @@ pub fn resolve(
     }
 }
 
+/// Gives the record's month-day dates (`coerce::UNDATED`) the report year; `Err(field)` for
+/// the first that has no such day in it (`2月29日`).
+fn complete_month_days(
+    record: &mut Record,
+    spec: &crate::schema::SheetSpec,
+    year: i32,
+) -> Result<(), usize> {
+    for (i, value) in record.values.iter_mut().enumerate() {
+        if let Value::Date(d) = value
+            && d.year() == UNDATED
+        {
+            *d = d.with_year(year).ok_or(i)?;
+        }
+    }
+    record.date = spec.date_field.and_then(|f| record.values[f].as_date());
+    Ok(())
+}
+
 /// The report year when `--year` is not given: the most common 填报年度, else the most common
-/// year of the records' dates; ties go to the later year.
+/// year of the records' dates (month-day dates aside: they take it); ties go to the later year.
 fn infer_year(files: &[FileOutcome]) -> i32 {
     let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
     for file in files {
@@ -339,7 +377,7 @@ fn infer_year(files: &[FileOutcome]) -> i32 {
     }
     if counts.is_empty() {
         for record in files.iter().flat_map(FileOutcome::records) {
-            if let Some(d) = record.date {
+            if let Some(d) = record.date.filter(|d| d.year() != UNDATED) {
                 *counts.entry(d.year()).or_default() += 1;
             }
         }

@@ -3,7 +3,7 @@
 //! required/optional policy of SPEC §5 and the schema's `checks`. Every data row ends up as a
 //! record or as rejected with at least one 错误. It cannot fail and must not panic on any cell.
 
-use crate::coerce::coerce;
+use crate::coerce::{UNDATED, coerce};
 use crate::issue::{Issue, Level, action};
 use crate::locate::Header;
 use crate::normalize::{normalize, trim_cell};
@@ -28,6 +28,8 @@ pub struct SheetOutcome {
     /// whose year is not the file's: the rows the year check may refuse, whose issue then shows
     /// the value as the clerk typed it (`2025/12/28`), not as it was read. In row order.
     pub typed_dates: Vec<(u32, String)>,
+    /// Some accepted value is a month-day date waiting for the report year (`coerce::UNDATED`).
+    pub undated: bool,
     pub issues: Vec<Issue>,
 }
 
@@ -35,7 +37,11 @@ pub struct SheetOutcome {
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
     pub file: &'a str,
+    /// The file's own year, as far as it is known (`--year`, its 填报年度, a year in its name).
     pub year: Option<i32>,
+    /// The report year when `--year` gives it. Month-day dates take the report year: without
+    /// it they are given `coerce::UNDATED` and completed when units are resolved.
+    pub report_year: Option<i32>,
 }
 
 /// How a row below the header is treated.
@@ -152,6 +158,7 @@ pub fn validate_sheet(
         rejected_rows: 0,
         records: Vec::new(),
         typed_dates: Vec::new(),
+        undated: false,
         issues: Vec::new(),
     };
     let header = out.header.clone();
@@ -261,7 +268,8 @@ fn validate_row(
             }
             issue
         };
-        let value = match cell.map(|c| coerce(c, field, ctx.year)) {
+        let month_day_year = Some(ctx.report_year.unwrap_or(UNDATED));
+        let value = match cell.map(|c| coerce(c, field, month_day_year)) {
             None | Some(Ok(Value::Null)) => {
                 if field.required {
                     out.issues.push(issue(
@@ -308,9 +316,14 @@ fn validate_row(
         out.rejected_rows += 1;
         return;
     }
+    out.undated |= ctx.report_year.is_none()
+        && values
+            .iter()
+            .any(|v| v.as_date().is_some_and(|d| d.year() == UNDATED));
     let date = spec.date_field.and_then(|f| values[f].as_date());
     if let Some(d) = date
         && ctx.year != Some(d.year())
+        && d.year() != UNDATED
         && let Some(cell) = spec
             .date_field
             .and_then(|f| header.columns[f])
@@ -437,6 +450,7 @@ mod tests {
             Context {
                 file: "f.xlsx",
                 year: Some(2026),
+                report_year: Some(2026),
             },
         )
     }

@@ -196,6 +196,39 @@ fn rows_are_excels_and_a_refused_date_is_shown_as_typed() {
     );
 }
 
+/// A date typed without a year (`3月5日`) takes the report year — here, with no `--year`, the
+/// 填报年度 of the other workbook, though the CSV itself names no year — and `2月29日` is
+/// refused when that year has no such day.
+#[test]
+fn month_day_dates_take_the_report_year() {
+    let wd = Workdir::new();
+    wd.copy_fixture("county/名册.csv", "in/名册.csv");
+    wd.copy_fixture("county/龙爪镇2026年台账.xlsx", "in/龙爪镇2026年台账.xlsx");
+    wd.write(
+        "in/青石镇学习记录.csv",
+        "序号,日期,学习形式,学习主题\n1,3月5日,集中学习,a\n2,2月29日,集中学习,b\n",
+    );
+    let run = wd.run(&["check", "in", "--json"]);
+    let issues = reported(&run.stdout());
+    let qingshi: Vec<&Value> = (issues.iter())
+        .filter(|i| i["file"] == "青石镇学习记录.csv" && i["level"] == "错误")
+        .collect();
+    assert_eq!(qingshi.len(), 1, "{issues:?}");
+    assert_eq!(qingshi[0]["row"], 3);
+    assert_eq!(qingshi[0]["value"], "2月29日");
+    assert!(
+        (qingshi[0]["message"].as_str().unwrap()).contains("在2026年不存在"),
+        "{qingshi:?}"
+    );
+    let run = wd.run(&["run", "in", "--out", "out", "--quiet"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let detail = std::fs::read_to_string(wd.path("out/明细/学习记录.csv")).unwrap();
+    assert!(
+        detail.contains("青石镇,青石镇学习记录.csv,2,1,2026-03-05,集中学习,a"),
+        "{detail}"
+    );
+}
+
 #[test]
 fn a_clean_county_exits_zero() {
     let wd = Workdir::new();
