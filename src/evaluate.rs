@@ -155,6 +155,9 @@ pub fn evaluate(
             }
             weights += rule.weight;
             if !submitted {
+                // Missed, with no count: the cell stays empty (in red) and the JSON's `missed`
+                // agrees with `missed_count`.
+                score.missed[column] = true;
                 score.missed_count += 1;
                 continue;
             }
@@ -628,8 +631,12 @@ otherwise = "无"
         );
         let missing = &card.units[4];
         assert_eq!(
-            (missing.counts.clone(), missing.missed_count),
-            (vec![None, None], 2)
+            (
+                missing.counts.clone(),
+                missing.missed.clone(),
+                missing.missed_count
+            ),
+            (vec![None, None], vec![true, true], 2)
         );
         assert!(card.shortfalls.iter().all(|f| f.unit != "戊镇"));
     }
