@@ -206,7 +206,7 @@ pub fn resolve(
         }
     }
 
-    supersede(files, year);
+    supersede(files, year, &units);
 
     // Records: each to its unit, then the year check. A record that fails either is dropped
     // where it lies; the others stay with their sheet (not gathered into one list: a copy of
@@ -225,10 +225,24 @@ pub fn resolve(
             }
         }
         let file_unit = file.unit.map(|i| units.shared_name(i));
+        // A file that could not be read still names its unit when its path holds a roster name
+        // (as for the unit's 报送文件无法读取 status).
+        let failed_unit = || match file.fate {
+            Fate::Failed(_) => {
+                let roster = units.roster?;
+                Some(
+                    roster.units[roster.find_in_path(&file.source.rel)?]
+                        .name
+                        .clone(),
+                )
+            }
+            _ => None,
+        };
         let fallback_unit = file_unit
             .as_deref()
             .map(str::to_string)
-            .or_else(|| file.info.as_ref().and_then(|i| i.name.clone()));
+            .or_else(|| file.info.as_ref().and_then(|i| i.name.clone()))
+            .or_else(failed_unit);
         let rel = file.source.rel.clone();
         for sheet in &mut file.sheets {
             totals.rows_read += u64::from(sheet.data_rows);
@@ -388,8 +402,9 @@ fn infer_year(files: &[FileOutcome]) -> i32 {
         .map_or_else(|| chrono::Local::now().year(), |(y, _)| y)
 }
 
-/// Marks all but the newest workbook of each unit and year as superseded.
-fn supersede(files: &mut [FileOutcome], year: i32) {
+/// Marks all but the newest workbook of each unit and year as superseded; the 提示 names the unit
+/// as the roster does, not as the workbook spelled it.
+fn supersede(files: &mut [FileOutcome], year: i32, units: &Units<'_>) {
     let mut groups: BTreeMap<(usize, i32), Vec<usize>> = BTreeMap::new();
     for (i, file) in files.iter().enumerate() {
         if let (Fate::Read, Some(unit)) = (&file.fate, file.unit) {
@@ -415,7 +430,7 @@ fn supersede(files: &mut [FileOutcome], year: i32) {
             file.fate = Fate::Superseded(winner_rel.clone());
             file.sheets.clear();
             file.issues.clear();
-            let unit = file.info.as_ref().and_then(|i| i.name.clone());
+            let unit = file.unit.map(|u| units.name(u).to_string());
             file.issues.push(
                 Issue::new(
                     Level::Notice,

@@ -229,6 +229,39 @@ fn month_day_dates_take_the_report_year() {
     );
 }
 
+/// Every issue names its unit as the roster does: an unreadable file by the roster name in its
+/// path, a superseded workbook by its unit's roster name, not as its 基本信息 spelled it.
+#[test]
+fn unreadable_and_superseded_files_name_their_roster_unit() {
+    let wd = Workdir::new();
+    wd.copy_fixture("county/名册.csv", "in/名册.csv");
+    wd.copy_fixture(
+        "county/县交通运输局_坏文件.xlsx",
+        "in/县交通运输局_坏文件.xlsx",
+    );
+    wd.copy_fixture("county/青石鎮2026年台賬.xlsx", "in/a/青石鎮2026年台賬.xlsx");
+    wd.copy_fixture("county/青石鎮2026年台賬.xlsx", "in/b/青石鎮2026年台賬.xlsx");
+    let run = wd.run(&["check", "in", "--json"]);
+    let issues = reported(&run.stdout());
+    let unit_of = |file: &str, action: &str| -> Vec<Value> {
+        (issues.iter())
+            .filter(|i| i["file"] == file && i["action"] == action)
+            .map(|i| i["unit"].clone())
+            .collect()
+    };
+    assert_eq!(
+        unit_of("县交通运输局_坏文件.xlsx", "已跳过文件"),
+        vec![Value::from("县交通运输局")],
+        "{issues:?}"
+    );
+    // One of the two copies is superseded, whichever wins.
+    let superseded: Vec<Value> = ["a/青石鎮2026年台賬.xlsx", "b/青石鎮2026年台賬.xlsx"]
+        .iter()
+        .flat_map(|f| unit_of(f, "未计入"))
+        .collect();
+    assert_eq!(superseded, vec![Value::from("青石镇")], "{issues:?}");
+}
+
 #[test]
 fn a_clean_county_exits_zero() {
     let wd = Workdir::new();
