@@ -40,9 +40,11 @@ pub fn read_info(
     for row in &sheet.rows {
         for (i, (col, cell)) in row.cells.iter().enumerate() {
             let text = cell.shown();
+            // `单位名称：龙爪镇` in one cell, or `单位名称：` with the value beside or below it.
             let (label, inline) = match text.split_once(['：', ':']) {
                 Some((l, v)) if !v.trim().is_empty() => (l, Some(v.trim().to_string())),
-                _ => (&*text, None),
+                Some((l, _)) => (l, None),
+                None => (&*text, None),
             };
             if with_normalized(label, |l| l == version_key) {
                 info.schema_version = row.cells.get(i + 1).map(|(_, c)| c.display());
@@ -54,7 +56,10 @@ pub fn read_info(
             if found[field].is_some() {
                 continue;
             }
-            let is_label = |c: &Cell| lookup(labels, &c.shown()).is_some();
+            let is_label = |c: &Cell| {
+                let text = c.shown();
+                lookup(labels, text.trim_end().trim_end_matches(['：', ':'])).is_some()
+            };
             let value = match inline {
                 Some(v) => Some((row.index, *col, Cell::Text(v))),
                 None => row.cells[i + 1..]
@@ -156,5 +161,18 @@ mod tests {
         );
         assert_eq!(info.filed, NaiveDate::from_ymd_opt(2026, 6, 1));
         assert!(issues.is_empty());
+        // Labels written with a colon and their value in the next cell, or below.
+        let raw = sheet!["基本信息";
+            ["单位名称：", "龙爪镇"],
+            ["填报年度:", "填报日期："],
+            ["2026", "6月1日"],
+        ];
+        let (info, issues) = read_info(&raw, spec, "a.xlsx", None);
+        assert_eq!(
+            (info.name.as_deref(), info.year),
+            (Some("龙爪镇"), Some(2026))
+        );
+        assert_eq!(info.filed, NaiveDate::from_ymd_opt(2026, 6, 1));
+        assert!(issues.is_empty(), "{issues:?}");
     }
 }
