@@ -169,16 +169,7 @@ pub fn check(
             }
             Some(roster)
         }
-        None => {
-            // Not an error (a run may rank whoever submitted), but never a silent one.
-            issues.push(Issue::new(
-                Level::Warning,
-                "",
-                "未提供名册：单位以报送的为准，单位类型取自各单位基本信息，无法列出未报送单位；请用 --roster 指定名册，或在输入文件夹中放入 名册.csv / 名册.xlsx",
-                action::NONE,
-            ));
-            None
-        }
+        None => None,
     };
     if let Some(path) = &roster_path {
         // Only a file of the roster's size can be the roster: the others are spared a canonical

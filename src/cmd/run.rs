@@ -6,6 +6,7 @@ use super::summary;
 use crate::aggregate;
 use crate::cli::RunArgs;
 use crate::evaluate::evaluate;
+use crate::issue::{Issue, Level, action};
 use crate::report;
 use crate::stages::Stages;
 
@@ -19,7 +20,19 @@ pub fn run(args: &RunArgs) -> anyhow::Result<i32> {
 
 fn run_in_pool(args: &RunArgs) -> anyhow::Result<i32> {
     let stage = Stages::new("");
-    let (schema, checked) = load_and_check(&args.input, args.jobs, args.quiet)?;
+    let (schema, mut checked) = load_and_check(&args.input, args.jobs, args.quiet)?;
+    if checked.roster.is_none() {
+        // Not an error (the run ranks whoever submitted), but never a silent one. Only `run`
+        // says it: `check` makes no 未报送 list, and a filled template checks clean alone.
+        let warning = Issue::new(
+            Level::Warning,
+            "",
+            "未提供名册：单位以报送的为准，单位类型取自各单位基本信息，无法列出未报送单位；请用 --roster 指定名册，或在输入文件夹中放入 名册.csv / 名册.xlsx",
+            action::NONE,
+        );
+        let at = (checked.issues).partition_point(|i| i.sort_key() < warning.sort_key());
+        checked.issues.insert(at, warning);
+    }
     stage.done("read + check");
     let files: Vec<String> = checked.files.iter().map(|f| f.source.rel.clone()).collect();
     let keep = aggregate::counted_fields(&schema, report::CASE_BREAKDOWN);
