@@ -177,6 +177,28 @@ pub fn check(
         let size = std::fs::metadata(path).ok().map(|m| m.len());
         sources.retain(|s| !(size.is_none_or(|n| n == s.size) && same_file(&s.path, path)));
     }
+    // Another file named as a roster (a 名册.csv among the inputs while `--roster` names one
+    // elsewhere) is no submission: skipped with a 提示, not read as a ledger.
+    let mut other_rosters = Vec::new();
+    if let Some(path) = &roster_path {
+        let (named, rest): (Vec<Source>, Vec<Source>) =
+            sources.into_iter().partition(|s| is_roster_name(&s.path));
+        sources = rest;
+        for source in named {
+            let why = format!(
+                "另一份名册（本次使用的名册是 {}），未作为报送文件读取",
+                path.display()
+            );
+            let mut out = FileOutcome::new(&source, Fate::Skipped(why.clone()));
+            out.issues.push(Issue::new(
+                Level::Notice,
+                &source.rel,
+                why,
+                action::FILE_SKIPPED,
+            ));
+            other_rosters.push(out);
+        }
+    }
     for (place, message) in walk_errors {
         issues.push(Issue::new(
             Level::Error,
@@ -223,6 +245,7 @@ pub fn check(
             )
         })
     });
+    files.append(&mut other_rosters);
     files.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
     stage.done("read");
     let resolved = resolve::resolve(&mut files, schema, roster.as_ref(), settings.year);

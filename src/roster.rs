@@ -297,8 +297,11 @@ pub fn is_roster_name(path: &Path) -> bool {
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    matches!(normalize(stem).as_str(), "名册" | "roster")
-        && matches!(ext.as_str(), "csv" | "xlsx" | "xls")
+    // Every input's name is asked: the normalisation only for names short enough to be one
+    // (`名册`, `roster`, spaced or full-width).
+    matches!(ext.as_str(), "csv" | "xlsx" | "xls")
+        && stem.len() <= 32
+        && matches!(normalize(stem).as_str(), "名册" | "roster")
 }
 
 #[cfg(test)]

@@ -175,6 +175,31 @@ fn no_roster_is_a_warning_and_a_hidden_folder_is_named() {
     );
 }
 
+/// With `--roster` naming a roster elsewhere, a 名册.csv among the inputs is no submission: one
+/// 提示 names it, and it is not read as a ledger (no 警告 about its columns).
+#[test]
+fn another_roster_among_the_inputs_is_skipped() {
+    let wd = Workdir::new();
+    wd.copy_fixture("county/名册.csv", "名册.csv");
+    wd.copy_fixture("county/名册.csv", "in/名册.csv");
+    wd.copy_fixture("county/龙爪镇2026年台账.xlsx", "in/龙爪镇2026年台账.xlsx");
+    let run = wd.run(&["check", "in", "--roster", "名册.csv", "--json"]);
+    assert_eq!(run.code(), 0, "{}", run.stdout());
+    let issues = reported(&run.stdout());
+    let about: Vec<&Value> = issues.iter().filter(|i| i["file"] == "名册.csv").collect();
+    assert_eq!(about.len(), 1, "{issues:?}");
+    assert_eq!(about[0]["level"], "提示");
+    assert!(
+        (about[0]["message"].as_str().unwrap()).contains("另一份名册"),
+        "{about:?}"
+    );
+    assert!(
+        run.stderr().contains("文件：找到 2 = 读取 1 + 跳过 1"),
+        "{}",
+        run.stderr()
+    );
+}
+
 /// An issue names the row Excel shows (a CSV's blank lines are rows) and the value as typed: a
 /// text date refused for its year keeps its spelling.
 #[test]
