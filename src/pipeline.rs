@@ -68,6 +68,19 @@ impl FileOutcome {
         }
     }
 
+    /// A file not read, with the 提示 that says why (`已跳过：…`).
+    fn skipped(source: &Source, why: String) -> Self {
+        let message = format!("已跳过：{why}");
+        let mut out = FileOutcome::new(source, Fate::Skipped(why));
+        out.issues.push(Issue::new(
+            Level::Notice,
+            &source.rel,
+            message,
+            action::FILE_SKIPPED,
+        ));
+        out
+    }
+
     pub fn data_rows(&self) -> u32 {
         self.sheets.iter().map(|s| s.data_rows).sum()
     }
@@ -179,26 +192,18 @@ pub fn check(
     }
     // Another file named as a roster (a 名册.csv among the inputs while `--roster` names one
     // elsewhere) is no submission: skipped with a 提示, not read as a ledger.
-    let mut other_rosters = Vec::new();
-    if let Some(path) = &roster_path {
-        let (named, rest): (Vec<Source>, Vec<Source>) =
-            sources.into_iter().partition(|s| is_roster_name(&s.path));
-        sources = rest;
-        for source in named {
-            let why = format!(
-                "另一份名册（本次使用的名册是 {}），未作为报送文件读取",
-                path.display()
-            );
-            let mut out = FileOutcome::new(&source, Fate::Skipped(why.clone()));
-            out.issues.push(Issue::new(
-                Level::Notice,
-                &source.rel,
-                why,
-                action::FILE_SKIPPED,
-            ));
-            other_rosters.push(out);
+    let mut other_rosters: Vec<FileOutcome> = match &roster_path {
+        Some(path) => {
+            let (named, rest): (Vec<Source>, Vec<Source>) =
+                sources.into_iter().partition(|s| is_roster_name(&s.path));
+            sources = rest;
+            let why = format!("另一份名册（本次使用的名册是 {}）", path.display());
+            (named.iter())
+                .map(|source| FileOutcome::skipped(source, why.clone()))
+                .collect()
         }
-    }
+        None => Vec::new(),
+    };
     for (place, message) in walk_errors {
         issues.push(Issue::new(
             Level::Error,
@@ -274,14 +279,7 @@ fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
 pub fn examine(source: &Source, schema: &Schema, cli_year: Option<i32>) -> FileOutcome {
     let file = source.rel.as_str();
     if let Candidate::Skip(why) = ingest::classify(&source.path) {
-        let mut out = FileOutcome::new(source, Fate::Skipped(why.to_string()));
-        out.issues.push(Issue::new(
-            Level::Notice,
-            file,
-            format!("已跳过：{why}"),
-            action::FILE_SKIPPED,
-        ));
-        return out;
+        return FileOutcome::skipped(source, why.to_string());
     }
     let failed = |message: String, sha256: Option<String>| {
         let mut out = FileOutcome::new(source, Fate::Failed(message.clone()));
