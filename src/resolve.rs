@@ -65,6 +65,12 @@ struct Units<'a> {
 }
 
 impl Units<'_> {
+    /// The roster unit a file's path names (its file name, else its folders), when there is a
+    /// roster: how a file that could not be read is still put to its unit.
+    fn in_path(&self, rel: &str) -> Option<usize> {
+        self.roster?.find_in_path(rel)
+    }
+
     fn find(&mut self, name: &str, unit_type: Option<&str>) -> Result<usize, String> {
         if let Some(roster) = self.roster {
             return find_in_roster(roster, name);
@@ -228,14 +234,7 @@ pub fn resolve(
         // A file that could not be read still names its unit when its path holds a roster name
         // (as for the unit's 报送文件无法读取 status).
         let failed_unit = || match file.fate {
-            Fate::Failed(_) => {
-                let roster = units.roster?;
-                Some(
-                    roster.units[roster.find_in_path(&file.source.rel)?]
-                        .name
-                        .clone(),
-                )
-            }
+            Fate::Failed(_) => Some(units.name(units.in_path(&file.source.rel)?).to_string()),
             _ => None,
         };
         let fallback_unit = file_unit
@@ -455,7 +454,7 @@ fn statuses(files: &[FileOutcome], units: &Units<'_>) -> Vec<UnitStatus> {
         match (&file.fate, file.unit) {
             (Fate::Read | Fate::Superseded(_), Some(u)) => submitted[u] = true,
             (Fate::Failed(_), _) => {
-                if let Some(u) = units.roster.and_then(|r| r.find_in_path(&file.source.rel)) {
+                if let Some(u) = units.in_path(&file.source.rel) {
                     unreadable[u] = true;
                 }
             }
