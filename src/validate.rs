@@ -254,6 +254,7 @@ fn validate_row(
         .map(|c| (*c.shown()).into())
         .unwrap_or_default();
     let unit_for_issue = (!unit.is_empty()).then_some(&*unit);
+    let month_day_year = Some(ctx.report_year.unwrap_or(UNDATED));
     for (field, col) in spec.fields.iter().zip(&header.columns) {
         let cell = col.and_then(|c| row.get(c));
         let issue = |level, message: String, act| {
@@ -268,7 +269,6 @@ fn validate_row(
             }
             issue
         };
-        let month_day_year = Some(ctx.report_year.unwrap_or(UNDATED));
         let value = match cell.map(|c| coerce(c, field, month_day_year)) {
             None | Some(Ok(Value::Null)) => {
                 if field.required {
