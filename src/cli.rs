@@ -1,10 +1,8 @@
-//! The command line (clap derive): raw flags as the user typed them, and their resolution into
-//! settings in one place. `///` comments here are the `--help` text. It must not run anything.
+//! The command line (clap derive): raw flags as the user typed them; `settings` turns them into
+//! what the stages are handed. `///` comments here are the `--help` text. It must not run anything.
 
-use crate::pipeline::Settings;
-use crate::schema::{self, Schema, SchemaError};
 use clap::{Args, Parser, Subcommand};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// 汇总：读取各单位意识形态工作台账，逐行校验、汇总、考核排名，生成年度汇总表。
 #[derive(Debug, Parser)]
@@ -109,37 +107,4 @@ pub struct SamplesArgs {
     /// 输出文件夹
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-}
-
-pub const DEFAULT_SCHEMA: &str = "schemas/ideology_work.toml";
-pub const DEFAULT_INPUT: &str = "samples";
-
-/// The built-in copy of the default schema, used when `schemas/ideology_work.toml` is not beside
-/// the working directory (the binary run from elsewhere).
-const BUILTIN_SCHEMA: &str = include_str!("../schemas/ideology_work.toml");
-
-/// Loads `--schema`, else the default file, else the built-in copy of it.
-pub fn load_schema(path: Option<&Path>) -> Result<Schema, SchemaError> {
-    match path {
-        Some(path) => schema::load(path),
-        None if Path::new(DEFAULT_SCHEMA).exists() => schema::load(Path::new(DEFAULT_SCHEMA)),
-        None => schema::parse(BUILTIN_SCHEMA, "（内置）ideology_work.toml"),
-    }
-}
-
-impl InputArgs {
-    /// Resolves the raw flags into run settings.
-    pub fn settings(&self, jobs: Option<u16>) -> Settings {
-        let inputs = if self.inputs.is_empty() {
-            vec![PathBuf::from(DEFAULT_INPUT)]
-        } else {
-            self.inputs.clone()
-        };
-        Settings {
-            inputs,
-            roster: self.roster.clone(),
-            year: self.year,
-            jobs: jobs.map(usize::from),
-        }
-    }
 }

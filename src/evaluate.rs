@@ -4,7 +4,8 @@
 //! `aggregate`; this module owns the arithmetic and must not touch polars or files.
 
 use crate::aggregate::{self, Bucket, Frames};
-use crate::resolve::{Submission, UnitStatus};
+use crate::error::Result;
+use crate::outcome::{Submission, UnitStatus};
 use crate::schema::{Period, Rule, Schema};
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
@@ -103,13 +104,13 @@ pub fn evaluate(
     frames: &Frames,
     units: &[UnitStatus],
     year: i32,
-) -> anyhow::Result<Scorecard> {
+) -> Result<Scorecard> {
     // Each rule's counts are independent group-bys: compute them on every core.
     let counts = schema
         .rules
         .par_iter()
         .map(|rule| count_rule(rule, schema, frames, year))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+        .collect::<Result<Vec<_>>>()?;
     let mut flag_units = Vec::new();
     for flag in &schema.flags {
         let spec = &schema.sheets[flag.sheet];
@@ -232,12 +233,7 @@ pub fn evaluate(
 }
 
 /// One rule's counts per unit and period, and per unit for the year.
-fn count_rule(
-    rule: &Rule,
-    schema: &Schema,
-    frames: &Frames,
-    year: i32,
-) -> anyhow::Result<RuleCounts> {
+fn count_rule(rule: &Rule, schema: &Schema, frames: &Frames, year: i32) -> Result<RuleCounts> {
     let spec = &schema.sheets[rule.sheet];
     let selected = aggregate::select(&frames.sheets[rule.sheet], spec, &rule.conditions)?;
     let labels = period_labels(&rule.period, year);
@@ -293,8 +289,8 @@ pub fn rank(scores: &mut [UnitScore]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::outcome::Unit;
     use crate::record::{Record, Value};
-    use crate::roster::Unit;
 
     fn schema(extra: &str) -> Schema {
         let text = format!("{}\n{extra}", include_str!("../schemas/ideology_work.toml"));

@@ -5,23 +5,10 @@
 use crate::coerce::coerce;
 use crate::issue::{Issue, Level, action};
 use crate::normalize::{lookup, normalize, with_normalized};
+use crate::outcome::UnitInfo;
 use crate::record::Value;
 use crate::schema::InfoSheet;
 use crate::sheet::{Cell, RawSheet};
-use chrono::NaiveDate;
-
-/// What a workbook says about itself.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct UnitInfo {
-    pub name: Option<String>,
-    pub unit_type: Option<String>,
-    pub year: Option<i32>,
-    pub filed: Option<NaiveDate>,
-    /// The schema version stamped by `huizong template`, when present.
-    pub schema_version: Option<String>,
-    /// Every info field's value, in schema order.
-    pub values: Vec<Value>,
-}
 
 /// Label of the hidden cell `huizong template` stamps the schema version in.
 pub const VERSION_LABEL: &str = "方案版本";
@@ -149,7 +136,7 @@ mod tests {
         assert_eq!(info.name.as_deref(), Some("龙爪镇"));
         assert_eq!(info.unit_type.as_deref(), Some("乡镇"));
         assert_eq!(info.year, Some(2026));
-        assert_eq!(info.filed, NaiveDate::from_ymd_opt(2026, 6, 1));
+        assert_eq!(info.filed, chrono::NaiveDate::from_ymd_opt(2026, 6, 1));
         assert_eq!(issues.len(), 1, "{issues:?}");
         assert_eq!(issues[0].location(), "基本信息!B6");
         let raw =
@@ -159,7 +146,7 @@ mod tests {
             (info.name.as_deref(), info.year),
             (Some("龙爪镇"), Some(2026))
         );
-        assert_eq!(info.filed, NaiveDate::from_ymd_opt(2026, 6, 1));
+        assert_eq!(info.filed, chrono::NaiveDate::from_ymd_opt(2026, 6, 1));
         assert!(issues.is_empty());
         // Labels written with a colon and their value in the next cell, or below.
         let raw = sheet!["基本信息";
@@ -172,7 +159,7 @@ mod tests {
             (info.name.as_deref(), info.year),
             (Some("龙爪镇"), Some(2026))
         );
-        assert_eq!(info.filed, NaiveDate::from_ymd_opt(2026, 6, 1));
+        assert_eq!(info.filed, chrono::NaiveDate::from_ymd_opt(2026, 6, 1));
         assert!(issues.is_empty(), "{issues:?}");
     }
 }

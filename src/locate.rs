@@ -4,24 +4,12 @@
 //! read data rows.
 
 use crate::normalize::normalize;
+use crate::outcome::Header;
 use crate::schema::{Schema, SheetSpec};
 use crate::sheet::RawSheet;
 
 /// Rows searched for a header.
 pub const HEADER_SEARCH_ROWS: u32 = 15;
-
-/// The header row of a ledger sheet and what each column holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Header {
-    /// 0-based row index of the header.
-    pub row: u32,
-    /// For each schema field, the column holding it.
-    pub columns: Vec<Option<u32>>,
-    /// The `单位名称` column of a multi-unit sheet.
-    pub unit_column: Option<u32>,
-    /// Header cells that name no field: (column, text).
-    pub extras: Vec<(u32, String)>,
-}
 
 /// What a workbook sheet was recognised as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,8 +3,7 @@
 
 use clap::Parser;
 use huizong::cli::Cli;
-use huizong::cmd::{self, UsageError};
-use huizong::schema::SchemaError;
+use huizong::cmd;
 
 // mimalloc: a run allocates and frees millions of small cells across threads; glibc's per-thread
 // arenas kept that memory (peak RSS) and spent a tenth of the run in malloc/free.
@@ -17,12 +16,8 @@ fn main() {
     let code = match cmd::dispatch(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("huizong: {e:#}");
-            if e.is::<SchemaError>() || e.is::<UsageError>() {
-                2
-            } else {
-                1
-            }
+            eprintln!("huizong: {e}");
+            e.exit_code()
         }
     };
     std::process::exit(code);

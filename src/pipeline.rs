@@ -2,142 +2,19 @@
 //! parallel (rayon, one level only), then resolve units and years sequentially. It owns the
 //! per-file outcome and the reconciliation totals; it must not format output.
 
-use crate::info::{UnitInfo, read_info};
+use crate::error::Result;
+use crate::info::read_info;
 use crate::ingest::readahead::ReadAhead;
-use crate::ingest::{self, Candidate, Format, Source};
+use crate::ingest::{self, Candidate};
 use crate::issue::{Issue, Level, action};
 use crate::locate::{Role, find_header, role_by_content, role_by_name};
-use crate::record::Record;
-use crate::resolve::{self, UnitStatus};
+use crate::outcome::{Checked, Fate, FileOutcome, Source};
+use crate::resolve;
 use crate::roster::{Roster, is_roster_name};
-use crate::schema::Schema;
+use crate::settings::Settings;
 use crate::stages::Stages;
-use crate::validate::{Context, SheetOutcome, validate_sheet};
+use crate::validate::{Context, validate_sheet};
 use rayon::prelude::*;
-use std::path::PathBuf;
-
-/// What became of an input file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fate {
-    Read,
-    Skipped(String),
-    Failed(String),
-    Superseded(String),
-}
-
-impl Fate {
-    pub fn label(&self) -> String {
-        match self {
-            Fate::Read => "已读取".into(),
-            Fate::Skipped(why) => format!("已跳过：{why}"),
-            Fate::Failed(why) => format!("无法读取：{why}"),
-            Fate::Superseded(by) => format!("已被较新报送替代：{by}"),
-        }
-    }
-}
-
-/// Everything one file produced.
-#[derive(Debug, Clone)]
-pub struct FileOutcome {
-    pub source: Source,
-    pub sha256: Option<String>,
-    pub format: Option<Format>,
-    pub fate: Fate,
-    pub info: Option<UnitInfo>,
-    /// The workbook speaks for one unit (it has an info sheet or a ledger without 单位名称).
-    pub own_unit: bool,
-    pub sheets: Vec<SheetOutcome>,
-    /// File- and sheet-level issues (row issues live in `sheets`).
-    pub issues: Vec<Issue>,
-    /// The unit after roster resolution.
-    pub unit: Option<usize>,
-}
-
-impl FileOutcome {
-    fn new(source: &Source, fate: Fate) -> Self {
-        FileOutcome {
-            source: source.clone(),
-            sha256: None,
-            format: None,
-            fate,
-            info: None,
-            own_unit: false,
-            sheets: Vec::new(),
-            issues: Vec::new(),
-            unit: None,
-        }
-    }
-
-    /// A file not read, with the 提示 that says why (`已跳过：…`).
-    fn skipped(source: &Source, why: String) -> Self {
-        let message = format!("已跳过：{why}");
-        let mut out = FileOutcome::new(source, Fate::Skipped(why));
-        out.issues.push(Issue::new(
-            Level::Notice,
-            &source.rel,
-            message,
-            action::FILE_SKIPPED,
-        ));
-        out
-    }
-
-    pub fn data_rows(&self) -> u32 {
-        self.sheets.iter().map(|s| s.data_rows).sum()
-    }
-
-    /// The file's records: after resolution, those accepted, in sheet and row order.
-    pub fn records(&self) -> impl Iterator<Item = &Record> {
-        self.sheets.iter().flat_map(|s| &s.records)
-    }
-}
-
-/// What a run starts from.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    pub inputs: Vec<PathBuf>,
-    pub roster: Option<PathBuf>,
-    pub year: Option<i32>,
-    pub jobs: Option<usize>,
-}
-
-/// Reconciliation counts, printed every run.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Totals {
-    pub files_found: usize,
-    pub files_read: usize,
-    pub files_skipped: usize,
-    pub files_failed: usize,
-    pub files_superseded: usize,
-    pub rows_read: u64,
-    pub rows_accepted: u64,
-    pub rows_rejected: u64,
-}
-
-/// The checked input: accepted records, every issue, the units and the totals.
-#[derive(Debug, Clone)]
-pub struct Checked {
-    pub year: i32,
-    /// Every file, its accepted records with it (see `records`).
-    pub files: Vec<FileOutcome>,
-    pub issues: Vec<Issue>,
-    pub units: Vec<UnitStatus>,
-    pub roster: Option<PathBuf>,
-    pub totals: Totals,
-}
-
-impl Checked {
-    /// Every accepted record, file by file in file order, each file's in sheet and row order.
-    pub fn records(&self) -> impl Iterator<Item = &Record> {
-        self.files.iter().flat_map(FileOutcome::records)
-    }
-
-    /// The accepted records of schema sheet `sheet`, in the order of `records`.
-    pub fn records_of(&self, sheet: usize) -> impl Iterator<Item = &Record> {
-        (self.files.iter().flat_map(|f| &f.sheets))
-            .filter(move |s| s.spec == sheet)
-            .flat_map(|s| &s.records)
-    }
-}
 
 /// Progress of a run, for a progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,11 +26,9 @@ pub enum Progress {
 }
 
 /// Reads and checks every input file, reporting progress as it goes.
-pub fn check(
-    schema: &Schema,
-    settings: &Settings,
-    progress: &(dyn Fn(Progress) + Sync),
-) -> Result<Checked, anyhow::Error> {
+/// Parallel stages run on the thread pool the caller installed (`Settings::install`).
+pub fn check(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Result<Checked> {
+    let schema = &settings.schema;
     let stage = Stages::new("  ");
     let ingest::Found {
         mut sources,
@@ -170,8 +45,7 @@ pub fn check(
     let mut issues = Vec::new();
     let roster = match &roster_path {
         Some(path) => {
-            let (roster, warnings) =
-                Roster::load(path).map_err(|e| crate::cmd::UsageError(e.to_string()))?;
+            let (roster, warnings) = Roster::load(path)?;
             for w in warnings {
                 issues.push(Issue::new(
                     Level::Warning,
@@ -220,35 +94,40 @@ pub fn check(
             action::FOLDER_SKIPPED,
         ));
     }
+    if settings.expects_roster && roster.is_none() {
+        // Not an error (the run ranks whoever submitted), but never a silent one. Only `run`
+        // says it: `check` makes no 未报送 list, and a filled template checks clean alone.
+        issues.push(Issue::new(
+            Level::Warning,
+            "",
+            "未提供名册：单位以报送的为准，单位类型取自各单位基本信息，无法列出未报送单位；请用 --roster 指定名册，或在输入文件夹中放入 名册.csv / 名册.xlsx",
+            action::NONE,
+        ));
+    }
     stage.done("roster");
     progress(Progress::Found(sources.len()));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(settings.jobs.unwrap_or(0))
-        .build()?;
     // Files are taken in the order found (not split among the workers), so that the thread
     // reading ahead asks the disk for the ones they take next.
     let ahead = ReadAhead::default();
     let (mut files, ()): (Vec<FileOutcome>, ()) = std::thread::scope(|s| {
         s.spawn(|| ahead.run(&sources));
         let _finish = ahead.finishing();
-        pool.install(|| {
-            rayon::join(
-                || {
-                    sources
-                        .iter()
-                        .par_bridge()
-                        .map(|source| {
-                            ahead.take(source);
-                            let outcome = examine(source, schema, settings.year);
-                            progress(Progress::Read);
-                            outcome
-                        })
-                        .collect()
-                },
-                // Not on the way to the first file: the roster's name search is built meanwhile.
-                || roster.as_ref().map_or((), Roster::prepare),
-            )
-        })
+        rayon::join(
+            || {
+                sources
+                    .iter()
+                    .par_bridge()
+                    .map(|source| {
+                        ahead.take(source);
+                        let outcome = examine(source, settings);
+                        progress(Progress::Read);
+                        outcome
+                    })
+                    .collect()
+            },
+            // Not on the way to the first file: the roster's name search is built meanwhile.
+            || roster.as_ref().map_or((), Roster::prepare),
+        )
     });
     files.append(&mut other_rosters);
     files.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
@@ -276,7 +155,8 @@ fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
 }
 
 /// Reads, locates and validates one file. Never fails: every problem becomes an issue.
-pub fn examine(source: &Source, schema: &Schema, cli_year: Option<i32>) -> FileOutcome {
+pub fn examine(source: &Source, settings: &Settings) -> FileOutcome {
+    let (schema, cli_year) = (&settings.schema, settings.year);
     let file = source.rel.as_str();
     if let Candidate::Skip(why) = ingest::classify(&source.path) {
         return FileOutcome::skipped(source, why.to_string());
@@ -301,7 +181,7 @@ pub fn examine(source: &Source, schema: &Schema, cli_year: Option<i32>) -> FileO
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or("");
-    let workbook = match ingest::parse(&loaded.bytes, stem) {
+    let workbook = match ingest::parse(&loaded.bytes, stem, settings.max_cells) {
         Ok(workbook) => workbook,
         Err(e) => return failed(e.message, Some(loaded.sha256)),
     };
@@ -341,7 +221,7 @@ pub fn examine(source: &Source, schema: &Schema, cli_year: Option<i32>) -> FileO
     }
 
     // Which sheet is which: names first, then headers for the sheets no name claimed.
-    let roles: Vec<Option<(Role, Option<crate::locate::Header>)>> = workbook
+    let roles: Vec<Option<(Role, Option<crate::outcome::Header>)>> = workbook
         .sheets
         .iter()
         .map(|sheet| match role_by_name(schema, &sheet.name) {
@@ -485,9 +365,9 @@ pub fn examine(source: &Source, schema: &Schema, cli_year: Option<i32>) -> FileO
 /// The template's own sheets (instructions, dropdown lists), which hold no records.
 fn is_template_aid(name: &str) -> bool {
     // The template's own names are already in normal form.
-    [crate::template::GUIDE_SHEET, crate::template::LIST_SHEET]
+    [crate::schema::GUIDE_SHEET, crate::schema::LIST_SHEET]
         .contains(&crate::normalize::trim_cell(name))
-        || [crate::template::GUIDE_SHEET, crate::template::LIST_SHEET]
+        || [crate::schema::GUIDE_SHEET, crate::schema::LIST_SHEET]
             .contains(&crate::normalize::normalize(name).as_str())
 }
 

@@ -6,45 +6,14 @@
 use crate::coerce::UNDATED;
 use crate::issue::{Issue, Level, action};
 use crate::normalize::normalize;
-use crate::pipeline::{Fate, FileOutcome, Totals};
+use crate::outcome::{Fate, FileOutcome, SheetOutcome, Submission, Totals, Unit, UnitStatus};
 use crate::record::{Record, Value};
-use crate::roster::{Roster, Unit};
+use crate::roster::Roster;
 use crate::schema::Schema;
-use crate::validate::SheetOutcome;
 use chrono::Datelike;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
-
-/// Whether and how a unit submitted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub enum Submission {
-    #[serde(rename = "已报送")]
-    Submitted,
-    #[serde(rename = "未报送")]
-    Missing,
-    #[serde(rename = "报送文件无法读取")]
-    Unreadable,
-}
-
-impl Submission {
-    pub fn label(self) -> &'static str {
-        match self {
-            Submission::Submitted => "已报送",
-            Submission::Missing => "未报送",
-            Submission::Unreadable => "报送文件无法读取",
-        }
-    }
-}
-
-/// A unit with its submission status.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UnitStatus {
-    pub unit: Unit,
-    pub status: Submission,
-    /// Whether the unit comes from a roster (without one, units are those that submitted).
-    pub in_roster: bool,
-}
 
 /// What resolution produced.
 #[derive(Debug, Clone)]

@@ -4,17 +4,11 @@
 
 use crate::ingest;
 use crate::normalize::{Folded, NameMap, closest_to, normalize, trim_cell};
+use crate::outcome::Unit;
 use aho_corasick::AhoCorasick;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::OnceLock;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unit {
-    pub name: String,
-    pub unit_type: String,
-    pub aliases: Vec<String>,
-}
 
 #[derive(Debug, Clone, Default)]
 pub struct Roster {
@@ -121,7 +115,8 @@ impl Roster {
             message,
         };
         let bytes = std::fs::read(path).map_err(|e| fail(format!("无法读取：{e}")))?;
-        let workbook = ingest::parse(&bytes, "名册").map_err(|e| fail(e.message))?;
+        let workbook = ingest::parse(&bytes, "名册", ingest::limits::DEFAULT_MAX_CELLS)
+            .map_err(|e| fail(e.message))?;
         let sheet = workbook
             .sheets
             .first()

@@ -9,17 +9,13 @@
 use crate::info::VERSION_LABEL;
 use crate::record::Value;
 use crate::report::table::{Formats, Mark, Out, Table, print_setup, text_width};
-use crate::schema::{Check, Field, FieldKind, Period, Schema, SheetSpec};
+use crate::schema::{Check, Field, FieldKind, GUIDE_SHEET, LIST_SHEET, Period, Schema, SheetSpec};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
     DataValidation, DataValidationRule, ExcelDateTime, Format, Formula, Workbook, Worksheet,
     XlsxError,
 };
 
-/// Name of the template's instructions sheet; `check` ignores it.
-pub const GUIDE_SHEET: &str = "填报说明";
-/// Name of the hidden sheet holding long dropdown lists.
-pub const LIST_SHEET: &str = "选项";
 /// Rows below the header that carry validations.
 const INPUT_ROWS: u32 = 500;
 /// Excel's limit on an inline validation list.

@@ -5,33 +5,12 @@
 
 use crate::coerce::{UNDATED, coerce};
 use crate::issue::{Issue, Level, action};
-use crate::locate::Header;
 use crate::normalize::{normalize, trim_cell};
+use crate::outcome::{Header, SheetOutcome};
 use crate::record::{Record, Value};
 use crate::schema::{Check, SheetSpec};
 use crate::sheet::{Cell, RawRow, RawSheet};
 use chrono::Datelike;
-
-/// What validating one sheet produced.
-#[derive(Debug, Clone)]
-pub struct SheetOutcome {
-    /// Index of the schema sheet.
-    pub spec: usize,
-    pub sheet_name: String,
-    pub header: Header,
-    pub data_rows: u32,
-    pub rejected_rows: u32,
-    /// Accepted rows; `unit` holds the row's 单位名称 on a multi-unit sheet, else "". Resolution
-    /// then drops the rows whose unit or date it refuses and gives the others their unit.
-    pub records: Vec<Record>,
-    /// The date as typed (row, text) for the accepted rows whose date was not a date cell and
-    /// whose year is not the file's: the rows the year check may refuse, whose issue then shows
-    /// the value as the clerk typed it (`2025/12/28`), not as it was read. In row order.
-    pub typed_dates: Vec<(u32, String)>,
-    /// Some accepted value is a month-day date waiting for the report year (`coerce::UNDATED`).
-    pub undated: bool,
-    pub issues: Vec<Issue>,
-}
 
 /// Where the rows come from and how to complete month-day dates.
 #[derive(Debug, Clone, Copy)]

@@ -1,39 +1,25 @@
 //! `huizong check`: read and validate everything, print every issue (one line each, or one JSON
 //! object per line) and the reconciliation. Exit 1 when there is any 错误.
 
-use super::{UsageError, progress_bar, summary};
-use crate::cli::{CheckArgs, InputArgs, load_schema};
+use super::{progress_bar, summary};
+use crate::cli::CheckArgs;
+use crate::error::Result;
 use crate::issue::{Issue, Level};
-use crate::pipeline::{self, Checked, Progress};
-use crate::schema::Schema;
+use crate::outcome::Checked;
+use crate::pipeline::{self, Progress};
+use crate::settings::{CheckSettings, Settings};
 use std::io::Write;
 
-/// Loads the schema and checks the inputs: the shared first half of `check` and `run`.
-pub fn load_and_check(
-    input: &InputArgs,
-    jobs: Option<u16>,
-    quiet: bool,
-) -> anyhow::Result<(Schema, Checked)> {
-    let schema = load_schema(input.schema.as_deref())?;
-    let settings = input.settings(jobs);
-    crate::ingest::limits::set_max_cells(input.max_cells);
-    for path in &settings.inputs {
-        if !path.exists() {
-            return Err(UsageError(format!("输入路径不存在：{}", path.display())).into());
-        }
-    }
-    if let Some(roster) = &settings.roster
-        && !roster.is_file()
-    {
-        return Err(UsageError(format!("名册文件不存在：{}", roster.display())).into());
-    }
-    let bar = progress_bar(quiet);
-    let checked = pipeline::check(&schema, &settings, &|p| match p {
+/// Checks the inputs with a progress bar: the shared first half of `check` and `run`. Runs on
+/// the caller's thread pool.
+pub fn check_with_progress(settings: &Settings) -> Result<Checked> {
+    let bar = progress_bar(settings.quiet);
+    let checked = pipeline::check(settings, &|p| match p {
         Progress::Found(n) => bar.set_length(n as u64),
         Progress::Read => bar.inc(1),
     })?;
     bar.finish_and_clear();
-    Ok((schema, checked))
+    Ok(checked)
 }
 
 /// One issue as a line a clerk reads.
@@ -56,12 +42,15 @@ pub fn human_line(issue: &Issue) -> String {
     line
 }
 
-pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
-    let (_, checked) = load_and_check(&args.input, None, false)?;
+pub fn run(args: &CheckArgs) -> Result<i32> {
+    let settings = CheckSettings::from_args(args)?;
+    let checked = settings
+        .read
+        .install(|| check_with_progress(&settings.read))??;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for issue in &checked.issues {
-        if args.json {
+        if settings.json {
             serde_json::to_writer(&mut out, issue)?;
             writeln!(out)?;
         } else {
@@ -69,7 +58,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
         }
     }
     let lines = summary(&checked);
-    if args.json {
+    if settings.json {
         out.flush()?;
         for line in lines {
             eprintln!("{line}");

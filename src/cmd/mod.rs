@@ -1,6 +1,6 @@
-//! One file per subcommand; the folder listing is the command list. Each returns the process
-//! exit code; errors that stop the tool come back as `Err` and `main` maps them (SPEC §6: 2 for
-//! usage and schema errors, 1 for other failures).
+//! One file per subcommand; the folder listing is the command list. Each turns its flags into
+//! settings (`crate::settings`), runs the stages, and returns the process exit code; errors that
+//! stop the tool come back as `Err` with their own exit code (`docs/cli.md#exit-codes`).
 
 pub mod check;
 pub mod run;
@@ -8,16 +8,12 @@ pub mod samples;
 pub mod template;
 
 use crate::cli::{Cli, Command};
-use crate::pipeline::{Checked, Totals};
+use crate::error::Result;
+use crate::outcome::{Checked, Totals};
 use std::io::IsTerminal;
 
-/// An error in how the tool was asked to run (bad schema, roster, input path): exit code 2.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
-
 /// Runs the chosen subcommand.
-pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
+pub fn dispatch(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Run(args) => run::run(&args),
@@ -62,8 +58,8 @@ pub fn summary(checked: &Checked) -> Vec<String> {
         lines.push("！对账不平：读取行数不等于采用与剔除之和，请报告此问题".into());
     }
     let count =
-        |s: crate::resolve::Submission| checked.units.iter().filter(|u| u.status == s).count();
-    use crate::resolve::Submission::*;
+        |s: crate::outcome::Submission| checked.units.iter().filter(|u| u.status == s).count();
+    use crate::outcome::Submission::*;
     match &checked.roster {
         Some(path) => lines.push(format!(
             "单位：名册 {} 个（{}），已报送 {}，未报送 {}，报送文件无法读取 {}",

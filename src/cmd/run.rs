@@ -1,88 +1,71 @@
 //! `huizong run`: check, then total (polars), judge and rank, and write the reports into
 //! `--out`. Exit 0 when the reports were written, whatever the data's issues.
 
-use super::check::load_and_check;
+use super::check::check_with_progress;
 use super::summary;
 use crate::aggregate;
 use crate::cli::RunArgs;
-use crate::evaluate::evaluate;
-use crate::issue::{Issue, Level, action};
-use crate::report;
+use crate::error::Result;
+use crate::evaluate::{Scorecard, evaluate};
+use crate::outcome::{Checked, Submission};
+use crate::report::{self, Written};
+use crate::settings::RunSettings;
 use crate::stages::Stages;
 
-pub fn run(args: &RunArgs) -> anyhow::Result<i32> {
+pub fn run(args: &RunArgs) -> Result<i32> {
+    let settings = RunSettings::from_args(args)?;
     // `--jobs` bounds every parallel stage, not only reading.
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.map_or(0, usize::from))
-        .build()?;
-    pool.install(|| run_in_pool(args))
+    settings.read.install(|| run_in_pool(&settings))?
 }
 
-fn run_in_pool(args: &RunArgs) -> anyhow::Result<i32> {
+fn run_in_pool(settings: &RunSettings) -> Result<i32> {
     let stage = Stages::new("");
-    let (schema, mut checked) = load_and_check(&args.input, args.jobs, args.quiet)?;
-    if checked.roster.is_none() {
-        // Not an error (the run ranks whoever submitted), but never a silent one. Only `run`
-        // says it: `check` makes no 未报送 list, and a filled template checks clean alone.
-        let warning = Issue::new(
-            Level::Warning,
-            "",
-            "未提供名册：单位以报送的为准，单位类型取自各单位基本信息，无法列出未报送单位；请用 --roster 指定名册，或在输入文件夹中放入 名册.csv / 名册.xlsx",
-            action::NONE,
-        );
-        let at = (checked.issues).partition_point(|i| i.sort_key() < warning.sort_key());
-        checked.issues.insert(at, warning);
-    }
+    let schema = &settings.read.schema;
+    let checked = check_with_progress(&settings.read)?;
     stage.done("read + check");
     let files: Vec<String> = checked.files.iter().map(|f| f.source.rel.clone()).collect();
-    let keep = aggregate::counted_fields(&schema, report::CASE_BREAKDOWN);
-    let frames = aggregate::frames(&schema, checked.records(), &files, checked.year, &keep)?;
+    let keep = aggregate::counted_fields(schema, report::CASE_BREAKDOWN);
+    let frames = aggregate::frames(schema, checked.records(), &files, checked.year, &keep)?;
     stage.done("frames");
-    let card = evaluate(&schema, &frames, &checked.units, checked.year)?;
+    let card = evaluate(schema, &frames, &checked.units, checked.year)?;
     stage.done("evaluate");
-    let model = report::build(&schema, &checked, &card, &frames)?;
+    let model = report::build(schema, &checked, &card, &frames)?;
     stage.done("report model");
-    let written = report::write_all(&model, &frames, &args.out, args.feedback)?;
+    let written = report::write_all(&model, &frames, &settings.out, settings.feedback)?;
     stage.done("reports");
-    if !args.quiet {
-        for line in summary(&checked) {
-            eprintln!("{line}");
-        }
-        let short = card
-            .units
-            .iter()
-            .filter(|u| u.missed_count > 0 && u.status == crate::resolve::Submission::Submitted)
-            .count();
-        eprintln!(
-            "考核：{} 个已报送单位中 {short} 个有未达标指标，共 {} 个未达标周期",
-            checked
-                .units
-                .iter()
-                .filter(|u| u.status == crate::resolve::Submission::Submitted)
-                .count(),
-            card.shortfalls.len()
-        );
-        eprintln!("报表：");
-        let feedback = written
-            .iter()
-            .filter(|p| p.components().any(|c| c.as_os_str() == "反馈"))
-            .count();
-        for path in written
-            .iter()
-            .filter(|p| !p.components().any(|c| c.as_os_str() == "反馈"))
-        {
-            eprintln!("  {}", path.display());
-        }
-        if feedback > 0 {
-            eprintln!(
-                "  {}（{feedback} 个单位的反馈表）",
-                args.out.join("反馈").display()
-            );
-        }
+    if !settings.read.quiet {
+        print_summary(settings, &checked, &card, &written);
     }
     // The run ends here and the process with it: freeing hundreds of thousands of records one by
     // one would only keep the clerk waiting.
     drop(model);
     std::mem::forget((checked, frames, card));
     Ok(0)
+}
+
+/// The closing lines on stderr: the reconciliation, the judgement, and where the reports went.
+fn print_summary(settings: &RunSettings, checked: &Checked, card: &Scorecard, written: &Written) {
+    for line in summary(checked) {
+        eprintln!("{line}");
+    }
+    let submitted = |status: Submission| status == Submission::Submitted;
+    let short = (card.units.iter())
+        .filter(|u| u.missed_count > 0 && submitted(u.status))
+        .count();
+    eprintln!(
+        "考核：{} 个已报送单位中 {short} 个有未达标指标，共 {} 个未达标周期",
+        checked.units.iter().filter(|u| submitted(u.status)).count(),
+        card.shortfalls.len()
+    );
+    eprintln!("报表：");
+    for path in &written.reports {
+        eprintln!("  {}", path.display());
+    }
+    if !written.feedback.is_empty() {
+        eprintln!(
+            "  {}（{} 个单位的反馈表）",
+            settings.out.join("反馈").display(),
+            written.feedback.len()
+        );
+    }
 }

@@ -3,7 +3,8 @@
 //! fields with line breaks honoured. Every cell is text; coercion types it later. Bytes that are
 //! not valid in the detected encoding are reported, never silently replaced.
 
-use super::{ReadError, Workbook, limits, sniff::Format};
+use super::{ReadError, Workbook};
+use crate::outcome::Format;
 use crate::sheet::{Cell, RawSheet};
 
 /// The encoding a CSV was read in, for messages.
@@ -41,7 +42,8 @@ fn delimiter(text: &str) -> u8 {
 }
 
 /// Reads a CSV held in memory as a one-sheet workbook named after `stem`.
-pub fn read(bytes: &[u8], stem: &str) -> Result<Workbook, ReadError> {
+/// Reading stops at `max_cells` non-empty cells (`--max-cells`).
+pub fn read(bytes: &[u8], stem: &str, max_cells: usize) -> Result<Workbook, ReadError> {
     let (text, encoding, had_errors) = decode(bytes);
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
@@ -73,10 +75,10 @@ pub fn read(bytes: &[u8], stem: &str) -> Result<Workbook, ReadError> {
             if field.trim().is_empty() {
                 continue;
             }
-            if cells.len() >= limits::max_cells() {
+            if cells.len() >= max_cells {
                 return Err(ReadError::new(format!(
                     "CSV 单元格超过上限 {} 个（--max-cells），已停止读取",
-                    limits::max_cells()
+                    max_cells
                 )));
             }
             cells.push((r as u32, c as u32, Cell::Text(field.to_string())));
@@ -124,6 +126,7 @@ mod tests {
         let wb = read(
             "日期\t主题\n2026-03-05\t\"学习\n二十大\"\n".as_bytes(),
             "学习记录",
+            usize::MAX,
         )
         .unwrap();
         let sheet = &wb.sheets[0];
@@ -134,7 +137,7 @@ mod tests {
     #[test]
     fn rows_are_numbered_as_excel_shows_them() {
         let text = "日期,主题\n\n2026-03-05,\"学习\r\n二十大\"\r\n\r\n2026-03-06,b\n2026-03-07,c\n";
-        let wb = read(text.as_bytes(), "学习记录").unwrap();
+        let wb = read(text.as_bytes(), "学习记录", usize::MAX).unwrap();
         let sheet = &wb.sheets[0];
         let dates: Vec<(u32, String)> = (0..8)
             .filter_map(|r| match sheet.cell(r, 0) {
@@ -153,7 +156,12 @@ mod tests {
         );
         assert_eq!(sheet.cell(2, 1), Some(&Cell::Text("学习\r\n二十大".into())));
         // Old Mac line ends.
-        let wb = read("日期\r\r2026-03-05\r2026-03-06\r".as_bytes(), "学习记录").unwrap();
+        let wb = read(
+            "日期\r\r2026-03-05\r2026-03-06\r".as_bytes(),
+            "学习记录",
+            usize::MAX,
+        )
+        .unwrap();
         let sheet = &wb.sheets[0];
         assert_eq!(sheet.cell(2, 0), Some(&Cell::Text("2026-03-05".into())));
         assert_eq!(sheet.cell(3, 0), Some(&Cell::Text("2026-03-06".into())));
@@ -161,7 +169,7 @@ mod tests {
 
     #[test]
     fn invalid_bytes_are_reported() {
-        let wb = read(b"\xB6\xFF,\xFF\xFF\n", "x").unwrap();
+        let wb = read(b"\xB6\xFF,\xFF\xFF\n", "x", usize::MAX).unwrap();
         assert_eq!(wb.warnings.len(), 1);
     }
 }

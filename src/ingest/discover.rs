@@ -2,18 +2,8 @@
 //! that will not be read given a reason. It owns the decision of which names are candidates; what
 //! a candidate really is gets decided from its content by `sniff`.
 
+use crate::outcome::Source;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
-
-/// An input file found on disk.
-#[derive(Debug, Clone)]
-pub struct Source {
-    pub path: PathBuf,
-    /// Path relative to the input folder, `/`-separated: how files are named in every report.
-    pub rel: String,
-    pub size: u64,
-    pub modified: Option<SystemTime>,
-}
 
 /// What discovery decided about a file by its name alone.
 #[derive(Debug, Clone, PartialEq, Eq)]

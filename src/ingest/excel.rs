@@ -2,8 +2,8 @@
 //! with calamine's streaming cell reader so that only the cells present cost memory; xls and ods
 //! only offer ranges. This is the only file that names calamine; it must not interpret cells.
 
-use super::sniff::Format;
-use super::{Archive, ReadError, SheetError, Workbook, limits};
+use super::{Archive, ReadError, SheetError, Workbook};
+use crate::outcome::Format;
 use crate::sheet::{Cell, Merge, RawSheet};
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
 use std::io::Cursor;
@@ -11,17 +11,24 @@ use std::io::Cursor;
 type Bytes<'a> = Cursor<&'a [u8]>;
 
 /// Reads every worksheet of a workbook held in memory; `zip` is its zip directory, when parsed.
-pub fn read(bytes: &[u8], format: Format, zip: Option<Archive<'_>>) -> Result<Workbook, ReadError> {
+/// A sheet stops being read at `max_cells` non-empty cells (`--max-cells`).
+pub fn read(
+    bytes: &[u8],
+    format: Format,
+    zip: Option<Archive<'_>>,
+    max_cells: usize,
+) -> Result<Workbook, ReadError> {
     let cursor = Cursor::new(bytes);
     match format {
-        Format::Xlsx => match read_xlsx(bytes, zip) {
+        Format::Xlsx => match read_xlsx(bytes, zip, max_cells) {
             Ok(workbook) => Ok(workbook),
             Err(e) => {
                 // A macro sheet makes calamine refuse the whole workbook: read it without.
                 let Some((rebuilt, removed)) = super::macros::without_macro_sheets(bytes) else {
                     return Err(e);
                 };
-                let mut workbook = read_xlsx(&rebuilt, super::open_zip(&rebuilt)).map_err(|_| e)?;
+                let mut workbook =
+                    read_xlsx(&rebuilt, super::open_zip(&rebuilt), max_cells).map_err(|_| e)?;
                 for sheet in removed {
                     workbook.skipped.push(SheetError {
                         sheet,
@@ -31,13 +38,19 @@ pub fn read(bytes: &[u8], format: Format, zip: Option<Archive<'_>>) -> Result<Wo
                 Ok(workbook)
             }
         },
-        Format::Xlsb => read_xlsb(Xlsb::new(cursor).map_err(open_error)?),
-        Format::Xls => read_ranges(Xls::new(cursor).map_err(open_error)?, format, |wb, name| {
-            wb.merge_cells_by_sheet_name(name).unwrap_or_default()
-        }),
-        Format::Ods => read_ranges(Ods::new(cursor).map_err(open_error)?, format, |_, _| {
-            Vec::new()
-        }),
+        Format::Xlsb => read_xlsb(Xlsb::new(cursor).map_err(open_error)?, max_cells),
+        Format::Xls => read_ranges(
+            Xls::new(cursor).map_err(open_error)?,
+            format,
+            max_cells,
+            |wb, name| wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
+        ),
+        Format::Ods => read_ranges(
+            Ods::new(cursor).map_err(open_error)?,
+            format,
+            max_cells,
+            |_, _| Vec::new(),
+        ),
         Format::Csv => unreachable!("CSV is read by ingest::csv"),
     }
 }
@@ -67,7 +80,11 @@ fn worksheets(sheets: &[calamine::Sheet]) -> Vec<(String, bool)> {
         .collect()
 }
 
-fn read_xlsx(bytes: &[u8], zip: Option<Archive<'_>>) -> Result<Workbook, ReadError> {
+fn read_xlsx(
+    bytes: &[u8],
+    zip: Option<Archive<'_>>,
+    max_cells: usize,
+) -> Result<Workbook, ReadError> {
     // Worksheets are inflated once, for their merges; calamine reads them from the rebuilt package.
     let super::package::Unpacked {
         package,
@@ -80,17 +97,17 @@ fn read_xlsx(bytes: &[u8], zip: Option<Archive<'_>>) -> Result<Workbook, ReadErr
     Ok(read_streamed(
         Format::Xlsx,
         sheets,
-        |name| stream_xlsx(&mut wb, name, !without_formulas.contains(name)),
+        |name| stream_xlsx(&mut wb, name, !without_formulas.contains(name), max_cells),
         |name| merges.remove(name).unwrap_or_default(),
     ))
 }
 
-fn read_xlsb(mut wb: Xlsb<Bytes<'_>>) -> Result<Workbook, ReadError> {
+fn read_xlsb(mut wb: Xlsb<Bytes<'_>>, max_cells: usize) -> Result<Workbook, ReadError> {
     let sheets = worksheets(wb.sheets_metadata());
     Ok(read_streamed(
         Format::Xlsb,
         sheets,
-        |name| stream_xlsb(&mut wb, name),
+        |name| stream_xlsb(&mut wb, name, max_cells),
         |_| Vec::new(),
     ))
 }
@@ -127,6 +144,7 @@ fn stream_xlsx(
     wb: &mut Xlsx<Bytes<'_>>,
     name: &str,
     formulas: bool,
+    max_cells: usize,
 ) -> Result<Vec<(u32, u32, Cell)>, String> {
     let mut reader = wb
         .worksheet_cells_reader(name)
@@ -139,7 +157,7 @@ fn stream_xlsx(
     if !formulas {
         while let Some(cell) = reader.next_cell().map_err(|e| damaged(&e.to_string()))? {
             let (r, c) = cell.get_position();
-            push_cell(&mut cells, r, c, from_ref(cell.get_value()))?;
+            push_cell(&mut cells, max_cells, r, c, from_ref(cell.get_value()))?;
         }
         return Ok(cells);
     }
@@ -152,12 +170,16 @@ fn stream_xlsx(
             (DataRef::Empty, Some(_)) => Cell::Uncached,
             (value, _) => from_ref(value),
         };
-        push_cell(&mut cells, r, c, value)?;
+        push_cell(&mut cells, max_cells, r, c, value)?;
     }
     Ok(cells)
 }
 
-fn stream_xlsb(wb: &mut Xlsb<Bytes<'_>>, name: &str) -> Result<Vec<(u32, u32, Cell)>, String> {
+fn stream_xlsb(
+    wb: &mut Xlsb<Bytes<'_>>,
+    name: &str,
+    max_cells: usize,
+) -> Result<Vec<(u32, u32, Cell)>, String> {
     let mut reader = wb
         .worksheet_cells_reader(name)
         .map_err(|e| format!("工作表无法读取（{e}）"))?;
@@ -167,7 +189,7 @@ fn stream_xlsb(wb: &mut Xlsb<Bytes<'_>>, name: &str) -> Result<Vec<(u32, u32, Ce
         .map_err(|e| format!("工作表内容损坏（{e}）"))?
     {
         let (r, c) = cell.get_position();
-        push_cell(&mut cells, r, c, from_ref(cell.get_value()))?;
+        push_cell(&mut cells, max_cells, r, c, from_ref(cell.get_value()))?;
     }
     Ok(cells)
 }
@@ -175,6 +197,7 @@ fn stream_xlsb(wb: &mut Xlsb<Bytes<'_>>, name: &str) -> Result<Vec<(u32, u32, Ce
 fn read_ranges<'a, R>(
     mut wb: R,
     format: Format,
+    max_cells: usize,
     merges: impl Fn(&R, &str) -> Vec<Dimensions>,
 ) -> Result<Workbook, ReadError>
 where
@@ -198,9 +221,13 @@ where
         let mut cells = Vec::new();
         let mut failed = None;
         for (r, c, value) in range.used_cells() {
-            if let Err(message) =
-                push_cell(&mut cells, r0 + r as u32, c0 + c as u32, from_data(value))
-            {
+            if let Err(message) = push_cell(
+                &mut cells,
+                max_cells,
+                r0 + r as u32,
+                c0 + c as u32,
+                from_data(value),
+            ) {
                 failed = Some(message);
                 break;
             }
@@ -229,14 +256,20 @@ fn damaged(detail: &str) -> String {
     }
 }
 
-fn push_cell(cells: &mut Vec<(u32, u32, Cell)>, r: u32, c: u32, cell: Cell) -> Result<(), String> {
+fn push_cell(
+    cells: &mut Vec<(u32, u32, Cell)>,
+    max_cells: usize,
+    r: u32,
+    c: u32,
+    cell: Cell,
+) -> Result<(), String> {
     if matches!(cell, Cell::Empty) {
         return Ok(());
     }
-    if cells.len() >= limits::max_cells() {
+    if cells.len() >= max_cells {
         return Err(format!(
             "工作表单元格超过上限 {} 个（--max-cells），已停止读取该表；请删去无关内容后重新报送",
-            limits::max_cells()
+            max_cells
         ));
     }
     cells.push((r, c, cell));

@@ -2,7 +2,8 @@
 //! sheet is never a ledger, so huizong rebuilds the package in memory without it and reads the
 //! rest: one unreadable sheet costs only that sheet.
 
-use super::package::{Inflater, WORKBOOK, WORKBOOK_RELS as RELS, attr, read_part};
+use super::package::{Inflater, WORKBOOK, WORKBOOK_RELS as RELS, read_part};
+use super::xml::attr;
 use regex::Regex;
 use std::io::{Cursor, Write};
 

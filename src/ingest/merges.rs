@@ -3,7 +3,7 @@
 //! `<mergeCells>` element is plain enough to find with a byte search once the part is inflated
 //! (which `package::unpack` does, once per sheet).
 
-use super::package::{attr, tags};
+use super::xml::{attr, tags};
 use crate::sheet::Merge;
 use std::borrow::Cow;
 

@@ -12,11 +12,13 @@ mod merges;
 mod package;
 pub mod readahead;
 pub mod sniff;
+mod xml;
 mod zipout;
 
-pub use discover::{Candidate, Found, Source, classify, discover};
-pub use sniff::{Format, Sniffed, sniff};
+pub use discover::{Candidate, Found, classify, discover};
+pub use sniff::{Sniffed, sniff};
 
+use crate::outcome::{Format, Source};
 use crate::sheet::RawSheet;
 use sha2::{Digest, Sha256};
 use std::io::{Cursor, Read};
@@ -42,22 +44,9 @@ pub(crate) fn open_zip(bytes: &[u8]) -> Option<Archive<'_>> {
 pub mod limits {
     /// Largest file read, in bytes.
     pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
-    use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// Default for the most non-empty cells read from one sheet (`--max-cells`).
     pub const DEFAULT_MAX_CELLS: usize = 2_000_000;
-
-    // One setting for the whole run, set once from the command line before reading starts.
-    static MAX_CELLS: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_CELLS);
-
-    /// Most non-empty cells read from one sheet (or CSV).
-    pub fn max_cells() -> usize {
-        MAX_CELLS.load(Ordering::Relaxed)
-    }
-
-    pub fn set_max_cells(n: usize) {
-        MAX_CELLS.store(n.max(1), Ordering::Relaxed);
-    }
 }
 
 /// A file's sheets as read.
@@ -195,8 +184,9 @@ pub fn install_panic_hook() {
     }));
 }
 
-/// Parses a loaded file by its content. `stem` names a CSV's only sheet.
-pub fn parse(bytes: &[u8], stem: &str) -> Result<Workbook, ReadError> {
+/// Parses a loaded file by its content. `stem` names a CSV's only sheet; a sheet stops being read
+/// at `max_cells` non-empty cells.
+pub fn parse(bytes: &[u8], stem: &str, max_cells: usize) -> Result<Workbook, ReadError> {
     let zip = open_zip(bytes);
     let format = match sniff(bytes, zip.as_ref()) {
         Sniffed::Readable(format) => format,
@@ -210,8 +200,8 @@ pub fn parse(bytes: &[u8], stem: &str) -> Result<Workbook, ReadError> {
         _ => {}
     }
     let parsed = quietly(|| match format {
-        Format::Csv => csv::read(bytes, stem),
-        other => excel::read(bytes, other, zip),
+        Format::Csv => csv::read(bytes, stem, max_cells),
+        other => excel::read(bytes, other, zip, max_cells),
     });
     let mut workbook = match parsed {
         Ok(result) => result?,

@@ -5,7 +5,7 @@
 //! `AHEAD` bytes of files beyond what the workers have taken. It never reads a byte itself and
 //! nothing depends on it: where the advice is not available it does nothing.
 
-use super::Source;
+use crate::outcome::Source;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 

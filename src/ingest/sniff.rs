@@ -3,29 +3,8 @@
 //! reported as one. It must not parse cells.
 
 use super::Archive;
+use crate::outcome::Format;
 use std::io::Read;
-
-/// A format huizong reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Xlsx,
-    Xlsb,
-    Xls,
-    Ods,
-    Csv,
-}
-
-impl Format {
-    pub fn label(self) -> &'static str {
-        match self {
-            Format::Xlsx => "xlsx",
-            Format::Xlsb => "xlsb",
-            Format::Xls => "xls",
-            Format::Ods => "ods",
-            Format::Csv => "csv",
-        }
-    }
-}
 
 /// What the content says.
 #[derive(Debug, Clone, PartialEq, Eq)]

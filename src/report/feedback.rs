@@ -5,15 +5,17 @@
 
 use super::table::{Formats, Mark, Out, Table};
 use super::{ReportModel, write_atomic};
+use crate::error::Result;
 use crate::issue::{Issue, Level};
-use crate::resolve::Submission;
+use crate::outcome::Submission;
 use rayon::prelude::*;
 use rust_xlsxwriter::{Workbook, XlsxError};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Writes one feedback workbook per unit that needs one; returns the paths.
-pub fn write_all(model: &ReportModel<'_>, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+/// Writes `催报名单.txt` beside `dir` and one feedback workbook per unit that needs one into
+/// `dir`; returns the list's path and the workbooks' paths.
+pub fn write_all(model: &ReportModel<'_>, dir: &Path) -> Result<(PathBuf, Vec<PathBuf>)> {
     let mut issues: BTreeMap<&str, Vec<&Issue>> = BTreeMap::new();
     for issue in model
         .checked
@@ -29,22 +31,19 @@ pub fn write_all(model: &ReportModel<'_>, dir: &Path) -> anyhow::Result<Vec<Path
     units.extend(model.card.shortfalls.iter().map(|s| s.unit.as_str()));
     units.sort_unstable();
     units.dedup();
-    let mut written = Vec::new();
     let roll = out_of_dir(dir).join("催报名单.txt");
     write_atomic(&roll, reminder_list(model).as_bytes())?;
-    written.push(roll);
     // One workbook per unit, thousands in a county: built and written on every core.
     let workbooks = units
         .par_iter()
-        .map(|unit| -> anyhow::Result<PathBuf> {
+        .map(|unit| -> Result<PathBuf> {
             let path = dir.join(format!("{}.xlsx", safe_file_name(unit)));
             let bytes = workbook(model, unit, issues.get(unit).map_or(&[][..], Vec::as_slice))?;
             write_atomic(&path, &bytes)?;
             Ok(path)
         })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    written.extend(workbooks);
-    Ok(written)
+        .collect::<Result<Vec<_>>>()?;
+    Ok((roll, workbooks))
 }
 
 fn out_of_dir(dir: &Path) -> &Path {

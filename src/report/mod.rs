@@ -8,11 +8,11 @@ pub mod table;
 pub mod xlsx;
 
 use crate::aggregate::{self, Frames};
+use crate::error::{Error, Result};
 use crate::evaluate::{Scorecard, case_sheet};
-use crate::pipeline::Checked;
+use crate::outcome::Checked;
 use crate::record::Value;
 use crate::schema::Schema;
-use anyhow::Context as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -45,13 +45,13 @@ pub fn build<'a>(
     checked: &'a Checked,
     card: &'a Scorecard,
     frames: &Frames,
-) -> anyhow::Result<ReportModel<'a>> {
+) -> Result<ReportModel<'a>> {
     let monthly = schema
         .sheets
         .iter()
         .zip(&frames.sheets)
         .map(|(spec, df)| Ok((spec.name.clone(), aggregate::count_by_month(df)?)))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+        .collect::<Result<Vec<_>>>()?;
     let cases = match case_sheet(schema) {
         Some(i) => {
             let spec = &schema.sheets[i];
@@ -104,7 +104,7 @@ pub(crate) fn shortfall_row(
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut tmp = temp_beside(path)?;
     tmp.write_all(bytes)?;
     finish(tmp, path)
@@ -113,13 +113,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 /// A report written to its temporary file and being flushed to disk and renamed into place on a
 /// thread of its own, so that the next report is built meanwhile.
 #[must_use = "a pending report is in place only once waited for"]
-pub struct Pending(std::thread::JoinHandle<anyhow::Result<()>>);
+pub struct Pending(std::thread::JoinHandle<Result<()>>);
 
 impl Pending {
-    pub fn wait(self) -> anyhow::Result<()> {
+    pub fn wait(self) -> Result<()> {
         self.0
             .join()
-            .map_err(|_| anyhow::anyhow!("写入报表的线程意外中止"))?
+            .map_err(|_| Error::Internal("写入报表的线程意外中止"))?
     }
 }
 
@@ -127,32 +127,36 @@ impl Pending {
 /// happen in the background (see `Pending`).
 pub fn write_atomic_streamed(
     path: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
-) -> anyhow::Result<Pending> {
+    fill: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<Pending> {
     let tmp = temp_beside(path)?;
     let mut writer = std::io::BufWriter::with_capacity(1 << 20, tmp);
     fill(&mut writer)?;
-    let tmp = writer.into_inner().map_err(|e| e.into_error())?;
+    let tmp = writer.into_inner().map_err(|e| Error::Io(e.into_error()))?;
     let path = path.to_path_buf();
     Ok(Pending(std::thread::spawn(move || finish(tmp, &path))))
 }
 
-fn temp_beside(path: &Path) -> anyhow::Result<tempfile::NamedTempFile> {
+fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("无法创建输出文件夹 {}", dir.display()))?;
+    let failed = |what, source| Error::Output {
+        what,
+        path: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(|e| failed("无法创建输出文件夹", e))?;
     tempfile::Builder::new()
         .prefix(".huizong-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .with_context(|| format!("无法在 {} 中写入临时文件", dir.display()))
+        .map_err(|e| failed("无法写入临时文件到", e))
 }
 
 /// Flushes a written temporary file to disk and renames it into place.
-fn finish(tmp: tempfile::NamedTempFile, path: &Path) -> anyhow::Result<()> {
+fn finish(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
     tmp.as_file().sync_all()?;
     // Reports are for sharing: the temp file's owner-only mode is not kept.
     #[cfg(unix)]
@@ -161,9 +165,21 @@ fn finish(tmp: tempfile::NamedTempFile, path: &Path) -> anyhow::Result<()> {
         tmp.as_file()
             .set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
-    tmp.persist(path)
-        .with_context(|| format!("无法写入 {}", path.display()))?;
+    tmp.persist(path).map_err(|e| Error::Output {
+        what: "无法写入",
+        path: path.to_path_buf(),
+        source: e.error,
+    })?;
     Ok(())
+}
+
+/// The paths a run wrote.
+#[derive(Debug, Clone, Default)]
+pub struct Written {
+    /// The summary workbook, the JSON, the detail files and the reminder list.
+    pub reports: Vec<PathBuf>,
+    /// One workbook per unit, in `反馈/`.
+    pub feedback: Vec<PathBuf>,
 }
 
 /// Writes every output into `out`; returns the paths written.
@@ -172,18 +188,18 @@ pub fn write_all(
     frames: &Frames,
     out: &Path,
     feedback: bool,
-) -> anyhow::Result<Vec<PathBuf>> {
+) -> Result<Written> {
     let year = model.card.year;
     // The workbook (the dearest) and the other files are independent: built on both cores, each
     // flushed to disk in the background while the next is built.
     let (summary, details) = rayon::join(
-        || -> anyhow::Result<Vec<(PathBuf, Pending)>> {
+        || -> Result<Vec<(PathBuf, Pending)>> {
             let summary = out.join(format!("汇总_{year}.xlsx"));
             let bytes = xlsx::summary(model)?;
             let summary_done = write_atomic_streamed(&summary, |w| Ok(w.write_all(&bytes)?))?;
             Ok(vec![(summary, summary_done)])
         },
-        || -> anyhow::Result<Vec<(PathBuf, Pending)>> {
+        || -> Result<Vec<(PathBuf, Pending)>> {
             let json = out.join(format!("汇总_{year}.json"));
             let json_done = write_atomic_streamed(&json, |w| json_into(model, w))?;
             let mut written = vec![(json, json_done)];
@@ -203,13 +219,15 @@ pub fn write_all(
             Ok(written)
         },
     );
-    let mut written = Vec::new();
+    let mut written = Written::default();
     for (path, pending) in summary?.into_iter().chain(details?) {
         pending.wait()?;
-        written.push(path);
+        written.reports.push(path);
     }
     if feedback {
-        written.extend(feedback::write_all(model, &out.join("反馈"))?);
+        let (roll, workbooks) = feedback::write_all(model, &out.join("反馈"))?;
+        written.reports.push(roll);
+        written.feedback = workbooks;
     }
     Ok(written)
 }
@@ -218,7 +236,7 @@ pub fn write_all(
 /// hold every file and unit twice over). Keys come out sorted, as `serde_json::Value` sorts them:
 /// the top level and each file by field order here, the ranking, shortfalls and totals one element
 /// at a time through `Value`.
-fn json_into(model: &ReportModel<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
+fn json_into(model: &ReportModel<'_>, out: &mut dyn Write) -> Result<()> {
     #[derive(serde::Serialize)]
     struct Report<'a> {
         files: Vec<File<'a>>,
@@ -293,7 +311,7 @@ impl<T: serde::Serialize> serde::Serialize for EachAsValue<'_, T> {
 }
 
 /// One sheet's accepted records as CSV, UTF-8 with BOM so Excel opens it as such.
-fn detail_csv(model: &ReportModel<'_>, sheet: usize, out: &mut dyn Write) -> anyhow::Result<()> {
+fn detail_csv(model: &ReportModel<'_>, sheet: usize, out: &mut dyn Write) -> Result<()> {
     use std::fmt::Write as _;
     let spec = &model.schema.sheets[sheet];
     out.write_all("\u{feff}".as_bytes())?;
@@ -341,7 +359,7 @@ fn detail_csv(model: &ReportModel<'_>, sheet: usize, out: &mut dyn Write) -> any
 fn parquet_bytes(
     df: &polars::prelude::DataFrame,
     spec: &crate::schema::SheetSpec,
-) -> anyhow::Result<Vec<u8>> {
+) -> Result<Vec<u8>> {
     use polars::prelude::*;
     let mut keep: Vec<&str> = vec![aggregate::UNIT, aggregate::FILE, aggregate::ROW];
     keep.extend(spec.fields.iter().map(|f| f.name.as_str()));

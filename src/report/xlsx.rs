@@ -6,8 +6,7 @@
 use super::ReportModel;
 use super::table::{Formats, Mark, Out, Table, print_setup};
 use crate::issue::Level;
-use crate::pipeline::Fate;
-use crate::resolve::Submission;
+use crate::outcome::{Fate, Submission};
 use crate::schema::Period;
 use rayon::prelude::*;
 use rust_xlsxwriter::{Chart, ChartType, ConditionalFormatDataBar, Workbook, Worksheet, XlsxError};

@@ -4,8 +4,10 @@
 //! `PROPTEST_CASES=5000 cargo test --release --test integration fuzz`; a crash it finds is shrunk
 //! by proptest and belongs in `tests/fixtures/regressions/` as a file.
 
-use huizong::ingest::Source;
-use huizong::pipeline::{Fate, examine};
+use huizong::outcome::Fate;
+use huizong::outcome::Source;
+use huizong::pipeline::examine;
+use huizong::settings::Settings;
 use proptest::prelude::*;
 
 const SEEDS: [&str; 4] = [
@@ -70,7 +72,8 @@ proptest! {
             eprintln!("case {name} {mutations:?}");
         }
         let source = Source { path, rel: name.to_string(), size: bytes.len() as u64, modified: None };
-        let outcome = std::panic::catch_unwind(|| examine(&source, &schema(), Some(2026)));
+        let settings = Settings { year: Some(2026), ..Settings::new(schema(), Vec::new()) };
+        let outcome = std::panic::catch_unwind(|| examine(&source, &settings));
         prop_assert!(outcome.is_ok(), "examine panicked on {} with {:?}", name, mutations);
         let outcome = outcome.unwrap();
         prop_assert!(matches!(outcome.fate, Fate::Read | Fate::Failed(_)));

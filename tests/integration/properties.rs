@@ -100,15 +100,19 @@ proptest! {
 
 #[test]
 fn parallel_and_sequential_runs_agree() {
-    let schema = schema();
-    let settings = |jobs| huizong::pipeline::Settings {
-        inputs: vec![crate::workdir::fixtures().join("county")],
-        roster: None,
-        year: None,
-        jobs: Some(jobs),
+    let settings = |jobs| huizong::settings::Settings {
+        jobs,
+        ..huizong::settings::Settings::new(
+            schema(),
+            vec![crate::workdir::fixtures().join("county")],
+        )
     };
-    let one = huizong::pipeline::check(&schema, &settings(1), &|_| {}).unwrap();
-    let many = huizong::pipeline::check(&schema, &settings(4), &|_| {}).unwrap();
+    let check = |settings: huizong::settings::Settings| {
+        (settings.install(|| huizong::pipeline::check(&settings, &|_| {})))
+            .unwrap()
+            .unwrap()
+    };
+    let (one, many) = (check(settings(1)), check(settings(4)));
     assert_eq!(one.issues, many.issues);
     assert!(one.records().eq(many.records()));
     assert_eq!(one.totals, many.totals);
