@@ -4,14 +4,12 @@
 //! was refused. It must not decide whether a refusal rejects the row (that is `validate`), and it
 //! uses no regex: it runs on every cell.
 
+use crate::issue::Refusal;
 use crate::normalize::{closest, nfkc, normalize, trim_cell};
 use crate::record::Value;
 use crate::schema::{Field, FieldKind};
 use crate::sheet::{Cell, format_number};
 use chrono::{Datelike, NaiveDate};
-
-/// Why a cell could not be taken as its field's value, as a sentence for the clerk.
-pub type Refusal = String;
 
 /// The year a month-day date (`3月5日`) is given while the report year is not known yet (no
 /// `--year`: it is decided once every file is read). No spelled or serial date can have it, and
@@ -23,15 +21,10 @@ pub const UNDATED: i32 = -400;
 pub fn coerce(cell: &Cell, field: &Field, year: Option<i32>) -> Result<Value, Refusal> {
     match cell {
         Cell::Uncached => {
-            return Err(
-                "单元格是公式，但文件中没有保存计算结果；请在 Excel 或 WPS 中打开并保存后重新报送"
-                    .into(),
-            );
+            return Err(Refusal::Uncached);
         }
-        Cell::Error(e) => return Err(format!("单元格为错误值 {e}（公式出错），请填写实际内容")),
-        Cell::Number(n) if !n.is_finite() => {
-            return Err(format!("数值无效（{n}），请填写实际内容"));
-        }
+        Cell::Error(e) => return Err(Refusal::CellError(e.to_string())),
+        Cell::Number(n) if !n.is_finite() => return Err(Refusal::InvalidNumber(*n)),
         _ if cell.is_blank() => return Ok(Value::Null),
         _ => {}
     }
@@ -61,7 +54,7 @@ fn text(cell: &Cell, field: &Field) -> Result<Value, Refusal> {
     if let Some(pattern) = &field.pattern
         && !pattern.is_match(&shown)
     {
-        return Err(format!("“{shown}”格式不正确"));
+        return Err(Refusal::Pattern(shown.into()));
     }
     Ok(Value::Text(shown.into()))
 }
@@ -79,14 +72,11 @@ fn enum_refusal(shown: &str, field: &Field, allowed: &[String]) -> Refusal {
             .find(|(alias, _)| alias == s)
             .map_or(s, |(_, target)| target.as_str())
     });
-    let list = if allowed.len() <= 8 {
-        format!("；可填：{}", allowed.join("、"))
-    } else {
-        String::new()
-    };
-    match suggestion {
-        Some(s) => format!("“{shown}”不是{}的可选值，是否应为“{s}”{list}", field.name),
-        None => format!("“{shown}”不是{}的可选值{list}", field.name),
+    Refusal::NotInList {
+        shown: shown.to_string(),
+        field: field.name.clone(),
+        suggestion: suggestion.map(str::to_string),
+        allowed: allowed.to_vec(),
     }
 }
 
@@ -95,12 +85,18 @@ fn bounds(value: &Value, field: &Field) -> Result<(), Refusal> {
     if let Some(lo) = field.minimum
         && *n < lo
     {
-        return Err(format!("{n} 小于允许的最小值 {lo}"));
+        return Err(Refusal::BelowMinimum {
+            value: *n,
+            minimum: lo,
+        });
     }
     if let Some(hi) = field.maximum
         && *n > hi
     {
-        return Err(format!("{n} 大于允许的最大值 {hi}"));
+        return Err(Refusal::AboveMaximum {
+            value: *n,
+            maximum: hi,
+        });
     }
     Ok(())
 }
@@ -113,7 +109,7 @@ const COUNT_SUFFIXES: &[&str] = &[
 /// Parses an integer from a cell: whole numbers, `12.0`, `１２`, `35人`, `1,200`.
 pub fn integer(cell: &Cell) -> Result<i64, Refusal> {
     match cell {
-        Cell::Number(n) => whole(*n).ok_or_else(|| format!("{} 不是整数", format_number(*n))),
+        Cell::Number(n) => whole(*n).ok_or_else(|| Refusal::Fraction(format_number(*n))),
         Cell::Text(s) => {
             let trimmed = trim_cell(s);
             // Plain digits need no folding.
@@ -132,9 +128,9 @@ pub fn integer(cell: &Cell) -> Result<i64, Refusal> {
                 .parse::<i64>()
                 .ok()
                 .or_else(|| digits.parse::<f64>().ok().and_then(whole))
-                .ok_or_else(|| format!("“{}”不是整数，请只填数字", trim_cell(s)))
+                .ok_or_else(|| Refusal::NotIntegerText(trim_cell(s).to_string()))
         }
-        other => Err(format!("“{}”不是整数", other.display())),
+        other => Err(Refusal::NotInteger(other.display())),
     }
 }
 
@@ -150,12 +146,9 @@ pub fn boolean(cell: &Cell) -> Result<bool, Refusal> {
         Cell::Number(n) if *n == 0.0 => Ok(false),
         Cell::Text(s) => match boolean_word(trim_cell(s)).or_else(|| boolean_word(&normalize(s))) {
             Some(b) => Ok(b),
-            None => Err(format!("“{}”无法识别为是/否，请填“是”或“否”", trim_cell(s))),
+            None => Err(Refusal::NotBoolean(trim_cell(s).to_string())),
         },
-        other => Err(format!(
-            "“{}”无法识别为是/否，请填“是”或“否”",
-            other.display()
-        )),
+        other => Err(Refusal::NotBoolean(other.display())),
     }
 }
 
@@ -175,10 +168,7 @@ fn boolean_word(word: &str) -> Option<bool> {
 /// Parses a date from a date cell, an Excel serial number, or text typed any of the ways SPEC §2
 /// lists. `year` completes month-day spellings.
 pub fn date(cell: &Cell, year: Option<i32>) -> Result<NaiveDate, Refusal> {
-    let refuse = || {
-        let shown = cell.display();
-        format!("“{shown}”不是有效日期，请按 2026-03-05 的格式填写")
-    };
+    let refuse = || Refusal::NotDate(cell.display());
     match cell {
         Cell::Date(y, m, d) => NaiveDate::from_ymd_opt(*y, *m, *d).ok_or_else(refuse),
         Cell::Number(n) => number_date(*n, year).ok_or_else(refuse),
@@ -258,10 +248,7 @@ fn text_date(s: &str, year: Option<i32>) -> Result<Option<NaiveDate>, Refusal> {
         ),
         ([m, d], false) if m.len() <= 2 && d.len() <= 2 && sep_ok(&separators) => {
             let Some(year) = year else {
-                return Err(format!(
-                    "“{}”没有年份，且无法确定填报年度；请写完整日期",
-                    trim_cell(s)
-                ));
+                return Err(Refusal::NoYear(trim_cell(s).to_string()));
             };
             NaiveDate::from_ymd_opt(year, parse(m).unwrap_or(0), parse(d).unwrap_or(0))
         }
@@ -296,16 +283,19 @@ mod tests {
         assert!(
             coerce(&Cell::Uncached, people, None)
                 .unwrap_err()
+                .to_string()
                 .contains("没有保存计算结果")
         );
         assert!(
             coerce(&Cell::Number(f64::NAN), theme, None)
                 .unwrap_err()
+                .to_string()
                 .contains("数值无效")
         );
         assert!(
             coerce(&Cell::Number(f64::INFINITY), people, None)
                 .unwrap_err()
+                .to_string()
                 .contains("数值无效")
         );
         assert!(
@@ -344,11 +334,17 @@ mod tests {
         assert!(
             date(&t("2026-13-40"), Some(2026))
                 .unwrap_err()
+                .to_string()
                 .contains("不是有效日期")
         );
         assert!(date(&t("2026-02-30"), Some(2026)).is_err());
         assert!(date(&t("上周五"), Some(2026)).is_err());
-        assert!(date(&t("3月5日"), None).unwrap_err().contains("没有年份"));
+        assert!(
+            date(&t("3月5日"), None)
+                .unwrap_err()
+                .to_string()
+                .contains("没有年份")
+        );
         assert!(date(&t("2026-3/5"), Some(2026)).is_err());
     }
 
@@ -400,14 +396,17 @@ mod tests {
             coerce(&t("主題黨日"), form, None),
             Ok(Value::Text("主题党日".into()))
         );
-        let err = coerce(&t("中心组学习会"), form, None).unwrap_err();
+        let err = coerce(&t("中心组学习会"), form, None)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("是否应为“中心组学习”"), "{err}");
-        let err = coerce(&t("读书会"), form, None).unwrap_err();
+        let err = coerce(&t("读书会"), form, None).unwrap_err().to_string();
         assert!(!err.contains("是否应为"), "{err}");
         let people = &schema.sheets[0].fields[5];
         assert!(
             coerce(&t("0人"), people, None)
                 .unwrap_err()
+                .to_string()
                 .contains("最小值")
         );
         assert_eq!(coerce(&Cell::Empty, people, None), Ok(Value::Null));
@@ -420,6 +419,7 @@ mod tests {
         assert!(
             coerce(&Cell::Error("#N/A".into()), people, None)
                 .unwrap_err()
+                .to_string()
                 .contains("#N/A")
         );
     }

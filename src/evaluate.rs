@@ -105,17 +105,51 @@ pub fn evaluate(
     units: &[UnitStatus],
     year: i32,
 ) -> Result<Scorecard> {
-    // Each rule's counts are independent group-bys: compute them on every core.
-    let counts = schema
-        .rules
-        .par_iter()
+    let counts = count_all(schema, frames, year)?;
+    let rule_names: Vec<String> = schema.rule_names().into_iter().map(String::from).collect();
+    // Two rules of one name (for two unit types) share one column.
+    let columns: Vec<usize> = (schema.rules.iter())
+        .map(|rule| rule_names.iter().position(|n| *n == rule.name).unwrap_or(0))
+        .collect();
+    let mut scores = Vec::new();
+    let mut shortfalls = Vec::new();
+    for status in units {
+        let id = frames.unit_id(&status.unit.name).map(|id| id as usize);
+        let (score, short) = score_unit(schema, &counts, &columns, rule_names.len(), status, id);
+        scores.push(score);
+        shortfalls.extend(short);
+    }
+    rank(&mut scores);
+    order_shortfalls(&mut shortfalls, &scores, &rule_names);
+    Ok(Scorecard {
+        year,
+        rule_names,
+        flag_names: schema.flags.iter().map(|f| f.name.clone()).collect(),
+        units: scores,
+        shortfalls,
+    })
+}
+
+/// Every count the judgement reads, per unit number.
+struct Counts {
+    /// Per rule, in schema order.
+    rules: Vec<RuleCounts>,
+    /// Per flag, the matching records of each unit.
+    flags: Vec<Vec<u32>>,
+    /// The accountability cases of each unit, when the schema has a case sheet.
+    cases: Option<Vec<u32>>,
+}
+
+/// Counts every rule (independent group-bys: on every core), every flag and the cases.
+fn count_all(schema: &Schema, frames: &Frames, year: i32) -> Result<Counts> {
+    let rules = (schema.rules.par_iter())
         .map(|rule| count_rule(rule, schema, frames, year))
         .collect::<Result<Vec<_>>>()?;
-    let mut flag_units = Vec::new();
+    let mut flags = Vec::new();
     for flag in &schema.flags {
         let spec = &schema.sheets[flag.sheet];
         let selected = aggregate::select(&frames.sheets[flag.sheet], spec, &flag.conditions)?;
-        flag_units.push(aggregate::count_per_unit(&selected, frames.unit_count())?);
+        flags.push(aggregate::count_per_unit(&selected, frames.unit_count())?);
     }
     let cases = match case_sheet(schema) {
         Some(i) => Some(aggregate::count_per_unit(
@@ -124,112 +158,101 @@ pub fn evaluate(
         )?),
         None => None,
     };
-    let rule_names: Vec<String> = schema.rule_names().into_iter().map(String::from).collect();
-    let columns: Vec<usize> = schema
-        .rules
-        .iter()
-        .map(|rule| rule_names.iter().position(|n| *n == rule.name).unwrap_or(0))
-        .collect();
-    let mut scores = Vec::new();
+    Ok(Counts {
+        rules,
+        flags,
+        cases,
+    })
+}
+
+/// One unit's score and short periods. `id` is the unit's number in the frames (none when it
+/// has no accepted record); `columns` each rule's 排名 column.
+fn score_unit(
+    schema: &Schema,
+    counts: &Counts,
+    columns: &[usize],
+    rule_columns: usize,
+    status: &UnitStatus,
+    id: Option<usize>,
+) -> (UnitScore, Vec<Shortfall>) {
+    let unit = &status.unit;
+    let count_of = |counts: &[u32]| id.and_then(|id| counts.get(id)).copied().unwrap_or(0);
+    let submitted = status.status == Submission::Submitted;
+    let mut score = UnitScore {
+        rank: 0,
+        name: unit.name.clone(),
+        unit_type: unit.unit_type.clone(),
+        status: status.status,
+        completion: 0.0,
+        counts: vec![None; rule_columns],
+        missed: vec![false; rule_columns],
+        missed_count: 0,
+        cases: counts.cases.as_deref().map(count_of),
+        flags: Vec::new(),
+    };
     let mut shortfalls = Vec::new();
-    for status in units {
-        let unit = &status.unit;
-        let id = frames.unit_id(&unit.name).map(|id| id as usize);
-        let count_of = |counts: &[u32]| id.and_then(|id| counts.get(id)).copied().unwrap_or(0);
-        let submitted = status.status == Submission::Submitted;
-        let mut score = UnitScore {
-            rank: 0,
-            name: unit.name.clone(),
-            unit_type: unit.unit_type.clone(),
-            status: status.status,
-            completion: 0.0,
-            counts: vec![None; rule_names.len()],
-            missed: vec![false; rule_names.len()],
-            missed_count: 0,
-            cases: cases.as_deref().map(count_of),
-            flags: Vec::new(),
-        };
-        let (mut weighted, mut weights) = (0.0, 0.0);
-        for ((rule, counted), &column) in schema.rules.iter().zip(&counts).zip(&columns) {
-            if !rule.applies_to(&unit.unit_type) {
-                continue;
-            }
-            weights += rule.weight;
-            if !submitted {
-                // Missed, with no count: the cell stays empty (in red) and the JSON's `missed`
-                // agrees with `missed_count`.
-                score.missed[column] = true;
-                score.missed_count += 1;
-                continue;
-            }
-            let (completion, short) = judge(rule, counted, id);
-            score.counts[column] = Some(count_of(&counted.by_year));
-            weighted += rule.weight * completion;
-            if !short.is_empty() {
-                score.missed[column] = true;
-                score.missed_count += 1;
-            }
-            shortfalls.extend(short.into_iter().map(|(period, actual)| Shortfall {
-                unit: unit.name.clone(),
-                unit_type: unit.unit_type.clone(),
-                rule: rule.name.clone(),
-                period,
-                required: rule.min,
-                actual,
-                gap: rule.min - actual,
-                basis: rule.basis.clone(),
-            }));
+    let (mut weighted, mut weights) = (0.0, 0.0);
+    for ((rule, counted), &column) in schema.rules.iter().zip(&counts.rules).zip(columns) {
+        if !rule.applies_to(&unit.unit_type) {
+            continue;
         }
-        score.completion = if weights > 0.0 && submitted {
-            weighted / weights
-        } else {
-            0.0
-        };
-        score.flags = schema
-            .flags
-            .iter()
-            .zip(&flag_units)
-            .map(|(flag, hits)| {
-                let applies = flag
-                    .unit_types
-                    .as_ref()
-                    .is_none_or(|t| t.contains(&unit.unit_type));
-                (applies && submitted).then(|| {
-                    if count_of(hits) > 0 {
-                        flag.set.clone()
-                    } else {
-                        flag.otherwise.clone()
-                    }
-                })
-            })
-            .collect();
-        scores.push(score);
+        weights += rule.weight;
+        if !submitted {
+            // Missed, with no count: the cell stays empty (in red) and the JSON's `missed`
+            // agrees with `missed_count`.
+            score.missed[column] = true;
+            score.missed_count += 1;
+            continue;
+        }
+        let (completion, short) = judge(rule, counted, id);
+        score.counts[column] = Some(count_of(&counted.by_year));
+        weighted += rule.weight * completion;
+        if !short.is_empty() {
+            score.missed[column] = true;
+            score.missed_count += 1;
+        }
+        shortfalls.extend(short.into_iter().map(|(period, actual)| Shortfall {
+            unit: unit.name.clone(),
+            unit_type: unit.unit_type.clone(),
+            rule: rule.name.clone(),
+            period,
+            required: rule.min,
+            actual,
+            gap: rule.min - actual,
+            basis: rule.basis.clone(),
+        }));
     }
-    rank(&mut scores);
-    let order: HashMap<&str, usize> = scores
-        .iter()
-        .enumerate()
+    score.completion = if weights > 0.0 && submitted {
+        weighted / weights
+    } else {
+        0.0
+    };
+    score.flags = (schema.flags.iter().zip(&counts.flags))
+        .map(|(flag, hits)| {
+            let applies = (flag.unit_types.as_ref()).is_none_or(|t| t.contains(&unit.unit_type));
+            (applies && submitted).then(|| match count_of(hits) {
+                0 => flag.otherwise.clone(),
+                _ => flag.set.clone(),
+            })
+        })
+        .collect();
+    (score, shortfalls)
+}
+
+/// Shortfalls follow the ranking, then schema rule order, then period order (already).
+fn order_shortfalls(shortfalls: &mut [Shortfall], scores: &[UnitScore], rule_names: &[String]) {
+    let order: HashMap<&str, usize> = (scores.iter().enumerate())
         .map(|(i, s)| (s.name.as_str(), i))
         .collect();
-    let rule_order: HashMap<&str, usize> = rule_names
-        .iter()
-        .enumerate()
+    let rule_order: HashMap<&str, usize> = (rule_names.iter().enumerate())
         .map(|(i, n)| (n.as_str(), i))
         .collect();
-    // Shortfalls follow the ranking, then schema rule order, then period order (already).
     shortfalls.sort_by_key(|s| {
         (
             order.get(s.unit.as_str()).copied(),
             rule_order.get(s.rule.as_str()).copied(),
         )
     });
-    Ok(Scorecard {
-        year,
-        rule_names,
-        flag_names: schema.flags.iter().map(|f| f.name.clone()).collect(),
-        units: scores,
-        shortfalls,
-    })
 }
 
 /// One rule's counts per unit and period, and per unit for the year.

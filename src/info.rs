@@ -3,7 +3,7 @@
 //! (单位名称, 单位类型, 填报年度, 填报日期) and must not resolve the unit against the roster.
 
 use crate::coerce::coerce;
-use crate::issue::{Issue, Level, action};
+use crate::issue::{Issue, Kind, Level, action};
 use crate::normalize::{lookup, normalize, with_normalized};
 use crate::outcome::UnitInfo;
 use crate::record::Value;
@@ -87,11 +87,14 @@ pub fn read_info(
                 }
                 info.values[i] = v;
             }
-            Err(why) => issues.push(
+            Err(refusal) => issues.push(
                 Issue::new(
                     Level::Warning,
                     file,
-                    format!("{}：{why}", field.name),
+                    Kind::BadValue {
+                        field: field.name.clone(),
+                        refusal,
+                    },
                     action::FIELD_EMPTIED,
                 )
                 .sheet(&sheet.name)

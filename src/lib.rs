@@ -8,6 +8,7 @@ pub mod cmd;
 pub mod coerce;
 pub mod error;
 pub mod evaluate;
+pub mod examine;
 pub mod info;
 pub mod ingest;
 pub mod issue;

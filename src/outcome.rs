@@ -4,7 +4,7 @@
 //! and output types from here, so no stage needs to import another to name what it is handed.
 //! This module holds data and small accessors only; it must not import any stage.
 
-use crate::issue::{Issue, Level, action};
+use crate::issue::{Issue, Kind, Level, action};
 use crate::record::{Record, Value};
 use chrono::NaiveDate;
 use std::path::PathBuf;
@@ -150,12 +150,11 @@ impl FileOutcome {
 
     /// A file not read, with the 提示 that says why (`已跳过：…`).
     pub fn skipped(source: &Source, why: String) -> Self {
-        let message = format!("已跳过：{why}");
-        let mut out = FileOutcome::new(source, Fate::Skipped(why));
+        let mut out = FileOutcome::new(source, Fate::Skipped(why.clone()));
         out.issues.push(Issue::new(
             Level::Notice,
             &source.rel,
-            message,
+            Kind::FileSkipped { why },
             action::FILE_SKIPPED,
         ));
         out

@@ -4,12 +4,12 @@
 //! rule that every data row ends accepted or rejected; it must not read files.
 
 use crate::coerce::UNDATED;
-use crate::issue::{Issue, Level, action};
+use crate::issue::{Issue, Kind, Level, UnitLoss, UnitProblem, action};
 use crate::normalize::normalize;
 use crate::outcome::{Fate, FileOutcome, SheetOutcome, Submission, Totals, Unit, UnitStatus};
 use crate::record::{Record, Value};
 use crate::roster::Roster;
-use crate::schema::Schema;
+use crate::schema::{Schema, SheetSpec};
 use chrono::Datelike;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -19,6 +19,8 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct Resolved {
     pub year: i32,
+    /// Every file, with only its accepted records left.
+    pub files: Vec<FileOutcome>,
     pub issues: Vec<Issue>,
     pub units: Vec<UnitStatus>,
     pub totals: Totals,
@@ -40,7 +42,7 @@ impl Units<'_> {
         self.roster?.find_in_path(rel)
     }
 
-    fn find(&mut self, name: &str, unit_type: Option<&str>) -> Result<usize, String> {
+    fn find(&mut self, name: &str, unit_type: Option<&str>) -> Result<usize, UnitProblem> {
         if let Some(roster) = self.roster {
             return find_in_roster(roster, name);
         }
@@ -79,46 +81,69 @@ impl Units<'_> {
 }
 
 /// A typed unit name as the roster knows it, else why not (with the closest roster name).
-fn find_in_roster(roster: &Roster, name: &str) -> Result<usize, String> {
-    roster.find(name).ok_or_else(|| match roster.suggest(name) {
-        Some(s) => format!("名册中无此单位：“{name}”（最接近的是“{s}”）"),
-        None => format!("名册中无此单位：“{name}”"),
+fn find_in_roster(roster: &Roster, name: &str) -> Result<usize, UnitProblem> {
+    roster.find(name).ok_or_else(|| UnitProblem::NotInRoster {
+        name: name.to_string(),
+        suggestion: roster.suggest(name).map(str::to_string),
     })
 }
 
 /// A workbook's own unit by the roster: the name in its 基本信息, else its file and folder names.
-fn roster_unit(roster: &Roster, file: &FileOutcome) -> Result<usize, String> {
+fn roster_unit(roster: &Roster, file: &FileOutcome) -> Result<usize, UnitProblem> {
     match file.info.as_ref().and_then(|i| i.name.as_deref()) {
         Some(name) => find_in_roster(roster, name),
-        None => roster.find_in_path(&file.source.rel).ok_or_else(|| {
-            "无法确定报送单位：基本信息中没有单位名称，文件名（及所在文件夹名）中也没有名册中的单位名"
-                .to_string()
-        }),
+        None => (roster.find_in_path(&file.source.rel)).ok_or(UnitProblem::Unnamed),
     }
 }
 
-/// Resolves units, duplicates and the report year over every file's outcome.
+/// Resolves units, duplicates and the report year over every file's outcome: each workbook gets
+/// its unit, the older of a unit's workbooks are superseded, and each record is given its unit
+/// and its report year or rejected. The files come back with only their accepted records.
 pub fn resolve(
-    files: &mut [FileOutcome],
+    mut files: Vec<FileOutcome>,
     schema: &Schema,
     roster: Option<&Roster>,
     cli_year: Option<i32>,
 ) -> Resolved {
-    let year = cli_year.unwrap_or_else(|| infer_year(files));
+    let year = cli_year.unwrap_or_else(|| infer_year(&files));
     let mut units = Units {
         roster,
         found: Vec::new(),
         lookup: HashMap::new(),
         shared: Vec::new(),
     };
+    assign_file_units(&mut files, &mut units);
+    supersede(&mut files, year, &units);
     let mut issues = Vec::new();
+    let mut totals = Totals::default();
+    for (index, file) in files.iter_mut().enumerate() {
+        count_file(file, &mut totals);
+        if !matches!(file.fate, Fate::Superseded(_)) {
+            settle_records(file, index, schema, year, &mut units, &mut totals);
+            name_issue_units(file, &units);
+        }
+        issues.append(&mut file.issues);
+        for sheet in &mut file.sheets {
+            issues.append(&mut sheet.issues);
+        }
+    }
+    let units = statuses(&files, &units);
+    Resolved {
+        year,
+        files,
+        issues,
+        units,
+        totals,
+    }
+}
 
-    // Each workbook's own unit. With a roster, that reads nothing but the roster (names, file
-    // names, suggestions for unknown names): found on every core first.
+/// Each workbook's own unit, or a file-level issue saying why it cannot be told and what the
+/// workbook loses. With a roster, finding it reads nothing but the roster (names, file names,
+/// suggestions for unknown names): done on every core first.
+fn assign_file_units(files: &mut [FileOutcome], units: &mut Units<'_>) {
     let own_unit = |f: &FileOutcome| f.fate == Fate::Read && f.own_unit;
-    let mut by_roster: Vec<Option<Result<usize, String>>> = match roster {
-        Some(r) => files
-            .par_iter()
+    let mut by_roster: Vec<Option<Result<usize, UnitProblem>>> = match units.roster {
+        Some(r) => (files.par_iter())
             .map(|f| own_unit(f).then(|| roster_unit(r, f)))
             .collect(),
         None => Vec::new(),
@@ -129,50 +154,12 @@ pub fn resolve(
         let found = match (by_roster.get_mut(i).and_then(Option::take), &info_name) {
             (Some(found), _) => found,
             (None, Some(name)) => units.find(name, unit_type.as_deref()),
-            (None, None) => Err(
-                "无法确定报送单位：基本信息中没有单位名称（未提供名册，无法按文件名识别）"
-                    .to_string(),
-            ),
+            (None, None) => Err(UnitProblem::UnnamedWithoutRoster),
         };
         match found {
             Ok(i) => file.unit = Some(i),
-            Err(message) => {
-                // Only the rows of sheets without a 单位名称 column need the workbook's unit.
-                let unitless: Vec<&SheetOutcome> = (file.sheets.iter())
-                    .filter(|s| s.header.unit_column.is_none())
-                    .collect();
-                let rows: u32 = unitless.iter().map(|s| s.data_rows).sum();
-                // A workbook with no such rows loses nothing: a blank template is not an error.
-                let (level, message, act) = if rows == file.data_rows() && rows > 0 {
-                    (
-                        Level::Error,
-                        format!("{message}；该文件 {rows} 行数据均未计入"),
-                        action::FILE_REJECTED,
-                    )
-                } else if rows > 0 {
-                    let names: Vec<&str> = unitless.iter().map(|s| s.sheet_name.as_str()).collect();
-                    (
-                        Level::Error,
-                        format!(
-                            "{message}；工作表 {} 没有“单位名称”列，其中 {rows} 行数据均未计入（有“单位名称”列的工作表按该列计入）",
-                            names.join("、")
-                        ),
-                        action::SHEET_REJECTED,
-                    )
-                } else if file.data_rows() > 0 {
-                    (
-                        Level::Notice,
-                        format!("{message}（各表均有“单位名称”列，数据按该列计入）"),
-                        action::NONE,
-                    )
-                } else {
-                    (
-                        Level::Notice,
-                        format!("{message}（该文件没有数据）"),
-                        action::NONE,
-                    )
-                };
-                let issue = Issue::new(level, &file.source.rel, message, act)
+            Err(problem) => {
+                let issue = unit_issue(file, problem)
                     .field("单位名称")
                     .value(info_name.clone().unwrap_or_default())
                     .unit(info_name.as_deref());
@@ -180,163 +167,183 @@ pub fn resolve(
             }
         }
     }
+}
 
-    supersede(files, year, &units);
+/// The issue of a workbook whose unit cannot be told. Only the rows of its sheets without a
+/// 单位名称 column need the workbook's unit; a workbook with no such rows loses nothing (a blank
+/// template is not an error).
+fn unit_issue(file: &FileOutcome, problem: UnitProblem) -> Issue {
+    let unitless: Vec<&SheetOutcome> = (file.sheets.iter())
+        .filter(|s| s.header.unit_column.is_none())
+        .collect();
+    let rows: u32 = unitless.iter().map(|s| s.data_rows).sum();
+    let (level, loss, act) = if rows == file.data_rows() && rows > 0 {
+        (Level::Error, UnitLoss::File { rows }, action::FILE_REJECTED)
+    } else if rows > 0 {
+        let sheets = unitless.iter().map(|s| s.sheet_name.clone()).collect();
+        let loss = UnitLoss::Sheets { sheets, rows };
+        (Level::Error, loss, action::SHEET_REJECTED)
+    } else if file.data_rows() > 0 {
+        (Level::Notice, UnitLoss::Nothing, action::NONE)
+    } else {
+        (Level::Notice, UnitLoss::NoData, action::NONE)
+    };
+    let kind = Kind::FileUnit { problem, loss };
+    Issue::new(level, &file.source.rel, kind, act)
+}
 
-    // Records: each to its unit, then the year check. A record that fails either is dropped
-    // where it lies; the others stay with their sheet (not gathered into one list: a copy of
-    // every record, and memory for all of them at once, for no reader that needs it).
-    let mut totals = Totals::default();
-    for (file_index, file) in files.iter_mut().enumerate() {
-        totals.files_found += 1;
-        match &file.fate {
-            Fate::Read => totals.files_read += 1,
-            Fate::Skipped(_) => totals.files_skipped += 1,
-            Fate::Failed(_) => totals.files_failed += 1,
-            Fate::Superseded(_) => {
-                totals.files_superseded += 1;
-                issues.append(&mut file.issues);
-                continue;
-            }
-        }
-        let file_unit = file.unit.map(|i| units.shared_name(i));
-        // A file that could not be read still names its unit when its path holds a roster name
-        // (as for the unit's 报送文件无法读取 status).
-        let failed_unit = || match file.fate {
-            Fate::Failed(_) => Some(units.name(units.in_path(&file.source.rel)?).to_string()),
-            _ => None,
-        };
-        let fallback_unit = file_unit
-            .as_deref()
-            .map(str::to_string)
-            .or_else(|| file.info.as_ref().and_then(|i| i.name.clone()))
-            .or_else(failed_unit);
-        let rel = file.source.rel.clone();
-        for sheet in &mut file.sheets {
-            totals.rows_read += u64::from(sheet.data_rows);
-            totals.rows_rejected += u64::from(sheet.rejected_rows);
-            let spec = &schema.sheets[sheet.spec];
-            let undated = sheet.undated;
-            let (name, header, typed_dates, sheet_issues) = (
-                &sheet.sheet_name,
-                &sheet.header,
-                &sheet.typed_dates,
-                &mut sheet.issues,
-            );
-            sheet.records.retain_mut(|record| {
-                let row = record.row;
-                let located = |level, message: String, col: Option<u32>| {
-                    let mut issue = Issue::new(level, &rel, message, action::ROW_REJECTED)
-                        .sheet(name)
-                        .row(row);
-                    if let Some(c) = col {
-                        issue = issue.column(c);
-                    }
-                    issue
-                };
-                let unit = if record.unit.is_empty() {
-                    match &file_unit {
-                        Some(u) => Ok(u.clone()),
-                        None if file.own_unit => Err(None),
-                        None => Err(Some(located(
-                            Level::Error,
-                            "单位名称为空，无法确定该行属于哪个单位".into(),
-                            header.unit_column,
-                        ))),
-                    }
-                } else {
-                    let unit_type = None;
-                    units
-                        .find(&record.unit, unit_type)
-                        .map(|i| units.shared_name(i))
-                        .map_err(|m| {
-                            Some(
-                                located(Level::Error, m, header.unit_column)
-                                    .field("单位名称")
-                                    .value(record.unit.to_string())
-                                    .unit(Some(&record.unit)),
-                            )
-                        })
-                };
-                let unit = match unit {
-                    Ok(u) => u,
-                    Err(issue) => {
-                        // Without an issue the file-level 错误 already speaks for the row.
-                        sheet_issues.extend(issue);
-                        totals.rows_rejected += 1;
-                        return false;
-                    }
-                };
-                if undated && let Err(field) = complete_month_days(record, spec, year) {
-                    let d = record.values[field].as_date().unwrap_or_default();
-                    let typed = format!("{}月{}日", d.month(), d.day());
-                    sheet_issues.push(
-                        located(
-                            Level::Error,
-                            format!("日期“{typed}”在{year}年不存在"),
-                            header.columns[field],
-                        )
-                        .field(&spec.fields[field].name)
-                        .value(typed)
-                        .unit(Some(&unit)),
-                    );
-                    totals.rows_rejected += 1;
-                    return false;
-                }
-                if let Some(d) = record.date
-                    && d.year() != year
-                {
-                    let col = spec.date_field.and_then(|f| header.columns[f]);
-                    let typed = (typed_dates.binary_search_by_key(&record.row, |(r, _)| *r))
-                        .map_or_else(
-                            |_| d.format("%Y-%m-%d").to_string(),
-                            |i| typed_dates[i].1.clone(),
-                        );
-                    sheet_issues.push(
-                        located(Level::Error, format!("日期不在{year}年度内"), col)
-                            .field(&spec.fields[spec.date_field.unwrap_or(0)].name)
-                            .value(typed)
-                            .unit(Some(&unit)),
-                    );
-                    totals.rows_rejected += 1;
-                    return false;
-                }
-                record.unit = unit;
-                record.file = file_index;
-                totals.rows_accepted += 1;
-                true
-            });
-        }
-        for issue in file
-            .issues
-            .iter_mut()
-            .chain(file.sheets.iter_mut().flat_map(|s| s.issues.iter_mut()))
-        {
-            if issue.unit.is_none() {
-                issue.unit = fallback_unit.clone();
-            }
-        }
-        issues.append(&mut file.issues);
-        for sheet in &mut file.sheets {
-            issues.append(&mut sheet.issues);
-        }
+/// Counts the file in the reconciliation of files.
+fn count_file(file: &FileOutcome, totals: &mut Totals) {
+    totals.files_found += 1;
+    match &file.fate {
+        Fate::Read => totals.files_read += 1,
+        Fate::Skipped(_) => totals.files_skipped += 1,
+        Fate::Failed(_) => totals.files_failed += 1,
+        Fate::Superseded(_) => totals.files_superseded += 1,
     }
-    let statuses = statuses(files, &units);
-    Resolved {
-        year,
-        issues,
-        units: statuses,
-        totals,
+}
+
+/// Gives each of the file's records its unit and report year, or rejects it with an issue; a
+/// record that fails is dropped where it lies, the others stay with their sheet (not gathered
+/// into one list: a copy of every record, and memory for all of them at once, for no reader
+/// that needs it). Counts the file's rows.
+fn settle_records(
+    file: &mut FileOutcome,
+    file_index: usize,
+    schema: &Schema,
+    year: i32,
+    units: &mut Units<'_>,
+    totals: &mut Totals,
+) {
+    let file_unit = file.unit.map(|i| units.shared_name(i));
+    let (rel, own_unit) = (file.source.rel.as_str(), file.own_unit);
+    for sheet in &mut file.sheets {
+        totals.rows_read += u64::from(sheet.data_rows);
+        totals.rows_rejected += u64::from(sheet.rejected_rows);
+        let spec = &schema.sheets[sheet.spec];
+        let undated = sheet.undated;
+        let (name, header, typed_dates, sheet_issues) = (
+            &sheet.sheet_name,
+            &sheet.header,
+            &sheet.typed_dates,
+            &mut sheet.issues,
+        );
+        sheet.records.retain_mut(|record| {
+            let row = record.row;
+            let located = |kind: Kind, col: Option<u32>| {
+                let issue = Issue::new(Level::Error, rel, kind, action::ROW_REJECTED)
+                    .sheet(name)
+                    .row(row);
+                match col {
+                    Some(c) => issue.column(c),
+                    None => issue,
+                }
+            };
+            let unit = if record.unit.is_empty() {
+                match &file_unit {
+                    Some(u) => Ok(u.clone()),
+                    // The file-level 错误 already speaks for the row.
+                    None if own_unit => Err(None),
+                    None => Err(Some(located(Kind::UnitMissing, header.unit_column))),
+                }
+            } else {
+                (units.find(&record.unit, None))
+                    .map(|i| units.shared_name(i))
+                    .map_err(|problem| {
+                        let issue = located(Kind::UnknownUnit { problem }, header.unit_column)
+                            .field("单位名称")
+                            .value(record.unit.to_string())
+                            .unit(Some(&record.unit));
+                        Some(issue)
+                    })
+            };
+            let refused = match unit {
+                Ok(unit) => match check_date(record, spec, year, undated, typed_dates) {
+                    Ok(()) => {
+                        record.unit = unit;
+                        record.file = file_index;
+                        totals.rows_accepted += 1;
+                        return true;
+                    }
+                    Err(refused) => {
+                        let DateRefusal { kind, field, typed } = *refused;
+                        let col = header.columns[field];
+                        Some(
+                            located(kind, col)
+                                .field(&spec.fields[field].name)
+                                .value(typed)
+                                .unit(Some(&unit)),
+                        )
+                    }
+                },
+                Err(issue) => issue,
+            };
+            sheet_issues.extend(refused);
+            totals.rows_rejected += 1;
+            false
+        });
+    }
+}
+
+/// Why a record's date was refused: the issue's kind, the field and the date as typed.
+struct DateRefusal {
+    kind: Kind,
+    field: usize,
+    typed: String,
+}
+
+/// Completes the record's month-day dates with the report year and checks its date is in that
+/// year.
+fn check_date(
+    record: &mut Record,
+    spec: &SheetSpec,
+    year: i32,
+    undated: bool,
+    typed_dates: &[(u32, String)],
+) -> Result<(), Box<DateRefusal>> {
+    if undated && let Err(field) = complete_month_days(record, spec, year) {
+        let d = record.values[field].as_date().unwrap_or_default();
+        let typed = format!("{}月{}日", d.month(), d.day());
+        let kind = Kind::NoSuchDay {
+            typed: typed.clone(),
+            year,
+        };
+        return Err(Box::new(DateRefusal { kind, field, typed }));
+    }
+    match record.date {
+        Some(d) if d.year() != year => {
+            let typed = (typed_dates.binary_search_by_key(&record.row, |(r, _)| *r)).map_or_else(
+                |_| d.format("%Y-%m-%d").to_string(),
+                |i| typed_dates[i].1.clone(),
+            );
+            let field = spec.date_field.unwrap_or(0);
+            let kind = Kind::DateOutOfYear { year };
+            Err(Box::new(DateRefusal { kind, field, typed }))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Gives the file's issues that name no unit the file's unit: the roster's name for it, else
+/// its 基本信息 name, else (for a file that could not be read) the roster unit its path names, as
+/// for the unit's 报送文件无法读取 status.
+fn name_issue_units(file: &mut FileOutcome, units: &Units<'_>) {
+    let failed_unit = || match file.fate {
+        Fate::Failed(_) => Some(units.name(units.in_path(&file.source.rel)?).to_string()),
+        _ => None,
+    };
+    let fallback = (file.unit.map(|u| units.name(u).to_string()))
+        .or_else(|| file.info.as_ref().and_then(|i| i.name.clone()))
+        .or_else(failed_unit);
+    let issues = (file.issues.iter_mut()).chain(file.sheets.iter_mut().flat_map(|s| &mut s.issues));
+    for issue in issues.filter(|i| i.unit.is_none()) {
+        issue.unit = fallback.clone();
     }
 }
 
 /// Gives the record's month-day dates (`coerce::UNDATED`) the report year; `Err(field)` for
 /// the first that has no such day in it (`2月29日`).
-fn complete_month_days(
-    record: &mut Record,
-    spec: &crate::schema::SheetSpec,
-    year: i32,
-) -> Result<(), usize> {
+fn complete_month_days(record: &mut Record, spec: &SheetSpec, year: i32) -> Result<(), usize> {
     for (i, value) in record.values.iter_mut().enumerate() {
         if let Value::Date(d) = value
             && d.year() == UNDATED
@@ -403,7 +410,9 @@ fn supersede(files: &mut [FileOutcome], year: i32, units: &Units<'_>) {
                 Issue::new(
                     Level::Notice,
                     &file.source.rel,
-                    format!("已被较新报送替代: {winner_rel}"),
+                    Kind::Superseded {
+                        by: winner_rel.clone(),
+                    },
                     action::FILE_SUPERSEDED,
                 )
                 .unit(unit.as_deref()),

@@ -4,7 +4,7 @@
 //! record or as rejected with at least one 错误. It cannot fail and must not panic on any cell.
 
 use crate::coerce::{UNDATED, coerce};
-use crate::issue::{Issue, Level, action};
+use crate::issue::{Issue, Kind, Level, action};
 use crate::normalize::{normalize, trim_cell};
 use crate::outcome::{Header, SheetOutcome};
 use crate::record::{Record, Value};
@@ -141,14 +141,13 @@ pub fn validate_sheet(
         issues: Vec::new(),
     };
     let header = out.header.clone();
-    let at =
-        |level, message: String, act| Issue::new(level, ctx.file, message, act).sheet(&sheet.name);
+    let at = |level, kind: Kind, act| Issue::new(level, ctx.file, kind, act).sheet(&sheet.name);
     if !header.extras.is_empty() {
-        let names: Vec<&str> = header.extras.iter().map(|(_, t)| t.as_str()).collect();
+        let headers = header.extras.iter().map(|(_, t)| t.clone()).collect();
         out.issues.push(
             at(
                 Level::Notice,
-                format!("以下列不在模板中，已忽略：{}", names.join("、")),
+                Kind::ExtraColumns { headers },
                 action::COLUMN_IGNORED,
             )
             .row(header.row)
@@ -170,30 +169,15 @@ pub fn validate_sheet(
     for row in sheet.rows.iter().filter(|r| r.index > header.row) {
         match classify(row, &header, spec, serial_col) {
             RowKind::Blank => {}
-            RowKind::Totals => out.issues.push(
-                at(
-                    Level::Notice,
-                    "合计行，不作为数据".into(),
-                    action::ROW_SKIPPED,
-                )
-                .row(row.index),
-            ),
-            RowKind::RepeatedHeader => out.issues.push(
-                at(
-                    Level::Notice,
-                    "重复的表头行，不作为数据".into(),
-                    action::ROW_SKIPPED,
-                )
-                .row(row.index),
-            ),
-            RowKind::Footnote => out.issues.push(
-                at(
-                    Level::Notice,
-                    "表尾说明或签字行，不作为数据".into(),
-                    action::ROW_SKIPPED,
-                )
-                .row(row.index),
-            ),
+            RowKind::Totals => out
+                .issues
+                .push(at(Level::Notice, Kind::TotalsRow, action::ROW_SKIPPED).row(row.index)),
+            RowKind::RepeatedHeader => out
+                .issues
+                .push(at(Level::Notice, Kind::RepeatedHeader, action::ROW_SKIPPED).row(row.index)),
+            RowKind::Footnote => out
+                .issues
+                .push(at(Level::Notice, Kind::FootnoteRow, action::ROW_SKIPPED).row(row.index)),
             RowKind::Data => {
                 out.data_rows += 1;
                 if missing.is_empty() {
@@ -205,13 +189,12 @@ pub fn validate_sheet(
         }
     }
     if !missing.is_empty() {
-        let message = format!(
-            "缺少必填列：{}；该表 {} 行数据均未计入，请按模板补齐列后重新报送",
-            missing.join("、"),
-            out.data_rows
-        );
+        let kind = Kind::MissingColumns {
+            fields: missing.iter().map(|f| f.to_string()).collect(),
+            rows: out.data_rows,
+        };
         out.issues
-            .push(at(Level::Error, message, action::SHEET_REJECTED).row(header.row));
+            .push(at(Level::Error, kind, action::SHEET_REJECTED).row(header.row));
     }
     out
 }
@@ -236,8 +219,8 @@ fn validate_row(
     let month_day_year = Some(ctx.report_year.unwrap_or(UNDATED));
     for (field, col) in spec.fields.iter().zip(&header.columns) {
         let cell = col.and_then(|c| row.get(c));
-        let issue = |level, message: String, act| {
-            let mut issue = Issue::new(level, ctx.file, message, act)
+        let issue = |level, kind: Kind, act| {
+            let mut issue = Issue::new(level, ctx.file, kind, act)
                 .sheet(sheet_name)
                 .row(row.index)
                 .field(&field.name)
@@ -251,31 +234,28 @@ fn validate_row(
         let value = match cell.map(|c| coerce(c, field, month_day_year)) {
             None | Some(Ok(Value::Null)) => {
                 if field.required {
-                    out.issues.push(issue(
-                        Level::Error,
-                        format!("必填项“{}”为空", field.name),
-                        action::ROW_REJECTED,
-                    ));
+                    let field = field.name.clone();
+                    let kind = Kind::RequiredEmpty { field };
+                    out.issues
+                        .push(issue(Level::Error, kind, action::ROW_REJECTED));
                     rejected = true;
                 }
                 field.default.clone()
             }
             Some(Ok(v)) => v,
-            Some(Err(why)) if field.required => {
-                out.issues.push(issue(
-                    Level::Error,
-                    format!("{}：{why}", field.name),
-                    action::ROW_REJECTED,
-                ));
-                rejected = true;
-                Value::Null
-            }
-            Some(Err(why)) => {
-                out.issues.push(issue(
-                    Level::Warning,
-                    format!("{}：{why}", field.name),
-                    action::FIELD_EMPTIED,
-                ));
+            Some(Err(refusal)) => {
+                let kind = Kind::BadValue {
+                    field: field.name.clone(),
+                    refusal,
+                };
+                if field.required {
+                    out.issues
+                        .push(issue(Level::Error, kind, action::ROW_REJECTED));
+                    rejected = true;
+                } else {
+                    out.issues
+                        .push(issue(Level::Warning, kind, action::FIELD_EMPTIED));
+                }
                 Value::Null
             }
         };
@@ -330,7 +310,7 @@ fn run_check(
     sheet: &str,
     row: u32,
 ) -> Option<Issue> {
-    let (level, message, field, detail) = match check {
+    let (level, field, kind) = match check {
         Check::NotGreater {
             lesser,
             greater,
@@ -343,11 +323,14 @@ fn run_check(
             if a <= b {
                 return None;
             }
-            let detail = format!(
-                "{} {a} 大于 {} {b}",
-                spec.fields[*lesser].name, spec.fields[*greater].name
-            );
-            (*level, message, *lesser, detail)
+            let kind = Kind::Greater {
+                message: message.clone(),
+                lesser: spec.fields[*lesser].name.clone(),
+                lesser_value: a,
+                greater: spec.fields[*greater].name.clone(),
+                greater_value: b,
+            };
+            (*level, *lesser, kind)
         }
         Check::WhenRequire {
             when,
@@ -361,18 +344,20 @@ fn run_check(
             let failed = require
                 .iter()
                 .find(|c| !c.holds(values) && !values[c.field].is_null())?;
-            let allowed: Vec<String> = failed.values.iter().map(|v| v.to_string()).collect();
-            let when_text: Vec<String> = when
-                .iter()
-                .map(|c| format!("{}为“{}”", spec.fields[c.field].name, values[c.field]))
-                .collect();
-            let detail = format!(
-                "{}时{}应为{}",
-                when_text.join("、"),
-                spec.fields[failed.field].name,
-                allowed.join("、")
-            );
-            (*level, message, failed.field, detail)
+            let kind = Kind::Requires {
+                message: message.clone(),
+                when: (when.iter())
+                    .map(|c| {
+                        (
+                            spec.fields[c.field].name.clone(),
+                            values[c.field].to_string(),
+                        )
+                    })
+                    .collect(),
+                field: spec.fields[failed.field].name.clone(),
+                allowed: failed.values.iter().map(|v| v.to_string()).collect(),
+            };
+            (*level, failed.field, kind)
         }
     };
     let act = if level == Level::Error {
@@ -380,7 +365,7 @@ fn run_check(
     } else {
         action::ACCEPTED
     };
-    let mut issue = Issue::new(level, file, format!("{message}（{detail}）"), act)
+    let mut issue = Issue::new(level, file, kind, act)
         .sheet(sheet)
         .row(row)
         .field(&spec.fields[field].name)

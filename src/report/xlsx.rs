@@ -300,6 +300,7 @@ fn issues(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result
         "原值",
         "问题",
         "处理",
+        "代码",
     ];
     let count = |l| model.checked.issues.iter().filter(|i| i.level == l).count();
     let note = format!(
@@ -327,6 +328,7 @@ fn issues(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result
             (Out::from(i.value.clone()), Mark::Plain),
             (Out::from(i.message.as_str()), Mark::Plain),
             (Out::from(i.action), Mark::Plain),
+            (Out::from(i.code), Mark::Plain),
         ])?;
     }
     t.finish(true)
@@ -347,27 +349,32 @@ fn period_text(period: &Period) -> String {
 }
 
 fn notes(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
-    let ws = sheet.set_name("说明")?;
+    sheet.set_name("说明")?;
+    let (top, widths) = notes_run(sheet, f, model)?;
+    let (top, widths) = notes_rules(sheet, f, model, top, &widths)?;
+    notes_manifest(sheet, f, model, top, &widths)?;
+    print_setup(sheet, 2)?;
+    Ok(())
+}
+
+/// The 说明 sheet's first table: the schema, the year, the roster and the reconciliation.
+/// Returns the row below it and its column widths, which the tables below keep.
+fn notes_run(
+    ws: &mut Worksheet,
+    f: &Formats,
+    model: &ReportModel<'_>,
+) -> Result<(u32, Vec<usize>), XlsxError> {
     let c = model.checked;
     let t = &c.totals;
     let title = format!("{}年度汇总说明", model.card.year);
-    let mut table = Table::new(
-        ws,
-        f,
-        &title,
-        "本表说明汇总依据、输入文件及对账结果，供核查",
-        &["项目", "内容"],
-    )?;
+    let note = "本表说明汇总依据、输入文件及对账结果，供核查";
+    let mut table = Table::new(ws, f, &title, note, &["项目", "内容"])?;
+    let roster = (c.roster.as_ref()).map_or("未提供".into(), |p| p.display().to_string());
     let rows: Vec<(&str, String)> = vec![
         ("方案名称", model.schema.name.clone()),
         ("方案版本", model.schema.version.clone()),
         ("考核年度", model.card.year.to_string()),
-        (
-            "名册",
-            c.roster
-                .as_ref()
-                .map_or("未提供".into(), |p| p.display().to_string()),
-        ),
+        ("名册", roster),
         (
             "输入文件",
             format!(
@@ -391,28 +398,27 @@ fn notes(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<
             (Out::from(v), Mark::Plain),
         ])?;
     }
-    let mut top = table.last_row() + 3;
-    let widths = table.widths();
+    let below = (table.last_row() + 3, table.widths());
     table.finish(true)?;
+    Ok(below)
+}
 
-    let ws = &mut *sheet;
-    let mut rules = Table::at(
-        ws,
-        f,
-        top,
-        "考核指标及依据",
-        "",
-        &["指标", "适用单位类型", "要求", "依据"],
-    )?;
-    rules.keep_widths(&widths);
+/// The rules and flags with their basis.
+fn notes_rules(
+    ws: &mut Worksheet,
+    f: &Formats,
+    model: &ReportModel<'_>,
+    top: u32,
+    widths: &[usize],
+) -> Result<(u32, Vec<usize>), XlsxError> {
+    let headers = ["指标", "适用单位类型", "要求", "依据"];
+    let mut rules = Table::at(ws, f, top, "考核指标及依据", "", &headers)?;
+    rules.keep_widths(widths);
+    let types = |t: &Option<Vec<String>>| t.as_ref().map_or("全部".to_string(), |t| t.join("、"));
     for rule in &model.schema.rules {
-        let types = rule
-            .unit_types
-            .as_ref()
-            .map_or("全部".to_string(), |t| t.join("、"));
         rules.plain(vec![
             Out::from(rule.name.as_str()),
-            Out::from(types),
+            Out::from(types(&rule.unit_types)),
             Out::from(format!(
                 "{}不少于 {} 次",
                 period_text(&rule.period),
@@ -424,11 +430,7 @@ fn notes(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<
     for flag in &model.schema.flags {
         rules.plain(vec![
             Out::from(flag.name.as_str()),
-            Out::from(
-                flag.unit_types
-                    .as_ref()
-                    .map_or("全部".to_string(), |t| t.join("、")),
-            ),
+            Out::from(types(&flag.unit_types)),
             Out::from(format!(
                 "有相应记录的单位为“{}”，否则为“{}”",
                 flag.set, flag.otherwise
@@ -436,10 +438,18 @@ fn notes(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<
             Out::from(flag.basis.as_str()),
         ])?;
     }
-    top = rules.last_row() + 3;
-    let widths = rules.widths();
+    Ok((rules.last_row() + 3, rules.widths()))
+}
 
-    let ws = &mut *sheet;
+/// The manifest: every input file with its size, SHA-256 and what became of it.
+fn notes_manifest(
+    ws: &mut Worksheet,
+    f: &Formats,
+    model: &ReportModel<'_>,
+    top: u32,
+    widths: &[usize],
+) -> Result<(), XlsxError> {
+    let c = model.checked;
     let headers = [
         "文件",
         "格式",
@@ -450,11 +460,9 @@ fn notes(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<
         "数据行",
     ];
     let mut manifest = Table::at(ws, f, top, "输入文件清单", "", &headers)?;
-    manifest.keep_widths(&widths);
+    manifest.keep_widths(widths);
     for file in &c.files {
-        let unit = file
-            .unit
-            .and_then(|i| c.units.get(i))
+        let unit = (file.unit.and_then(|i| c.units.get(i)))
             .map(|u| u.unit.name.clone())
             .or_else(|| file.info.as_ref().and_then(|i| i.name.clone()));
         let mark = match file.fate {
@@ -472,8 +480,5 @@ fn notes(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<
             (Out::from(file.data_rows()), Mark::Plain),
         ])?;
     }
-    manifest.finish(false)?;
-    let ws = &mut *sheet;
-    print_setup(ws, 2)?;
-    Ok(())
+    manifest.finish(false)
 }

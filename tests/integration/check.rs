@@ -95,7 +95,8 @@ fn json_lines_carry_every_key() {
     wd.copy_fixture("county", "county");
     let run = wd.run(&["check", "county", "--json"]);
     let keys = [
-        "level", "unit", "file", "sheet", "row", "column", "field", "value", "message", "action",
+        "level", "code", "unit", "file", "sheet", "row", "column", "field", "value", "message",
+        "action",
     ];
     let stdout = run.stdout();
     assert!(stdout.lines().count() > 10);

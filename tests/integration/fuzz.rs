@@ -4,9 +4,9 @@
 //! `PROPTEST_CASES=5000 cargo test --release --test integration fuzz`; a crash it finds is shrunk
 //! by proptest and belongs in `tests/fixtures/regressions/` as a file.
 
+use huizong::examine::examine;
 use huizong::outcome::Fate;
 use huizong::outcome::Source;
-use huizong::pipeline::examine;
 use huizong::settings::Settings;
 use proptest::prelude::*;
 

@@ -129,7 +129,8 @@ fn summary_workbook_has_the_seven_sheets_and_their_headers() {
             "字段",
             "原值",
             "问题",
-            "处理"
+            "处理",
+            "代码"
         ]
     );
 }

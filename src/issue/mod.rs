@@ -1,11 +1,15 @@
 //! Problems found in the data. An `Issue` is a finding about a file, sheet, row or cell that the
 //! run reports and goes on from; only problems that stop the tool are `Err`. This module owns the
 //! three levels, the issue record with its location, and the fixed phrases for what was done
-//! (处理). It must not decide what is a problem: the stages that find them do.
+//! (处理); `kind` owns each issue's code and sentence. It must not decide what is a problem: the
+//! stages that find them do.
 
+mod kind;
+
+pub use kind::{CODES, Kind, Refusal, UnitLoss, UnitProblem};
 use serde::Serialize;
 
-/// How serious an issue is (SPEC §5).
+/// How serious an issue is (`docs/issues.md#levels`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Level {
     /// The row, sheet or file is rejected.
@@ -51,6 +55,8 @@ pub mod action {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Issue {
     pub level: Level,
+    /// The kind's stable code (`docs/issues.md#issue-codes`).
+    pub code: &'static str,
     pub unit: Option<String>,
     pub file: String,
     pub sheet: Option<String>,
@@ -63,9 +69,11 @@ pub struct Issue {
 }
 
 impl Issue {
-    pub fn new(level: Level, file: &str, message: impl Into<String>, action: &'static str) -> Self {
+    /// An issue of `kind` about `file`; its sentence is the kind's.
+    pub fn new(level: Level, file: &str, kind: Kind, action: &'static str) -> Self {
         Issue {
             level,
+            code: kind.code(),
             unit: None,
             file: file.to_string(),
             sheet: None,
@@ -73,7 +81,7 @@ impl Issue {
             column: None,
             field: None,
             value: None,
-            message: message.into(),
+            message: kind.to_string(),
             action,
         }
     }
@@ -168,10 +176,15 @@ mod tests {
 
     #[test]
     fn location_reads_like_a_cell_reference() {
-        let issue = Issue::new(Level::Error, "a.xlsx", "x", action::ROW_REJECTED)
-            .sheet("学习记录")
-            .row(4)
-            .column(1);
+        let issue = Issue::new(
+            Level::Error,
+            "a.xlsx",
+            Kind::TotalsRow,
+            action::ROW_REJECTED,
+        )
+        .sheet("学习记录")
+        .row(4)
+        .column(1);
         assert_eq!(issue.location(), "学习记录!B5");
         assert_eq!(Level::Warning.label(), "警告");
     }

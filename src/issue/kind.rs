@@ -1,0 +1,513 @@
+//! What each issue is: a kind with a stable code (`docs/issues.md#issue-codes`) and the values its
+//! sentence needs. Every sentence an issue shows a clerk is written here, in `Display`, and
+//! nowhere else; the stages that find problems only choose the kind and fill in its values. The
+//! codes are part of the output (`check --json`, 校验问题): a code, once given, keeps its meaning.
+
+use std::fmt;
+
+/// Why one cell could not be taken as its field's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    /// A formula saved without its computed value.
+    Uncached,
+    /// An error value such as `#N/A`.
+    CellError(String),
+    /// A number cell that is not finite.
+    InvalidNumber(f64),
+    /// A value outside the field's `enum`, with the closest allowed value when one is close and
+    /// the allowed values when there are few.
+    NotInList {
+        shown: String,
+        field: String,
+        suggestion: Option<String>,
+        allowed: Vec<String>,
+    },
+    /// A text that fails the field's `pattern`.
+    Pattern(String),
+    BelowMinimum {
+        value: i64,
+        minimum: i64,
+    },
+    AboveMaximum {
+        value: i64,
+        maximum: i64,
+    },
+    /// A number cell with a fraction.
+    Fraction(String),
+    /// A text that is no whole number, even after units (`35人`) are taken off.
+    NotIntegerText(String),
+    /// Neither number nor text (a date or a boolean cell) where an integer belongs.
+    NotInteger(String),
+    NotBoolean(String),
+    NotDate(String),
+    /// A month-day date (`3月5日`) with no report year to complete it.
+    NoYear(String),
+}
+
+/// Allowed values are listed in a refusal only when there are this many or fewer.
+const LISTED_VALUES: usize = 8;
+
+impl Refusal {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::Uncached => "formula-without-value",
+            Refusal::CellError(_) => "cell-error",
+            Refusal::InvalidNumber(_) => "invalid-number",
+            Refusal::NotInList { .. } => "not-in-list",
+            Refusal::Pattern(_) => "pattern-mismatch",
+            Refusal::BelowMinimum { .. } => "below-minimum",
+            Refusal::AboveMaximum { .. } => "above-maximum",
+            Refusal::Fraction(_) | Refusal::NotIntegerText(_) | Refusal::NotInteger(_) => {
+                "not-integer"
+            }
+            Refusal::NotBoolean(_) => "not-boolean",
+            Refusal::NotDate(_) => "not-a-date",
+            Refusal::NoYear(_) => "date-without-year",
+        }
+    }
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::Uncached => f.write_str(
+                "单元格是公式，但文件中没有保存计算结果；请在 Excel 或 WPS 中打开并保存后重新报送",
+            ),
+            Refusal::CellError(e) => write!(f, "单元格为错误值 {e}（公式出错），请填写实际内容"),
+            Refusal::InvalidNumber(n) => write!(f, "数值无效（{n}），请填写实际内容"),
+            Refusal::NotInList {
+                shown,
+                field,
+                suggestion,
+                allowed,
+            } => {
+                write!(f, "“{shown}”不是{field}的可选值")?;
+                if let Some(s) = suggestion {
+                    write!(f, "，是否应为“{s}”")?;
+                }
+                if allowed.len() <= LISTED_VALUES {
+                    write!(f, "；可填：{}", allowed.join("、"))?;
+                }
+                Ok(())
+            }
+            Refusal::Pattern(shown) => write!(f, "“{shown}”格式不正确"),
+            Refusal::BelowMinimum { value, minimum } => {
+                write!(f, "{value} 小于允许的最小值 {minimum}")
+            }
+            Refusal::AboveMaximum { value, maximum } => {
+                write!(f, "{value} 大于允许的最大值 {maximum}")
+            }
+            Refusal::Fraction(n) => write!(f, "{n} 不是整数"),
+            Refusal::NotIntegerText(s) => write!(f, "“{s}”不是整数，请只填数字"),
+            Refusal::NotInteger(s) => write!(f, "“{s}”不是整数"),
+            Refusal::NotBoolean(s) => write!(f, "“{s}”无法识别为是/否，请填“是”或“否”"),
+            Refusal::NotDate(s) => write!(f, "“{s}”不是有效日期，请按 2026-03-05 的格式填写"),
+            Refusal::NoYear(s) => write!(f, "“{s}”没有年份，且无法确定填报年度；请写完整日期"),
+        }
+    }
+}
+
+/// Why a workbook's own unit could not be told.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UnitProblem {
+    /// Its name matches no roster unit.
+    NotInRoster {
+        name: String,
+        suggestion: Option<String>,
+    },
+    /// No 单位名称 in 基本信息, and no roster name in its path.
+    Unnamed,
+    /// No 单位名称 in 基本信息, and no roster to look its path up in.
+    UnnamedWithoutRoster,
+}
+
+impl fmt::Display for UnitProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UnitProblem::NotInRoster { name, suggestion } => {
+                write!(f, "名册中无此单位：“{name}”")?;
+                match suggestion {
+                    Some(s) => write!(f, "（最接近的是“{s}”）"),
+                    None => Ok(()),
+                }
+            }
+            UnitProblem::Unnamed => f.write_str(
+                "无法确定报送单位：基本信息中没有单位名称，文件名（及所在文件夹名）中也没有名册中的单位名",
+            ),
+            UnitProblem::UnnamedWithoutRoster => f.write_str(
+                "无法确定报送单位：基本信息中没有单位名称（未提供名册，无法按文件名识别）",
+            ),
+        }
+    }
+}
+
+/// What a workbook whose unit cannot be told loses.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UnitLoss {
+    /// Every row: no sheet names its rows' units.
+    File { rows: u32 },
+    /// The rows of the sheets without a 单位名称 column.
+    Sheets { sheets: Vec<String>, rows: u32 },
+    /// Nothing: every sheet names its rows' units.
+    Nothing,
+    /// Nothing: the workbook holds no data.
+    NoData,
+}
+
+/// One kind of issue, with the values its sentence names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    // Files and folders.
+    /// A file not read (a lock file, a hidden file, not a spreadsheet, another roster).
+    FileSkipped {
+        why: String,
+    },
+    /// A file that could not be opened; `why` is the reader's sentence.
+    FileUnreadable {
+        why: String,
+    },
+    /// A folder that could not be listed.
+    PathUnreadable {
+        why: String,
+    },
+    HiddenFolder,
+    /// A problem in a roster row that does not stop the run.
+    Roster {
+        why: String,
+    },
+    NoRoster,
+    /// A file read with a problem (bytes outside its encoding).
+    FileDamaged {
+        why: String,
+    },
+    /// A workbook made from another version of the schema's template.
+    SchemaVersion {
+        found: String,
+        current: String,
+    },
+    /// A cell present twice in the file's XML.
+    DuplicateCell {
+        cell: String,
+        count: usize,
+    },
+    /// No template sheet at all.
+    NoTemplateSheet {
+        sheets: Vec<String>,
+    },
+    /// A superseded workbook, with the path of the one that counts.
+    Superseded {
+        by: String,
+    },
+
+    // Sheets.
+    SheetUnreadable {
+        why: String,
+    },
+    SheetSkipped {
+        why: String,
+    },
+    SheetMissing,
+    UnknownSheet,
+    HeaderNotFound {
+        sheet: String,
+        rows: u32,
+    },
+    MissingColumns {
+        fields: Vec<String>,
+        rows: u32,
+    },
+    ExtraColumns {
+        headers: Vec<String>,
+    },
+
+    // Rows.
+    TotalsRow,
+    RepeatedHeader,
+    FootnoteRow,
+
+    // Values.
+    RequiredEmpty {
+        field: String,
+    },
+    /// A cell refused for its field.
+    BadValue {
+        field: String,
+        refusal: Refusal,
+    },
+    /// A schema check `not_greater` that failed.
+    Greater {
+        message: String,
+        lesser: String,
+        lesser_value: i64,
+        greater: String,
+        greater_value: i64,
+    },
+    /// A schema check `when … require …` that failed.
+    Requires {
+        message: String,
+        when: Vec<(String, String)>,
+        field: String,
+        allowed: Vec<String>,
+    },
+
+    // Units and years.
+    /// A workbook whose unit cannot be told, and what it loses.
+    FileUnit {
+        problem: UnitProblem,
+        loss: UnitLoss,
+    },
+    /// A row whose 单位名称 matches no roster unit.
+    UnknownUnit {
+        problem: UnitProblem,
+    },
+    /// A row of a multi-unit sheet with an empty 单位名称.
+    UnitMissing,
+    /// A month-day date whose day the report year lacks (`2月29日`).
+    NoSuchDay {
+        typed: String,
+        year: i32,
+    },
+    DateOutOfYear {
+        year: i32,
+    },
+}
+
+impl Kind {
+    /// The stable code of the kind (`docs/issues.md#issue-codes`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Kind::FileSkipped { .. } => "file-skipped",
+            Kind::FileUnreadable { .. } => "file-unreadable",
+            Kind::PathUnreadable { .. } => "path-unreadable",
+            Kind::HiddenFolder => "hidden-folder",
+            Kind::Roster { .. } => "roster-row",
+            Kind::NoRoster => "no-roster",
+            Kind::FileDamaged { .. } => "bad-encoding",
+            Kind::SchemaVersion { .. } => "schema-version",
+            Kind::DuplicateCell { .. } => "duplicate-cell",
+            Kind::NoTemplateSheet { .. } => "no-template-sheet",
+            Kind::Superseded { .. } => "superseded",
+            Kind::SheetUnreadable { .. } => "sheet-unreadable",
+            Kind::SheetSkipped { .. } => "sheet-skipped",
+            Kind::SheetMissing => "sheet-missing",
+            Kind::UnknownSheet => "unknown-sheet",
+            Kind::HeaderNotFound { .. } => "header-not-found",
+            Kind::MissingColumns { .. } => "missing-column",
+            Kind::ExtraColumns { .. } => "extra-columns",
+            Kind::TotalsRow => "totals-row",
+            Kind::RepeatedHeader => "repeated-header",
+            Kind::FootnoteRow => "footnote-row",
+            Kind::RequiredEmpty { .. } => "required-empty",
+            Kind::BadValue { refusal, .. } => refusal.code(),
+            Kind::Greater { .. } | Kind::Requires { .. } => "check-failed",
+            Kind::FileUnit {
+                problem: UnitProblem::NotInRoster { .. },
+                ..
+            }
+            | Kind::UnknownUnit { .. } => "unknown-unit",
+            Kind::FileUnit { .. } => "unit-undetermined",
+            Kind::UnitMissing => "unit-missing",
+            Kind::NoSuchDay { .. } => "no-such-day",
+            Kind::DateOutOfYear { .. } => "date-out-of-year",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Kind::FileSkipped { why } => write!(f, "已跳过：{why}"),
+            Kind::FileUnreadable { why }
+            | Kind::PathUnreadable { why }
+            | Kind::Roster { why }
+            | Kind::FileDamaged { why }
+            | Kind::SheetUnreadable { why }
+            | Kind::SheetSkipped { why } => f.write_str(why),
+            Kind::HiddenFolder => {
+                f.write_str("隐藏文件夹，其中的文件均未读取；如有报送文件，请移出该文件夹")
+            }
+            Kind::NoRoster => f.write_str(
+                "未提供名册：单位以报送的为准，单位类型取自各单位基本信息，无法列出未报送单位；请用 --roster 指定名册，或在输入文件夹中放入 名册.csv / 名册.xlsx",
+            ),
+            Kind::SchemaVersion { found, current } => write!(
+                f,
+                "该文件用方案版本 {found} 的模板填写，当前方案版本为 {current}；请核对表头和选项是否与新模板一致"
+            ),
+            Kind::DuplicateCell { cell, count } => {
+                let more = match count {
+                    1 => String::new(),
+                    n => format!("等 {n} 个单元格"),
+                };
+                write!(
+                    f,
+                    "文件中 {cell} {more}出现了两次（文件结构异常），已采用第一次的值；请用 Excel 或 WPS 打开核对后另存"
+                )
+            }
+            Kind::NoTemplateSheet { sheets } => write!(
+                f,
+                "未找到任何模板工作表（{}），该文件无数据",
+                sheets.join("、")
+            ),
+            Kind::Superseded { by } => write!(f, "已被较新报送替代: {by}"),
+            Kind::SheetMissing => f.write_str("未找到工作表，按无记录处理"),
+            Kind::UnknownSheet => f.write_str("不是模板中的工作表，已忽略"),
+            Kind::HeaderNotFound { sheet, rows } => write!(
+                f,
+                "前 {rows} 行中未找到“{sheet}”的表头行（至少一半列名须与模板相同），该表未读取；请按模板表头填写"
+            ),
+            Kind::MissingColumns { fields, rows } => write!(
+                f,
+                "缺少必填列：{}；该表 {rows} 行数据均未计入，请按模板补齐列后重新报送",
+                fields.join("、")
+            ),
+            Kind::ExtraColumns { headers } => {
+                write!(f, "以下列不在模板中，已忽略：{}", headers.join("、"))
+            }
+            Kind::TotalsRow => f.write_str("合计行，不作为数据"),
+            Kind::RepeatedHeader => f.write_str("重复的表头行，不作为数据"),
+            Kind::FootnoteRow => f.write_str("表尾说明或签字行，不作为数据"),
+            Kind::RequiredEmpty { field } => write!(f, "必填项“{field}”为空"),
+            Kind::BadValue { field, refusal } => write!(f, "{field}：{refusal}"),
+            Kind::Greater {
+                message,
+                lesser,
+                lesser_value,
+                greater,
+                greater_value,
+            } => write!(
+                f,
+                "{message}（{lesser} {lesser_value} 大于 {greater} {greater_value}）"
+            ),
+            Kind::Requires {
+                message,
+                when,
+                field,
+                allowed,
+            } => {
+                let when: Vec<String> = (when.iter())
+                    .map(|(name, value)| format!("{name}为“{value}”"))
+                    .collect();
+                write!(
+                    f,
+                    "{message}（{}时{field}应为{}）",
+                    when.join("、"),
+                    allowed.join("、")
+                )
+            }
+            Kind::FileUnit { problem, loss } => match loss {
+                UnitLoss::File { rows } => write!(f, "{problem}；该文件 {rows} 行数据均未计入"),
+                UnitLoss::Sheets { sheets, rows } => write!(
+                    f,
+                    "{problem}；工作表 {} 没有“单位名称”列，其中 {rows} 行数据均未计入（有“单位名称”列的工作表按该列计入）",
+                    sheets.join("、")
+                ),
+                UnitLoss::Nothing => {
+                    write!(f, "{problem}（各表均有“单位名称”列，数据按该列计入）")
+                }
+                UnitLoss::NoData => write!(f, "{problem}（该文件没有数据）"),
+            },
+            Kind::UnknownUnit { problem } => write!(f, "{problem}"),
+            Kind::UnitMissing => f.write_str("单位名称为空，无法确定该行属于哪个单位"),
+            Kind::NoSuchDay { typed, year } => write!(f, "日期“{typed}”在{year}年不存在"),
+            Kind::DateOutOfYear { year } => write!(f, "日期不在{year}年度内"),
+        }
+    }
+}
+
+/// Every code with the level it is usually reported at and what it means, for the docs and for
+/// the test that keeps them in step with `Kind::code`.
+pub const CODES: &[(&str, &str)] = &[
+    (
+        "file-skipped",
+        "a file not read: lock file, hidden file, not a spreadsheet, another roster",
+    ),
+    (
+        "file-unreadable",
+        "a file that could not be opened (corrupt, encrypted, too large, not a spreadsheet)",
+    ),
+    (
+        "path-unreadable",
+        "a file or folder that could not be listed",
+    ),
+    ("hidden-folder", "a hidden folder, not searched"),
+    (
+        "roster-row",
+        "a roster row with a problem that does not stop the run",
+    ),
+    ("no-roster", "a run without a roster: no 未报送 list"),
+    ("bad-encoding", "a CSV with bytes outside its encoding"),
+    (
+        "schema-version",
+        "a workbook made from another version of the template",
+    ),
+    ("duplicate-cell", "a cell written twice in the file"),
+    (
+        "no-template-sheet",
+        "a workbook with no sheet of the template",
+    ),
+    (
+        "superseded",
+        "a workbook replaced by a newer one from the same unit",
+    ),
+    ("sheet-unreadable", "a sheet that could not be read"),
+    (
+        "sheet-skipped",
+        "a sheet that is not a ledger (an Excel 4 macro sheet)",
+    ),
+    (
+        "sheet-missing",
+        "a ledger sheet missing from a unit's workbook",
+    ),
+    ("unknown-sheet", "a sheet the template does not have"),
+    (
+        "header-not-found",
+        "a ledger sheet without a recognisable header row",
+    ),
+    (
+        "missing-column",
+        "a ledger sheet without a required column: all its rows rejected",
+    ),
+    (
+        "extra-columns",
+        "columns the template does not have, ignored",
+    ),
+    ("totals-row", "a totals row, not data"),
+    ("repeated-header", "a repeated header row, not data"),
+    ("footnote-row", "a note or signature row below the data"),
+    ("required-empty", "a required field left empty"),
+    ("formula-without-value", "a formula saved without its value"),
+    ("cell-error", "an error value such as #N/A"),
+    ("invalid-number", "a number that is not finite"),
+    (
+        "not-in-list",
+        "a value not among the field's allowed values",
+    ),
+    (
+        "pattern-mismatch",
+        "a text that does not have the field's form",
+    ),
+    ("below-minimum", "a number below the field's minimum"),
+    ("above-maximum", "a number above the field's maximum"),
+    ("not-integer", "a value that is not a whole number"),
+    ("not-boolean", "a value that is not 是 or 否"),
+    ("not-a-date", "a value that is not a date"),
+    (
+        "date-without-year",
+        "a month-day date with no report year to complete it",
+    ),
+    (
+        "check-failed",
+        "a row that fails one of the schema's checks",
+    ),
+    ("unknown-unit", "a unit name that matches no roster unit"),
+    ("unit-undetermined", "a workbook whose unit cannot be told"),
+    (
+        "unit-missing",
+        "a row of a multi-unit sheet without 单位名称",
+    ),
+    (
+        "no-such-day",
+        "a month-day date the report year does not have (2月29日)",
+    ),
+    ("date-out-of-year", "a record dated outside the report year"),
+];
