@@ -222,7 +222,7 @@ def main(results_dir, out_path):
     w("")
 
     # The issue's targets, each with what this run measured. Reported, never enforced.
-    w("## Targets (issue 5)")
+    w("## Targets (docs/README.md#quality-bar)")
     w("")
     w("| target | measured | |")
     w("|---|---|---|")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/run.sh — huizong against the floor and the peers, on one machine, in one run (issue 5).
+# bench/run.sh — huizong against the floor and the peers, on one machine, in one run (targets: docs/README.md#quality-bar).
 #
 #   bench/run.sh [--100k] [--peers-10k] [--cold] [--clean-build] [--runs N] [--peer-runs N]
 #                [--peer-sample N]

@@ -1,5 +1,5 @@
 //! The floor without calamine: what reading the same files would cost with a purpose-built xlsx
-//! reader. Evidence for issue 5's open decision (bench/PROFILE.md), not used by huizong.
+//! reader. Evidence for the open decision on the reader recorded in bench/PROFILE.md, not used by huizong.
 //!
 //! Opens every xlsx/xlsm under a folder (recursively), in parallel, and touches every cell as
 //! `examples/floor.rs` does, but reads the package itself: the zip directory with the zip crate,

@@ -1,8 +1,8 @@
-//! Turning one cell into one typed value for one schema field, accepting every spelling of SPEC
-//! §2: date cells, serial numbers and a dozen ways of typing a date; `35人`, `１２`, `12.0`;
-//! `√/×`, `是/否`; enum values after normalisation and aliases. It owns the wording of why a cell
-//! was refused. It must not decide whether a refusal rejects the row (that is `validate`), and it
-//! uses no regex: it runs on every cell.
+//! Turning one cell into one typed value for one schema field, accepting every spelling of
+//! `docs/inputs.md#values`: date cells, serial numbers and a dozen ways of typing a date; `35人`,
+//! `１２`, `12.0`; `√/×`, `是/否`; enum values after normalisation and aliases. It decides why a
+//! cell is refused (a `Refusal`, worded in `issue::kind`). It must not decide whether a refusal
+//! rejects the row (that is `validate`), and it uses no regex: it runs on every cell.
 
 use crate::issue::Refusal;
 use crate::normalize::{closest, nfkc, normalize, trim_cell};
@@ -165,8 +165,8 @@ fn boolean_word(word: &str) -> Option<bool> {
     }
 }
 
-/// Parses a date from a date cell, an Excel serial number, or text typed any of the ways SPEC §2
-/// lists. `year` completes month-day spellings.
+/// Parses a date from a date cell, an Excel serial number, or text typed any of the ways
+/// `docs/inputs.md#dates` lists. `year` completes month-day spellings.
 pub fn date(cell: &Cell, year: Option<i32>) -> Result<NaiveDate, Refusal> {
     let refuse = || Refusal::NotDate(cell.display());
     match cell {

@@ -1,4 +1,4 @@
-//! Judging units against the schema's quotas (SPEC §3): periods (year, half, quarter, month, ISO
+//! Judging units against the schema's quotas (`docs/rules.md`): periods (year, half, quarter, month, ISO
 //! week, deadlines), per-rule completion as the mean of `min(count/min, 1)` over periods, 完成率
 //! as the weighted mean, flags, 未达标项数, and the competition ranking. Counts come from
 //! `aggregate`; this module owns the arithmetic and must not touch polars or files.

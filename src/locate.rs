@@ -1,7 +1,7 @@
 //! Finding the data in a workbook: which sheet is which schema sheet (by normalised name, alias,
 //! containment, then by its header row), and where each sheet's header row and columns are. It
-//! owns SPEC §2's "first of the first 15 rows matching at least half the fields". It must not
-//! read data rows.
+//! owns `docs/inputs.md#header-row`: the first of the first 15 rows matching at least half the
+//! fields. It must not read data rows.
 
 use crate::normalize::normalize;
 use crate::outcome::Header;

@@ -1,5 +1,5 @@
 //! Text normalisation shared by every comparison of names a person typed: sheet names, header
-//! cells, enum values, unit names. It owns the one definition of "the same name" (SPEC §2), so a
+//! cells, enum values, unit names. It owns the one definition of "the same name" (`docs/inputs.md#normalisation`), so a
 //! header, a roster entry and a schema alias are folded the same way. It must not allocate more
 //! than one `String` per call: it runs once per header cell and once per enum cell.
 

@@ -1,6 +1,6 @@
 //! After every file is read: the report year, each workbook's unit (基本信息, else the file
 //! name), multi-unit rows, duplicate submissions (latest 填报日期, then modification time, then
-//! path), the report-year check on every record, and the reconciliation. It owns SPEC §4 and the
+//! path), the report-year check on every record, and the reconciliation. It owns `docs/units.md` and the
 //! rule that every data row ends accepted or rejected; it must not read files.
 
 use crate::coerce::UNDATED;

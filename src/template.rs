@@ -1,4 +1,4 @@
-//! The blank workbook a county sends its units each year, made from the schema alone (SPEC §6):
+//! The blank workbook a county sends its units each year, made from the schema alone (`docs/cli.md#template`):
 //! a 填报说明 sheet with the unit type's quotas and their basis, a prefilled 基本信息, one sheet
 //! per ledger with a styled, frozen header (required columns marked `*`), a dropdown for every
 //! enum and boolean field (long lists on a hidden 选项 sheet: Excel's inline list stops at 255

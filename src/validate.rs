@@ -1,6 +1,6 @@
 //! Validating a ledger sheet's rows against its schema sheet: which rows are data (not blank,
 //! not 序号-only, not totals, not a repeated header, not a footnote), coercing each field, the
-//! required/optional policy of SPEC §5 and the schema's `checks`. Every data row ends up as a
+//! required/optional policy of `docs/issues.md#levels` and the schema's `checks`. Every data row ends up as a
 //! record or as rejected with at least one 错误. It cannot fail and must not panic on any cell.
 
 use crate::coerce::{UNDATED, coerce};

@@ -511,3 +511,166 @@ pub const CODES: &[(&str, &str)] = &[
     ),
     ("date-out-of-year", "a record dated outside the report year"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One of each kind (and of each refusal), so that a kind added without a code in `CODES`
+    /// fails here.
+    fn one_of_each() -> Vec<Kind> {
+        let text = || String::from("x");
+        let refusals = [
+            Refusal::Uncached,
+            Refusal::CellError(text()),
+            Refusal::InvalidNumber(f64::NAN),
+            Refusal::NotInList {
+                shown: text(),
+                field: text(),
+                suggestion: None,
+                allowed: Vec::new(),
+            },
+            Refusal::Pattern(text()),
+            Refusal::BelowMinimum {
+                value: 0,
+                minimum: 1,
+            },
+            Refusal::AboveMaximum {
+                value: 2,
+                maximum: 1,
+            },
+            Refusal::Fraction(text()),
+            Refusal::NotIntegerText(text()),
+            Refusal::NotInteger(text()),
+            Refusal::NotBoolean(text()),
+            Refusal::NotDate(text()),
+            Refusal::NoYear(text()),
+        ];
+        let problem = UnitProblem::NotInRoster {
+            name: text(),
+            suggestion: None,
+        };
+        let mut kinds = vec![
+            Kind::FileSkipped { why: text() },
+            Kind::FileUnreadable { why: text() },
+            Kind::PathUnreadable { why: text() },
+            Kind::HiddenFolder,
+            Kind::Roster { why: text() },
+            Kind::NoRoster,
+            Kind::FileDamaged { why: text() },
+            Kind::SchemaVersion {
+                found: text(),
+                current: text(),
+            },
+            Kind::DuplicateCell {
+                cell: text(),
+                count: 1,
+            },
+            Kind::NoTemplateSheet { sheets: vec![] },
+            Kind::Superseded { by: text() },
+            Kind::SheetUnreadable { why: text() },
+            Kind::SheetSkipped { why: text() },
+            Kind::SheetMissing,
+            Kind::UnknownSheet,
+            Kind::HeaderNotFound {
+                sheet: text(),
+                rows: 15,
+            },
+            Kind::MissingColumns {
+                fields: vec![],
+                rows: 0,
+            },
+            Kind::ExtraColumns { headers: vec![] },
+            Kind::TotalsRow,
+            Kind::RepeatedHeader,
+            Kind::FootnoteRow,
+            Kind::RequiredEmpty { field: text() },
+            Kind::Greater {
+                message: text(),
+                lesser: text(),
+                lesser_value: 2,
+                greater: text(),
+                greater_value: 1,
+            },
+            Kind::FileUnit {
+                problem: problem.clone(),
+                loss: UnitLoss::NoData,
+            },
+            Kind::FileUnit {
+                problem: UnitProblem::Unnamed,
+                loss: UnitLoss::File { rows: 1 },
+            },
+            Kind::UnknownUnit { problem },
+            Kind::UnitMissing,
+            Kind::NoSuchDay {
+                typed: text(),
+                year: 2026,
+            },
+            Kind::DateOutOfYear { year: 2026 },
+        ];
+        kinds.extend(refusals.into_iter().map(|refusal| Kind::BadValue {
+            field: text(),
+            refusal,
+        }));
+        kinds
+    }
+
+    #[test]
+    fn every_kind_has_a_listed_code_and_every_listed_code_a_kind() {
+        let listed: Vec<&str> = CODES.iter().map(|(code, _)| *code).collect();
+        let used: std::collections::BTreeSet<&str> = one_of_each().iter().map(Kind::code).collect();
+        for code in &used {
+            assert!(listed.contains(code), "{code} is not in CODES");
+        }
+        for code in &listed {
+            assert!(used.contains(code), "{code} is listed but no kind has it");
+        }
+        let mut unique = listed.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), listed.len(), "a code is listed twice");
+    }
+
+    /// The docs' table of codes is the list here, in the same order.
+    #[test]
+    fn the_docs_list_every_code() {
+        let docs = include_str!("../../docs/issues.md");
+        let documented: Vec<&str> = (docs.lines())
+            .filter_map(|l| l.strip_prefix("| `")?.split('`').next())
+            .collect();
+        let listed: Vec<&str> = CODES.iter().map(|(code, _)| *code).collect();
+        assert_eq!(documented, listed);
+    }
+
+    /// Sentences read as they did before issues had kinds.
+    #[test]
+    fn sentences_are_rendered_from_the_values() {
+        let refusal = Refusal::NotInList {
+            shown: "中心组学习会".into(),
+            field: "学习形式".into(),
+            suggestion: Some("中心组学习".into()),
+            allowed: vec!["中心组学习".into(), "集中学习".into()],
+        };
+        let kind = Kind::BadValue {
+            field: "学习形式".into(),
+            refusal,
+        };
+        assert_eq!(kind.code(), "not-in-list");
+        assert_eq!(
+            kind.to_string(),
+            "学习形式：“中心组学习会”不是学习形式的可选值，是否应为“中心组学习”；可填：中心组学习、集中学习"
+        );
+        let kind = Kind::FileUnit {
+            problem: UnitProblem::NotInRoster {
+                name: "东风镇".into(),
+                suggestion: None,
+            },
+            loss: UnitLoss::File { rows: 9 },
+        };
+        assert_eq!(kind.code(), "unknown-unit");
+        assert_eq!(
+            kind.to_string(),
+            "名册中无此单位：“东风镇”；该文件 9 行数据均未计入"
+        );
+    }
+}

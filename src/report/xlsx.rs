@@ -1,4 +1,4 @@
-//! `汇总_<year>.xlsx`: the seven sheets of SPEC §7 in order — 排名, 未达标明细, 未报送单位,
+//! `汇总_<year>.xlsx`: the seven sheets of `docs/outputs.md` in order — 排名, 未达标明细, 未报送单位,
 //! 分月统计, 问责统计, 校验问题, 说明 — each titled, frozen, filtered, fitted and set up for A4
 //! landscape, with red shortfalls, a data bar on 完成率 and two charts. The only file (with the
 //! other report writers) that names rust_xlsxwriter; it must not compute anything it shows.

@@ -1,4 +1,4 @@
-//! The schema a county writes to describe its template and quotas (SPEC §3), in the resolved form
+//! The schema a county writes to describe its template and quotas (`docs/schema.md`), in the resolved form
 //! the rest of the tool uses: names looked up once, field references turned into indices, enum
 //! lookups prepared. Loading and checking the TOML lives in `load`; this module must not read
 //! files.
