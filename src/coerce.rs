@@ -11,14 +11,33 @@ use crate::schema::{Field, FieldKind};
 use crate::sheet::{Cell, format_number};
 use chrono::{Datelike, NaiveDate};
 
-/// The year a month-day date (`3月5日`) is given while the report year is not known yet (no
-/// `--year`: it is decided once every file is read). No spelled or serial date can have it, and
-/// it is a leap year, so `2月29日` waits too; resolution puts the report year in its place.
-pub const UNDATED: i32 = -400;
+/// What a date typed without its year (`3月5日`) becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MonthDays {
+    /// A date in this year.
+    InYear(i32),
+    /// A `Value::MonthDay`, for resolution to complete with the report year once every file is
+    /// read (no `--year`).
+    Later,
+    /// Refused: there is no year to complete it with.
+    Refused,
+}
 
-/// Coerces `cell` for `field`. `Ok(Value::Null)` means the cell was empty. `year` completes
-/// dates typed without one (`3月5日`).
-pub fn coerce(cell: &Cell, field: &Field, year: Option<i32>) -> Result<Value, Refusal> {
+impl From<Option<i32>> for MonthDays {
+    fn from(year: Option<i32>) -> Self {
+        year.map_or(MonthDays::Refused, MonthDays::InYear)
+    }
+}
+
+/// A date as read: whole, or a month and day waiting for the report year.
+enum Day {
+    Date(NaiveDate),
+    MonthDay(u8, u8),
+}
+
+/// Coerces `cell` for `field`. `Ok(Value::Null)` means the cell was empty. `year` says how dates
+/// typed without one (`3月5日`) are completed.
+pub fn coerce(cell: &Cell, field: &Field, year: impl Into<MonthDays>) -> Result<Value, Refusal> {
     match cell {
         Cell::Uncached => {
             return Err(Refusal::Uncached);
@@ -32,7 +51,10 @@ pub fn coerce(cell: &Cell, field: &Field, year: Option<i32>) -> Result<Value, Re
         FieldKind::String => text(cell, field)?,
         FieldKind::Integer => Value::Int(integer(cell)?),
         FieldKind::Boolean => Value::Bool(boolean(cell)?),
-        FieldKind::Date => Value::Date(date(cell, year)?),
+        FieldKind::Date => match day(cell, year.into())? {
+            Day::Date(d) => Value::Date(d),
+            Day::MonthDay(m, d) => Value::MonthDay(m, d),
+        },
     };
     bounds(&value, field)?;
     Ok(value)
@@ -168,27 +190,36 @@ fn boolean_word(word: &str) -> Option<bool> {
 /// Parses a date from a date cell, an Excel serial number, or text typed any of the ways
 /// `docs/inputs.md#dates` lists. `year` completes month-day spellings.
 pub fn date(cell: &Cell, year: Option<i32>) -> Result<NaiveDate, Refusal> {
+    match day(cell, year.into())? {
+        Day::Date(d) => Ok(d),
+        Day::MonthDay(..) => Err(Refusal::NotDate(cell.display())),
+    }
+}
+
+fn day(cell: &Cell, year: MonthDays) -> Result<Day, Refusal> {
     let refuse = || Refusal::NotDate(cell.display());
     match cell {
-        Cell::Date(y, m, d) => NaiveDate::from_ymd_opt(*y, *m, *d).ok_or_else(refuse),
+        Cell::Date(y, m, d) => NaiveDate::from_ymd_opt(*y, *m, *d)
+            .map(Day::Date)
+            .ok_or_else(refuse),
         Cell::Number(n) => number_date(*n, year).ok_or_else(refuse),
         Cell::Text(s) => text_date(s, year)?.ok_or_else(refuse),
         _ => Err(refuse()),
     }
 }
 
-fn number_date(n: f64, year: Option<i32>) -> Option<NaiveDate> {
+fn number_date(n: f64, year: MonthDays) -> Option<Day> {
     if !n.is_finite() || n < 1.0 {
         return None;
     }
     if (19_000_101.0..=21_001_231.0).contains(&n) && n.fract() == 0.0 {
-        return yyyymmdd(n as u32);
+        return yyyymmdd(n as u32).map(Day::Date);
     }
     if n < 13.0 {
         // `3.5` typed into a General cell: month and day.
         return text_date(&format_number(n), year).ok().flatten();
     }
-    serial(n)
+    serial(n).map(Day::Date)
 }
 
 /// An Excel 1900-system serial number (with Excel's phantom 29 Feb 1900 skipped).
@@ -207,7 +238,7 @@ fn yyyymmdd(n: u32) -> Option<NaiveDate> {
 }
 
 /// `Ok(None)` = not a date; `Err` = a month-day date with no year to put it in.
-fn text_date(s: &str, year: Option<i32>) -> Result<Option<NaiveDate>, Refusal> {
+fn text_date(s: &str, year: MonthDays) -> Result<Option<Day>, Refusal> {
     let folded = nfkc(trim_cell(s));
     // A time after the date (`2026-03-05 14:30`, `2026-03-05T14:30:00`) is dropped.
     let day_part = folded
@@ -239,18 +270,26 @@ fn text_date(s: &str, year: Option<i32>) -> Result<Option<NaiveDate>, Refusal> {
     };
     let parse = |t: &str| t.parse::<u32>().ok();
     let found = match (numbers.as_slice(), separators.is_empty()) {
-        ([one], true) if one.len() == 8 => parse(one).and_then(yyyymmdd),
-        ([one], true) if one.len() == 5 => parse(one).and_then(|n| serial(f64::from(n))),
+        ([one], true) if one.len() == 8 => parse(one).and_then(yyyymmdd).map(Day::Date),
+        ([one], true) if one.len() == 5 => (parse(one))
+            .and_then(|n| serial(f64::from(n)))
+            .map(Day::Date),
         ([y, m, d], false) if y.len() == 4 && sep_ok(&separators) => NaiveDate::from_ymd_opt(
             y.parse().ok().unwrap_or(0),
             parse(m).unwrap_or(0),
             parse(d).unwrap_or(0),
-        ),
+        )
+        .map(Day::Date),
         ([m, d], false) if m.len() <= 2 && d.len() <= 2 && sep_ok(&separators) => {
-            let Some(year) = year else {
-                return Err(Refusal::NoYear(trim_cell(s).to_string()));
-            };
-            NaiveDate::from_ymd_opt(year, parse(m).unwrap_or(0), parse(d).unwrap_or(0))
+            let (m, d) = (parse(m).unwrap_or(0), parse(d).unwrap_or(0));
+            match year {
+                MonthDays::InYear(year) => NaiveDate::from_ymd_opt(year, m, d).map(Day::Date),
+                // A day some year has (2月29日 waits for the report year to tell).
+                MonthDays::Later => {
+                    NaiveDate::from_ymd_opt(2000, m, d).map(|_| Day::MonthDay(m as u8, d as u8))
+                }
+                MonthDays::Refused => return Err(Refusal::NoYear(trim_cell(s).to_string())),
+            }
         }
         _ => None,
     };

@@ -91,7 +91,7 @@ pub struct SheetOutcome {
     /// whose year is not the file's: the rows the year check may refuse, whose issue then shows
     /// the value as the clerk typed it (`2025/12/28`), not as it was read. In row order.
     pub typed_dates: Vec<(u32, String)>,
-    /// Some accepted value is a month-day date waiting for the report year (`coerce::UNDATED`).
+    /// Some accepted value is a month-day date waiting for the report year (`Value::MonthDay`).
     pub undated: bool,
     pub issues: Vec<Issue>,
 }

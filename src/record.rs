@@ -21,6 +21,10 @@ pub enum Value {
     Int(i64),
     Bool(bool),
     Date(NaiveDate),
+    /// A date typed without its year (`3月5日`), read before the report year is known. Resolving
+    /// units makes it a `Date` in the report year or rejects its row: no resolved record holds
+    /// one.
+    MonthDay(u8, u8),
 }
 
 impl Value {
@@ -58,6 +62,7 @@ impl fmt::Display for Value {
             Value::Int(i) => write!(f, "{i}"),
             Value::Bool(true) => f.write_str("是"),
             Value::Bool(false) => f.write_str("否"),
+            Value::MonthDay(m, d) => write!(f, "{m}月{d}日"),
             Value::Date(d) => match iso_date(*d) {
                 Some(day) => f.write_str(&day),
                 None => write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),

@@ -3,14 +3,13 @@
 //! path), the report-year check on every record, and the reconciliation. It owns `docs/units.md` and the
 //! rule that every data row ends accepted or rejected; it must not read files.
 
-use crate::coerce::UNDATED;
 use crate::issue::{Issue, Kind, Level, UnitLoss, UnitProblem, action};
 use crate::normalize::normalize;
 use crate::outcome::{Fate, FileOutcome, SheetOutcome, Submission, Totals, Unit, UnitStatus};
 use crate::record::{Record, Value};
 use crate::roster::Roster;
 use crate::schema::{Schema, SheetSpec};
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -302,8 +301,7 @@ fn check_date(
     typed_dates: &[(u32, String)],
 ) -> Result<(), Box<DateRefusal>> {
     if undated && let Err(field) = complete_month_days(record, spec, year) {
-        let d = record.values[field].as_date().unwrap_or_default();
-        let typed = format!("{}月{}日", d.month(), d.day());
+        let typed = record.values[field].to_string();
         let kind = Kind::NoSuchDay {
             typed: typed.clone(),
             year,
@@ -341,14 +339,13 @@ fn name_issue_units(file: &mut FileOutcome, units: &Units<'_>) {
     }
 }
 
-/// Gives the record's month-day dates (`coerce::UNDATED`) the report year; `Err(field)` for
+/// Gives the record's month-day dates (`Value::MonthDay`) the report year; `Err(field)` for
 /// the first that has no such day in it (`2月29日`).
 fn complete_month_days(record: &mut Record, spec: &SheetSpec, year: i32) -> Result<(), usize> {
     for (i, value) in record.values.iter_mut().enumerate() {
-        if let Value::Date(d) = value
-            && d.year() == UNDATED
-        {
-            *d = d.with_year(year).ok_or(i)?;
+        if let Value::MonthDay(m, d) = *value {
+            let day = NaiveDate::from_ymd_opt(year, m.into(), d.into()).ok_or(i)?;
+            *value = Value::Date(day);
         }
     }
     record.date = spec.date_field.and_then(|f| record.values[f].as_date());
@@ -366,7 +363,7 @@ fn infer_year(files: &[FileOutcome]) -> i32 {
     }
     if counts.is_empty() {
         for record in files.iter().flat_map(FileOutcome::records) {
-            if let Some(d) = record.date.filter(|d| d.year() != UNDATED) {
+            if let Some(d) = record.date {
                 *counts.entry(d.year()).or_default() += 1;
             }
         }

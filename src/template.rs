@@ -483,6 +483,9 @@ fn write_example(
             Value::Date(d) => {
                 ws.write_datetime_with_format(row, c, excel_date(*d)?, &date_format())?;
             }
+            Value::MonthDay(..) => {
+                ws.write_string(row, c, value.to_string())?;
+            }
         }
         let _ = field;
     }

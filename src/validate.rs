@@ -3,7 +3,7 @@
 //! required/optional policy of `docs/issues.md#levels` and the schema's `checks`. Every data row ends up as a
 //! record or as rejected with at least one 错误. It cannot fail and must not panic on any cell.
 
-use crate::coerce::{UNDATED, coerce};
+use crate::coerce::{MonthDays, coerce};
 use crate::issue::{Issue, Kind, Level, action};
 use crate::normalize::{normalize, trim_cell};
 use crate::outcome::{Header, SheetOutcome};
@@ -19,7 +19,7 @@ pub struct Context<'a> {
     /// The file's own year, as far as it is known (`--year`, its 填报年度, a year in its name).
     pub year: Option<i32>,
     /// The report year when `--year` gives it. Month-day dates take the report year: without
-    /// it they are given `coerce::UNDATED` and completed when units are resolved.
+    /// it they are kept as `Value::MonthDay` and completed when units are resolved.
     pub report_year: Option<i32>,
 }
 
@@ -216,7 +216,7 @@ fn validate_row(
         .map(|c| (*c.shown()).into())
         .unwrap_or_default();
     let unit_for_issue = (!unit.is_empty()).then_some(&*unit);
-    let month_day_year = Some(ctx.report_year.unwrap_or(UNDATED));
+    let month_days = ctx.report_year.map_or(MonthDays::Later, MonthDays::InYear);
     for (field, col) in spec.fields.iter().zip(&header.columns) {
         let cell = col.and_then(|c| row.get(c));
         let issue = |level, kind: Kind, act| {
@@ -231,7 +231,7 @@ fn validate_row(
             }
             issue
         };
-        let value = match cell.map(|c| coerce(c, field, month_day_year)) {
+        let value = match cell.map(|c| coerce(c, field, month_days)) {
             None | Some(Ok(Value::Null)) => {
                 if field.required {
                     let field = field.name.clone();
@@ -275,14 +275,10 @@ fn validate_row(
         out.rejected_rows += 1;
         return;
     }
-    out.undated |= ctx.report_year.is_none()
-        && values
-            .iter()
-            .any(|v| v.as_date().is_some_and(|d| d.year() == UNDATED));
+    out.undated |= values.iter().any(|v| matches!(v, Value::MonthDay(..)));
     let date = spec.date_field.and_then(|f| values[f].as_date());
     if let Some(d) = date
         && ctx.year != Some(d.year())
-        && d.year() != UNDATED
         && let Some(cell) = spec
             .date_field
             .and_then(|f| header.columns[f])
