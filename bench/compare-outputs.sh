@@ -17,8 +17,10 @@
 #   - 汇总_<year>.json parsed (a top-level generation-time key ignored, if any);
 #   - every 明细/*.csv byte for byte, 催报名单.txt byte for byte (its generation time aside);
 #   - every 反馈/*.xlsx by cell value.
-# Exits 0 when everything is the same, 1 when anything differs, 2 on a usage error or a failure to
-# run. Nothing is timed.
+# Exits 0 when everything is the same, 1 when anything differs (a binary that fails or crashes is a
+# difference: its exit code and files are compared), 2 on a usage error, other codes when the
+# comparison itself fails (BASE_BIN cannot generate the county, the Python side crashes: 3).
+# Nothing is timed.
 #
 #   COMPARE_WORK=bench/work/compare   scratch folder (git-ignored: bench/.gitignore has /work/)
 #   COMPARE_YEAR=2026                 the --year given to run and check
@@ -30,7 +32,11 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 usage() {
-    sed -n '2,/^$/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    if [[ ${1:-0} == 0 ]]; then
+        sed -n '2,/^$/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    else
+        sed -n '2,/^$/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    fi
     exit "${1:-0}"
 }
 
