@@ -17,7 +17,6 @@ pub mod record;
 pub mod report;
 pub mod resolve;
 pub mod roster;
-pub mod samples;
 pub mod schema;
 pub mod sheet;
 pub mod stages;
