@@ -20,7 +20,6 @@ pub mod record;
 pub mod report;
 pub mod resolve;
 pub mod roster;
-pub mod samples;
 pub mod schema;
 pub mod settings;
 pub mod sheet;

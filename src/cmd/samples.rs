@@ -1,8 +1,9 @@
-//! `huizong samples`: a deterministic demo county (see `crate::samples`).
+//! `huizong samples`: a deterministic demo county (see the `huizong_samples` crate). This file
+//! checks the flags and prints the summary; it must not generate anything itself.
 
 use crate::cli::SamplesArgs;
 use crate::error::{Error, Result};
-use crate::samples::{SamplesOptions, generate};
+use huizong_samples::{SamplesOptions, generate};
 
 pub fn run(args: &SamplesArgs) -> Result<i32> {
     if args.units == 0 {

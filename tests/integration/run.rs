@@ -305,7 +305,7 @@ fn feedback_carries_a_reminder_text_and_fix_suggestions_and_the_county_list() {
 #[test]
 fn killing_run_while_it_writes_leaves_the_previous_reports_intact() {
     let wd = Workdir::new();
-    huizong::samples::generate(&huizong::samples::SamplesOptions {
+    huizong_samples::generate(&huizong_samples::SamplesOptions {
         units: 300,
         year: 2026,
         seed: 3,

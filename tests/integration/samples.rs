@@ -3,7 +3,7 @@
 //! planted.
 
 use crate::workdir::{Workdir, repo};
-use huizong::samples::{SamplesOptions, generate};
+use huizong_samples::{SamplesOptions, generate};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -63,7 +63,7 @@ fn check_finds_every_plant(units: usize, seed: u64) {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    let planted: Vec<&huizong::samples::Planted> = report
+    let planted: Vec<&huizong_samples::Planted> = report
         .planted
         .iter()
         .filter(|p| p.kind != "missing")

@@ -1,4 +1,6 @@
-//! Tests of the demo county: the plants, determinism, the calendar and the name tables.
+//! Tests of the demo county: the plants, determinism, the calendar and the name tables. They
+//! check what the generator writes by itself; they must not call huizong's readers (that the
+//! readers find every plant is tested by the root crate's integration tests).
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};

@@ -1,4 +1,4 @@
-//! The content of a unit's four ledgers for `samples`: dates, the sheets' fields, records that
+//! The content of a unit's four ledgers for the demo county: dates, the sheets' fields, records that
 //! meet the schema's quotas (or miss the ones a unit is dealt), and the planted bad rows.
 //! It decides what a ledger says, never how it is spelled or laid out (that is `xlsx`).
 
@@ -6,19 +6,19 @@ use super::names::{self, UnitKind};
 use super::{ERROR, Plant, Quota, Rng, WARNING};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) struct Date {
-    pub year: i32,
-    pub month: u32,
-    pub day: u32,
+pub(crate) struct Date {
+    pub(crate) year: i32,
+    pub(crate) month: u32,
+    pub(crate) day: u32,
 }
 
 impl Date {
-    pub(super) fn new(year: i32, month: u32, day: u32) -> Date {
+    pub(crate) fn new(year: i32, month: u32, day: u32) -> Date {
         Date { year, month, day }
     }
 
     /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
-    pub(super) fn days(self) -> i64 {
+    pub(crate) fn days(self) -> i64 {
         let y = i64::from(self.year) - i64::from(self.month <= 2);
         let era = y.div_euclid(400);
         let yoe = y - era * 400;
@@ -27,7 +27,7 @@ impl Date {
         era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
     }
 
-    pub(super) fn from_days(days: i64) -> Date {
+    pub(crate) fn from_days(days: i64) -> Date {
         let z = days + 719_468;
         let era = z.div_euclid(146_097);
         let doe = z - era * 146_097;
@@ -44,16 +44,16 @@ impl Date {
     }
 
     /// 0 = Monday … 6 = Sunday (1970-01-01 was a Thursday).
-    pub(super) fn weekday(self) -> i64 {
+    pub(crate) fn weekday(self) -> i64 {
         (self.days() + 3).rem_euclid(7)
     }
 
-    pub(super) fn excel_serial(self) -> f64 {
+    pub(crate) fn excel_serial(self) -> f64 {
         (self.days() + 25_569) as f64
     }
 }
 
-pub(super) fn day(year: i32, month: u32, day: u32) -> i64 {
+pub(crate) fn day(year: i32, month: u32, day: u32) -> i64 {
     Date::new(year, month, day).days()
 }
 
@@ -79,7 +79,7 @@ fn halves(year: i32) -> [(i64, i64); 2] {
 
 /// Monday..Friday of each ISO week of ISO year `year`, clipped to 2 Jan..31 Dec so every date
 /// is inside the report year and none is New Year's Day (weeks 1 and 53 straddle New Year).
-pub(super) fn iso_workweeks(year: i32) -> Vec<(i64, i64)> {
+pub(crate) fn iso_workweeks(year: i32) -> Vec<(i64, i64)> {
     let week_one = |y: i32| day(y, 1, 4) - Date::new(y, 1, 4).weekday();
     let (start, weeks) = (week_one(year), (week_one(year + 1) - week_one(year)) / 7);
     let (first, last) = (day(year, 1, 2), day(year, 12, 31));
@@ -90,15 +90,15 @@ pub(super) fn iso_workweeks(year: i32) -> Vec<(i64, i64)> {
 }
 
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Mark {
-    pub level: &'static str,
-    pub kind: &'static str,
+pub(crate) struct Mark {
+    pub(crate) level: &'static str,
+    pub(crate) kind: &'static str,
 }
 
 /// A cell before the unit's habits decide how it is spelled. `Text` is always written as is,
 /// which is how planted bad values (`读书会`, `2026-02-30`) get in.
 #[derive(Clone, Debug)]
-pub(super) enum Value {
+pub(crate) enum Value {
     Empty,
     Text(String),
     Int(i64),
@@ -107,12 +107,12 @@ pub(super) enum Value {
 }
 
 #[derive(Clone, Debug)]
-pub(super) struct Record {
+pub(crate) struct Record {
     /// Day number the ledger is sorted by.
-    pub key: i64,
+    pub(crate) key: i64,
     /// One value per schema field after 序号 (which is numbered when written).
-    pub values: Vec<Value>,
-    pub mark: Option<Mark>,
+    pub(crate) values: Vec<Value>,
+    pub(crate) mark: Option<Mark>,
 }
 
 impl Record {
@@ -146,11 +146,11 @@ fn maybe(rng: &mut Rng, percent: u64, items: &[&str]) -> Value {
 }
 
 #[derive(Debug)]
-pub(super) struct Field {
-    pub name: &'static str,
-    pub alias: Option<&'static str>,
-    pub required: bool,
-    pub width: f64,
+pub(crate) struct Field {
+    pub(crate) name: &'static str,
+    pub(crate) alias: Option<&'static str>,
+    pub(crate) required: bool,
+    pub(crate) width: f64,
 }
 
 const fn field(
@@ -168,18 +168,18 @@ const fn field(
 }
 
 #[derive(Debug)]
-pub(super) struct SheetSpec {
-    pub name: &'static str,
+pub(crate) struct SheetSpec {
+    pub(crate) name: &'static str,
     /// A schema alias some units use as the sheet name.
-    pub alias: &'static str,
+    pub(crate) alias: &'static str,
     /// Title row after `<单位名称><year>年意识形态工作`.
-    pub title: &'static str,
-    pub fields: &'static [Field],
+    pub(crate) title: &'static str,
+    pub(crate) fields: &'static [Field],
 }
 
 const SEQ: Field = field("序号", None, false, 6.0);
 const REMARK: Field = field("备注", None, false, 18.0);
-pub(super) static STUDY: SheetSpec = SheetSpec {
+pub(crate) static STUDY: SheetSpec = SheetSpec {
     name: "学习记录",
     alias: "学习台账",
     title: "学习台账",
@@ -238,17 +238,17 @@ static CASES: SheetSpec = SheetSpec {
     ],
 };
 /// Where 参学人数 sits in a study record's values (values start at 日期).
-pub(super) const PEOPLE: usize = 4;
+pub(crate) const PEOPLE: usize = 4;
 
 #[derive(Clone, Debug)]
-pub(super) struct Ledger {
-    pub spec: &'static SheetSpec,
+pub(crate) struct Ledger {
+    pub(crate) spec: &'static SheetSpec,
     /// Sorted by date, as ledgers are kept.
-    pub records: Vec<Record>,
-    pub extra_column: bool,
-    pub totals: bool,
+    pub(crate) records: Vec<Record>,
+    pub(crate) extra_column: bool,
+    pub(crate) totals: bool,
     /// The first two rows share a day and their 日期 cells are merged.
-    pub merged_dates: bool,
+    pub(crate) merged_dates: bool,
 }
 
 impl Ledger {
@@ -270,7 +270,7 @@ impl Ledger {
 }
 
 /// The four ledgers of one unit: enough records for every quota except those in `short`.
-pub(super) fn build(
+pub(crate) fn build(
     rng: &mut Rng,
     kind: UnitKind,
     year: i32,
@@ -526,7 +526,7 @@ fn case_records(rng: &mut Rng, kind: UnitKind, year: i32) -> Vec<Record> {
 
 /// Puts a row-level mistake into the ledgers. A row the mistake rejects is added rather than
 /// an existing row spoiled, so a planted error never costs the unit a quota.
-pub(super) fn plant(
+pub(crate) fn plant(
     plant: Plant,
     ledgers: &mut [Ledger],
     rng: &mut Rng,
@@ -612,7 +612,7 @@ pub(super) fn plant(
 }
 
 /// Adds a second session on the day of the first one, so the two rows can share a merged 日期.
-pub(super) fn add_same_day_session(ledger: &mut Ledger, rng: &mut Rng, kind: UnitKind) {
+pub(crate) fn add_same_day_session(ledger: &mut Ledger, rng: &mut Rng, kind: UnitKind) {
     let Some(Value::Date(date)) = ledger.records.first().map(|r| r.values[0].clone()) else {
         return;
     };

@@ -7,8 +7,10 @@
 //! the output depends neither on thread order nor on the clock. Rare traits (a traditional sheet
 //! name, a planted mistake, a unit short of quota) are dealt per block of 40 units from a
 //! shuffled deck: 40 units get each planted mistake exactly once, larger counties get them at
-//! the same rate. This module only writes; it must not share code with the readers, so that a
-//! bug there cannot hide behind the same bug here.
+//! the same rate. This crate only writes; it must not share code with the readers, so that a
+//! bug there cannot hide behind the same bug here. It is a crate of its own so that Cargo holds
+//! that line: it does not depend on `huizong`, and `huizong` reaches only the items marked `pub`
+//! here ([`generate`] and its options and report).
 //!
 //! `names` holds the text tables and the roster, `ledgers` what each ledger says, `xlsx` how it
 //! is laid out; this file deals the traits, writes the files and keeps the list of plants.

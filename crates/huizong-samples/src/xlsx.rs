@@ -1,7 +1,7 @@
 //! Lays a unit's ledgers out as a workbook for `samples`, the way the unit's clerk would: title
 //! rows, headers in their own spelling, dates typed or formatted, blank and pre-numbered rows,
-//! a 合计 row. It owns every rust_xlsxwriter call of `samples`; what the ledgers say is decided
-//! in `ledgers`.
+//! a 合计 row. It owns every rust_xlsxwriter call of the generator; it must not decide what the
+//! ledgers say (that is `ledgers`).
 
 use std::fs;
 use std::path::Path;
@@ -16,13 +16,13 @@ use super::names::{self, UnitKind};
 use super::{DateHabit, Habits, NOTE, Rng};
 
 /// What goes on the 基本信息 sheet.
-pub(super) struct Info<'a> {
-    pub name: &'a str,
-    pub kind: UnitKind,
-    pub year: i32,
-    pub filler: String,
-    pub phone: String,
-    pub filed: Date,
+pub(crate) struct Info<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) kind: UnitKind,
+    pub(crate) year: i32,
+    pub(crate) filler: String,
+    pub(crate) phone: String,
+    pub(crate) filed: Date,
 }
 
 struct Formats {
@@ -114,7 +114,7 @@ impl Pen<'_> {
 }
 
 /// Writes one submission; returns its marked rows as (sheet name, 1-based row, mark).
-pub(super) fn write_workbook(
+pub(crate) fn write_workbook(
     path: &Path,
     info: &Info,
     ledgers: &[Ledger],
@@ -354,7 +354,7 @@ fn header(field: &Field, habits: &Habits, rng: &mut Rng) -> String {
 
 /// Dates as people type them. `3月5日` leaves the year to the reader, so a date from another
 /// year is spelled in full: a planted out-of-year date must stay out of the year.
-pub(super) fn spell_date(d: Date, style: usize, year: i32) -> String {
+pub(crate) fn spell_date(d: Date, style: usize, year: i32) -> String {
     let Date {
         year: y,
         month: m,

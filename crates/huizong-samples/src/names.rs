@@ -1,4 +1,4 @@
-//! Text tables for `samples`: the syllables that make place names, a county's bureaus and
+//! Text tables for the demo county: the syllables that make place names, a county's bureaus and
 //! schools, people's names, study themes, agenda items and the traditional spellings a header
 //! may use, plus the roster built from them. Pure data and the small functions that draw from
 //! it; nothing here touches files or knows how a workbook is laid out.
@@ -10,7 +10,7 @@ use anyhow::{Result, bail};
 use super::Rng;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum UnitKind {
+pub(crate) enum UnitKind {
     Town,
     Street,
     Department,
@@ -19,7 +19,7 @@ pub(super) enum UnitKind {
 }
 
 impl UnitKind {
-    pub(super) const ALL: [UnitKind; 5] = [
+    pub(crate) const ALL: [UnitKind; 5] = [
         UnitKind::Town,
         UnitKind::Street,
         UnitKind::Department,
@@ -31,7 +31,7 @@ impl UnitKind {
     const SHARE: [usize; 5] = [45, 15, 25, 5, 10];
 
     /// The schema's 单位类型, also the folder a unit's workbook goes in.
-    pub(super) fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             UnitKind::Town => "乡镇",
             UnitKind::Street => "街道",
@@ -43,10 +43,10 @@ impl UnitKind {
 }
 
 #[derive(Clone, Debug)]
-pub(super) struct RosterUnit {
-    pub name: String,
-    pub kind: UnitKind,
-    pub aliases: Vec<String>,
+pub(crate) struct RosterUnit {
+    pub(crate) name: String,
+    pub(crate) kind: UnitKind,
+    pub(crate) aliases: Vec<String>,
 }
 
 const FIRST: &str = "龙凤石青白金马桃柳松清安永新长平东西南北大小黄红高双三五太云河湖宝福兴丰梅竹杨沙\
@@ -101,10 +101,10 @@ const SURNAMES: &str = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭�
 const GIVEN: &str = "建国华明军平伟强丽芳敏静霞红勇杰涛斌波辉刚鹏磊超燕玲娟英慧婷洁文海林峰宇晨浩凯俊晓\
 秀春玉志新亮成永德荣军卫东红梅兰云飞";
 
-pub(super) const GROUP_FORMS: [&str; 2] = ["中心组学习", "集中学习"];
-pub(super) const OTHER_FORMS: [&str; 5] =
+pub(crate) const GROUP_FORMS: [&str; 2] = ["中心组学习", "集中学习"];
+pub(crate) const OTHER_FORMS: [&str; 5] =
     ["三会一课", "主题党日", "专题讲座", "专题培训", "网络自学"];
-pub(super) const THEMES: [&str; 20] = [
+pub(crate) const THEMES: [&str; 20] = [
     "学习贯彻党的二十届四中全会精神",
     "学习贯彻党的二十届三中全会精神",
     "学习《习近平谈治国理政》第四卷",
@@ -126,7 +126,7 @@ pub(super) const THEMES: [&str; 20] = [
     "学习习近平总书记关于树立和践行正确政绩观的重要论述",
     "学习《习近平新时代中国特色社会主义思想学习纲要（2023年版）》",
 ];
-pub(super) const IDEOLOGY_THEMES: [&str; 7] = [
+pub(crate) const IDEOLOGY_THEMES: [&str; 7] = [
     "学习习近平总书记关于意识形态工作的重要论述",
     "学习《党委（党组）意识形态工作责任制实施办法》",
     "学习《中国共产党宣传工作条例》",
@@ -135,7 +135,7 @@ pub(super) const IDEOLOGY_THEMES: [&str; 7] = [
     "学习全国宣传思想文化工作会议精神",
     "意识形态领域风险防范化解专题学习",
 ];
-pub(super) const STUDY_NOTES: [&str; 6] = [
+pub(crate) const STUDY_NOTES: [&str; 6] = [
     "书记领学",
     "交流研讨",
     "班子成员逐一发言",
@@ -144,7 +144,7 @@ pub(super) const STUDY_NOTES: [&str; 6] = [
     "撰写心得体会",
 ];
 /// 研究研判 agenda per type, for the first and the second half; `{y}` is the report year.
-pub(super) const AGENDA: [(&str, [&[&str]; 2]); 3] = [
+pub(crate) const AGENDA: [(&str, [&[&str]; 2]); 3] = [
     (
         "专题研究",
         [
@@ -182,10 +182,10 @@ pub(super) const AGENDA: [(&str, [&[&str]; 2]); 3] = [
         ],
     ),
 ];
-pub(super) const INSPECTION_FORMS: [&str; 4] = ["专题督查", "现场督查", "重点检查", "书面督查"];
+pub(crate) const INSPECTION_FORMS: [&str; 4] = ["专题督查", "现场督查", "重点检查", "书面督查"];
 
 /// Who a unit inspects; `{p}` becomes a village or community name.
-pub(super) fn inspection_targets(kind: UnitKind) -> &'static [&'static str] {
+pub(crate) fn inspection_targets(kind: UnitKind) -> &'static [&'static str] {
     match kind {
         UnitKind::Town => &[
             "各村（社区）党组织",
@@ -210,8 +210,8 @@ pub(super) fn inspection_targets(kind: UnitKind) -> &'static [&'static str] {
     }
 }
 
-pub(super) const CASE_CATEGORIES: [&str; 3] = ["领导班子", "领导干部", "党员干部"];
-pub(super) const CASE_SITUATIONS: [&str; 6] = [
+pub(crate) const CASE_CATEGORIES: [&str; 3] = ["领导班子", "领导干部", "党员干部"];
+pub(crate) const CASE_SITUATIONS: [&str; 6] = [
     "重大宣传教育任务组织不力",
     "重大敏感问题处置引导不力",
     "舆论阵地出现严重错误导向",
@@ -220,7 +220,7 @@ pub(super) const CASE_SITUATIONS: [&str; 6] = [
     "其他未履行职责造成不良后果",
 ];
 /// 情节 with the 处理方式 the schema allows for it, so generated cases pass its checks.
-pub(super) const PENALTIES: [(&str, &[&str]); 3] = [
+pub(crate) const PENALTIES: [(&str, &[&str]); 3] = [
     ("较轻", &["提醒", "批评教育", "书面检查", "诫勉谈话"]),
     (
         "较重",
@@ -231,7 +231,7 @@ pub(super) const PENALTIES: [(&str, &[&str]); 3] = [
 
 /// Traditional forms of the characters in sheet names, headers and enum values; enough to
 /// write `學習記錄` the way a unit in a traditional-script locale would.
-pub(super) fn to_traditional(text: &str) -> String {
+pub(crate) fn to_traditional(text: &str) -> String {
     const SIMPLIFIED: &str = "号学习记录检问责题识态专参数备注会议内类发现约谈对别处办状节组员";
     const TRADITIONAL: &str = "號學習記錄檢問責題識態專參數備註會議內類發現約談對別處辦狀節組員";
     let pairs: Vec<(char, char)> = SIMPLIFIED.chars().zip(TRADITIONAL.chars()).collect();
@@ -241,7 +241,7 @@ pub(super) fn to_traditional(text: &str) -> String {
 }
 
 /// A person's name: surname and one or two given characters.
-pub(super) fn person(rng: &mut Rng) -> String {
+pub(crate) fn person(rng: &mut Rng) -> String {
     let mut name = String::new();
     name.push(pick_char(rng, SURNAMES));
     name.push(pick_char(rng, GIVEN));
@@ -252,12 +252,12 @@ pub(super) fn person(rng: &mut Rng) -> String {
 }
 
 /// A surname for anonymised case records (`王某某`).
-pub(super) fn surname(rng: &mut Rng) -> char {
+pub(crate) fn surname(rng: &mut Rng) -> char {
     pick_char(rng, SURNAMES)
 }
 
 /// A village or community name; need not be unique.
-pub(super) fn hamlet(rng: &mut Rng) -> String {
+pub(crate) fn hamlet(rng: &mut Rng) -> String {
     [pick_char(rng, FIRST), pick_char(rng, SECOND)]
         .iter()
         .collect()
@@ -299,7 +299,7 @@ fn kind_counts(n: usize) -> [usize; 5] {
 
 /// Builds the roster, grouped by kind as county rosters are, and `outsiders` town names that
 /// are in no roster (for the workbook from a unit the county does not know).
-pub(super) fn build_roster(
+pub(crate) fn build_roster(
     n: usize,
     outsiders: usize,
     rng: &mut Rng,
