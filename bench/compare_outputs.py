@@ -123,6 +123,7 @@ def read_book(path: Path) -> list[tuple[str, list[list]]]:
     try:
         sheets = []
         for ws in wb.worksheets:
+            ws.reset_dimensions()  # every cell the sheet holds, whatever its <dimension> says
             rows = []
             for row in ws.iter_rows(values_only=True):
                 row = list(row)

@@ -11,9 +11,9 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// Internal column names; field names are used as they are for the fields.
-pub const UNIT: &str = "_单位";
-pub const FILE: &str = "_文件";
-pub const ROW: &str = "_行";
+pub(crate) const UNIT: &str = "_单位";
+pub(crate) const FILE: &str = "_文件";
+pub(crate) const ROW: &str = "_行";
 /// The unit as a number (its order of first record), for group-bys that need no strings.
 const UNIT_ID: &str = "_单位号";
 const MONTH: &str = "_月";
@@ -22,7 +22,7 @@ const WEEK: &str = "_周";
 
 /// The accepted records of every schema sheet.
 #[derive(Debug, Clone)]
-pub struct Frames {
+pub(crate) struct Frames {
     pub sheets: Vec<DataFrame>,
     /// Every unit with a record → its `_单位号`, numbered in order of first record.
     unit_ids: HashMap<String, u32>,
@@ -30,12 +30,12 @@ pub struct Frames {
 
 impl Frames {
     /// How many units have a record (their numbers are `0..unit_count()`).
-    pub fn unit_count(&self) -> usize {
+    pub(crate) fn unit_count(&self) -> usize {
         self.unit_ids.len()
     }
 
     /// A unit's number in the frames' unit columns; `None` when it has no record.
-    pub fn unit_id(&self, unit: &str) -> Option<u32> {
+    pub(crate) fn unit_id(&self, unit: &str) -> Option<u32> {
         self.unit_ids.get(unit).copied()
     }
 }
@@ -49,7 +49,7 @@ fn days_since_epoch(d: NaiveDate) -> i32 {
 /// every field (each is written out); else only the fields the counts read — those in a rule's or
 /// a flag's conditions, and `breakdowns` (fields the reports count by value). The others (topics,
 /// remarks) would only be copied into columns nobody reads.
-pub fn counted_fields(schema: &Schema, breakdowns: &[&str]) -> Vec<Vec<bool>> {
+pub(crate) fn counted_fields(schema: &Schema, breakdowns: &[&str]) -> Vec<Vec<bool>> {
     let mut keep: Vec<Vec<bool>> = schema
         .sheets
         .iter()
@@ -75,7 +75,7 @@ pub fn counted_fields(schema: &Schema, breakdowns: &[&str]) -> Vec<Vec<bool>> {
 /// Builds one DataFrame per schema sheet, with the field columns `keep` marks (see
 /// `counted_fields`). `files` names each record's file; `year` is the report year, for the
 /// ISO-week column (weeks of a neighbouring ISO year are null).
-pub fn frames<'a>(
+pub(crate) fn frames<'a>(
     schema: &Schema,
     records: impl IntoIterator<Item = &'a Record>,
     files: &[String],
@@ -218,7 +218,7 @@ fn frame(
 /// The rows of `df` whose fields match every condition, with only the columns the counts use
 /// (unit number, month, day, week): copying the text columns would cost more than the
 /// counting itself.
-pub fn select(
+pub(crate) fn select(
     df: &DataFrame,
     spec: &SheetSpec,
     conditions: &[Condition],
@@ -265,7 +265,7 @@ pub fn select(
 
 /// How a record's date maps to a period index (`None`: in no period).
 #[derive(Debug, Clone, Copy)]
-pub enum Bucket<'a> {
+pub(crate) enum Bucket<'a> {
     Year,
     Month,
     /// Months per period: 6 for halves, 3 for quarters.
@@ -281,7 +281,7 @@ pub enum Bucket<'a> {
 ///
 /// Unit numbers and periods are small dense integers, so one pass over the columns counts them;
 /// a hash group-by would only add tables to build and, run for every rule at once, memory.
-pub fn count_by_unit(
+pub(crate) fn count_by_unit(
     df: &DataFrame,
     bucket: Bucket<'_>,
     units: usize,
@@ -320,7 +320,7 @@ pub fn count_by_unit(
 }
 
 /// County-wide record counts per month (index 0 = January) for one sheet.
-pub fn count_by_month(df: &DataFrame) -> PolarsResult<[u32; 12]> {
+pub(crate) fn count_by_month(df: &DataFrame) -> PolarsResult<[u32; 12]> {
     let counted = df
         .select([MONTH, ROW])?
         .group_by([MONTH])?
@@ -342,7 +342,7 @@ pub fn count_by_month(df: &DataFrame) -> PolarsResult<[u32; 12]> {
 }
 
 /// Record counts per value of one text field, largest first, ties by value.
-pub fn count_by_value(df: &DataFrame, field: &str) -> PolarsResult<Vec<(String, u32)>> {
+pub(crate) fn count_by_value(df: &DataFrame, field: &str) -> PolarsResult<Vec<(String, u32)>> {
     let counted = df
         .select([field, ROW])?
         .group_by([field])?
@@ -362,7 +362,7 @@ pub fn count_by_value(df: &DataFrame, field: &str) -> PolarsResult<Vec<(String, 
 }
 
 /// Record count per unit number (all rows of the frame), for `units` unit numbers.
-pub fn count_per_unit(df: &DataFrame, units: usize) -> PolarsResult<Vec<u32>> {
+pub(crate) fn count_per_unit(df: &DataFrame, units: usize) -> PolarsResult<Vec<u32>> {
     count_by_unit(df, Bucket::Year, units, 1)
 }
 

@@ -9,7 +9,7 @@ use crate::normalize::{closest, nfkc, normalize, trim_cell};
 use crate::record::Value;
 use crate::schema::{Field, FieldKind};
 use crate::sheet::{Cell, format_number};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 /// What a date typed without its year (`3月5日`) becomes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,7 +129,7 @@ const COUNT_SUFFIXES: &[&str] = &[
 ];
 
 /// Parses an integer from a cell: whole numbers, `12.0`, `１２`, `35人`, `1,200`.
-pub fn integer(cell: &Cell) -> Result<i64, Refusal> {
+pub(crate) fn integer(cell: &Cell) -> Result<i64, Refusal> {
     match cell {
         Cell::Number(n) => whole(*n).ok_or_else(|| Refusal::Fraction(format_number(*n))),
         Cell::Text(s) => {
@@ -161,7 +161,7 @@ fn whole(n: f64) -> Option<i64> {
 }
 
 /// Parses 是/否 in its many spellings.
-pub fn boolean(cell: &Cell) -> Result<bool, Refusal> {
+pub(crate) fn boolean(cell: &Cell) -> Result<bool, Refusal> {
     match cell {
         Cell::Bool(b) => Ok(*b),
         Cell::Number(n) if *n == 1.0 => Ok(true),
@@ -189,7 +189,8 @@ fn boolean_word(word: &str) -> Option<bool> {
 
 /// Parses a date from a date cell, an Excel serial number, or text typed any of the ways
 /// `docs/inputs.md#dates` lists. `year` completes month-day spellings.
-pub fn date(cell: &Cell, year: Option<i32>) -> Result<NaiveDate, Refusal> {
+#[cfg(test)]
+fn date(cell: &Cell, year: Option<i32>) -> Result<NaiveDate, Refusal> {
     match day(cell, year.into())? {
         Day::Date(d) => Ok(d),
         Day::MonthDay(..) => Err(Refusal::NotDate(cell.display())),
@@ -223,7 +224,7 @@ fn number_date(n: f64, year: MonthDays) -> Option<Day> {
 }
 
 /// An Excel 1900-system serial number (with Excel's phantom 29 Feb 1900 skipped).
-pub fn serial(n: f64) -> Option<NaiveDate> {
+pub(crate) fn serial(n: f64) -> Option<NaiveDate> {
     if !(1.0..2_958_466.0).contains(&n) {
         return None;
     }
@@ -294,11 +295,6 @@ fn text_date(s: &str, year: MonthDays) -> Result<Option<Day>, Refusal> {
         _ => None,
     };
     Ok(found)
-}
-
-/// The year of a date value, for the report-year check.
-pub fn year_of(value: &Value) -> Option<i32> {
-    value.as_date().map(|d| d.year())
 }
 
 #[cfg(test)]

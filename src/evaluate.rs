@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 /// One unit's line in the ranking.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct UnitScore {
+pub(crate) struct UnitScore {
     pub rank: u32,
     pub name: String,
     pub unit_type: String,
@@ -34,7 +34,7 @@ pub struct UnitScore {
 
 /// One short period of one rule for one unit (a row of 未达标明细).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Shortfall {
+pub(crate) struct Shortfall {
     pub unit: String,
     pub unit_type: String,
     pub rule: String,
@@ -47,7 +47,7 @@ pub struct Shortfall {
 
 /// The judged year.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Scorecard {
+pub(crate) struct Scorecard {
     pub year: i32,
     pub rule_names: Vec<String>,
     pub flag_names: Vec<String>,
@@ -56,12 +56,12 @@ pub struct Scorecard {
 }
 
 /// ISO weeks in an ISO week-year: 52 or 53.
-pub fn iso_weeks_in(year: i32) -> u32 {
+pub(crate) fn iso_weeks_in(year: i32) -> u32 {
     NaiveDate::from_ymd_opt(year, 12, 28).map_or(52, |d| d.iso_week().week())
 }
 
 /// The periods of a rule in `year`, with their labels.
-pub fn period_labels(period: &Period, year: i32) -> Vec<String> {
+pub(crate) fn period_labels(period: &Period, year: i32) -> Vec<String> {
     match period {
         Period::Year => vec!["全年".into()],
         Period::Half => vec!["上半年".into(), "下半年".into()],
@@ -99,7 +99,7 @@ struct RuleCounts {
 }
 
 /// Judges every unit against every rule and ranks them.
-pub fn evaluate(
+pub(crate) fn evaluate(
     schema: &Schema,
     frames: &Frames,
     units: &[UnitStatus],
@@ -270,7 +270,7 @@ fn count_rule(rule: &Rule, schema: &Schema, frames: &Frames, year: i32) -> Resul
 }
 
 /// The schema sheet holding accountability cases (named 问责案件, or with 问责 in its name).
-pub fn case_sheet(schema: &Schema) -> Option<usize> {
+pub(crate) fn case_sheet(schema: &Schema) -> Option<usize> {
     schema
         .sheets
         .iter()
@@ -296,7 +296,7 @@ fn judge(rule: &Rule, counted: &RuleCounts, unit: Option<usize>) -> (f64, Vec<(S
 }
 
 /// Competition ranking by 完成率 descending (1, 2, 2, 4); ties in 单位名称 code-point order.
-pub fn rank(scores: &mut [UnitScore]) {
+pub(crate) fn rank(scores: &mut [UnitScore]) {
     // Completion rounded to 1e-9 so that sums of equal fractions compare equal.
     let key = |s: &UnitScore| (s.completion * 1e9).round() as i64;
     scores.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.name.cmp(&b.name)));

@@ -11,10 +11,10 @@ use crate::schema::InfoSheet;
 use crate::sheet::{Cell, RawSheet};
 
 /// Label of the hidden cell `huizong template` stamps the schema version in.
-pub const VERSION_LABEL: &str = "方案版本";
+pub(crate) const VERSION_LABEL: &str = "方案版本";
 
 /// Reads `sheet` as the info sheet. Issues are about values that did not coerce.
-pub fn read_info(
+pub(crate) fn read_info(
     sheet: &RawSheet,
     spec: &InfoSheet,
     file: &str,

@@ -9,20 +9,13 @@ use crate::schema::{Schema, SheetSpec};
 use crate::sheet::RawSheet;
 
 /// Rows searched for a header.
-pub const HEADER_SEARCH_ROWS: u32 = 15;
+pub(crate) const HEADER_SEARCH_ROWS: u32 = 15;
 
 /// What a workbook sheet was recognised as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
+pub(crate) enum Role {
     Info,
     Ledger(usize),
-}
-
-/// How a sheet was recognised, for messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MatchedBy {
-    Name,
-    Header,
 }
 
 /// The normalised spellings of a sheet name the schema accepts → the role they name.
@@ -35,7 +28,7 @@ fn name_keys(schema: &Schema) -> impl Iterator<Item = (&str, Role)> {
 
 /// Recognises a sheet by its name: an exact normalised match first, else the longest accepted
 /// name it contains (`2026年学习记录表`, a CSV named `问卷导出_学习记录`).
-pub fn role_by_name(schema: &Schema, sheet_name: &str) -> Option<Role> {
+pub(crate) fn role_by_name(schema: &Schema, sheet_name: &str) -> Option<Role> {
     let name = normalize(sheet_name);
     if let Some((_, role)) = name_keys(schema).find(|(k, _)| *k == name) {
         return Some(role);
@@ -48,7 +41,7 @@ pub fn role_by_name(schema: &Schema, sheet_name: &str) -> Option<Role> {
 
 /// Recognises a sheet by content: the schema sheet whose header it carries (the best share of
 /// fields matched), else the info sheet when its first column holds most of the info labels.
-pub fn role_by_content(schema: &Schema, sheet: &RawSheet) -> Option<(Role, Option<Header>)> {
+pub(crate) fn role_by_content(schema: &Schema, sheet: &RawSheet) -> Option<(Role, Option<Header>)> {
     let mut best: Option<(usize, f64, Header)> = None;
     for (i, spec) in schema.sheets.iter().enumerate() {
         if let Some(header) = find_header(sheet, spec) {

@@ -2,8 +2,7 @@
 //! code (0 clean, 1 problems found or a failure, 2 usage or schema error).
 
 use clap::Parser;
-use huizong::cli::Cli;
-use huizong::cmd;
+use huizong::Cli;
 
 // mimalloc: a run allocates and frees millions of small cells across threads; glibc's per-thread
 // arenas kept that memory (peak RSS) and spent a tenth of the run in malloc/free.
@@ -12,8 +11,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let cli = Cli::parse();
-    huizong::ingest::install_panic_hook();
-    let code = match cmd::dispatch(cli) {
+    huizong::install_panic_hook();
+    let code = match huizong::dispatch(cli) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("huizong: {e}");

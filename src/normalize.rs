@@ -9,13 +9,13 @@ use unicode_normalization::UnicodeNormalization;
 /// Folds `s` to the form names are compared in: NFKC (full-width → half-width), traditional →
 /// simplified, whitespace and line breaks removed anywhere, required-markers `*` / `＊` removed,
 /// ASCII letters lower-cased.
-pub fn normalize(s: &str) -> String {
+pub(crate) fn normalize(s: &str) -> String {
     with_normalized(s, str::to_string)
 }
 
 /// Calls `f` with `s` normalised, without allocating when `s` was normalised before on this
 /// thread (lookups of cells that name nothing run on every row). `f` must not normalise.
-pub fn with_normalized<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
+pub(crate) fn with_normalized<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
     if s.len() > MEMO_MAX_LEN {
         return f(&fold(s));
     }
@@ -37,7 +37,7 @@ pub fn with_normalized<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
 
 /// A map keyed by names: hashed with foldhash, several times faster than the standard SipHash
 /// on the short texts of cells, still seeded per process.
-pub type NameMap<T> = std::collections::HashMap<String, T, foldhash::fast::RandomState>;
+pub(crate) type NameMap<T> = std::collections::HashMap<String, T, foldhash::fast::RandomState>;
 
 /// Longest text remembered, and how many texts, per thread.
 const MEMO_MAX_LEN: usize = 96;
@@ -61,7 +61,7 @@ fn fold(s: &str) -> String {
 /// `s` in NFKC, borrowed when NFKC leaves it as it is: a text of nothing but ASCII and the
 /// common CJK ideographs (most names, titles and typed dates) skips NFKC's decomposing and
 /// recomposing, the dearer half of folding.
-pub fn nfkc(s: &str) -> Cow<'_, str> {
+pub(crate) fn nfkc(s: &str) -> Cow<'_, str> {
     if s.chars().all(nfkc_keeps) {
         Cow::Borrowed(s)
     } else {
@@ -77,13 +77,13 @@ fn nfkc_keeps(c: char) -> bool {
 
 /// Looks `s` up in a map keyed by normalised text: as typed first (the common case, no work),
 /// then normalised. Cells are looked up millions of times, most already in normal form.
-pub fn lookup<'a, T>(map: &'a NameMap<T>, s: &str) -> Option<&'a T> {
+pub(crate) fn lookup<'a, T>(map: &'a NameMap<T>, s: &str) -> Option<&'a T> {
     map.get(trim_cell(s))
         .or_else(|| with_normalized(s, |folded| map.get(folded)))
 }
 
 /// Trims surrounding whitespace (including full-width spaces) from a cell's text.
-pub fn trim_cell(s: &str) -> &str {
+pub(crate) fn trim_cell(s: &str) -> &str {
     // Most cells have nothing to trim: their first and last bytes cannot belong to a blank, or
     // else their first and last characters are not blanks (a quarter of Chinese characters end
     // in a byte some blank ends in too).
@@ -136,7 +136,10 @@ fn is_blank(c: char) -> bool {
 
 /// The closest of `candidates` to `value` when it is close enough to be worth suggesting: one
 /// contains the other, or their edit distance is at most two fifths of the longer.
-pub fn closest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    value: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let folded: Vec<(&str, Folded)> = candidates
         .into_iter()
         .map(|c| (c, Folded::new(c)))
@@ -146,13 +149,13 @@ pub fn closest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -
 
 /// A name prepared once for `closest_to`: normalised, with its characters sorted.
 #[derive(Debug, Clone, Default)]
-pub struct Folded {
+pub(crate) struct Folded {
     text: String,
     sorted: Vec<char>,
 }
 
 impl Folded {
-    pub fn new(name: &str) -> Self {
+    pub(crate) fn new(name: &str) -> Self {
         let text = normalize(name);
         let mut sorted: Vec<char> = text.chars().collect();
         sorted.sort_unstable();
@@ -160,19 +163,19 @@ impl Folded {
     }
 
     /// The normalised text.
-    pub fn text(&self) -> &str {
+    pub(crate) fn text(&self) -> &str {
         &self.text
     }
 
     /// The normalised text's characters, sorted.
-    pub fn chars(&self) -> &[char] {
+    pub(crate) fn chars(&self) -> &[char] {
         &self.sorted
     }
 
     /// Fewest characters (counting repeats) a candidate must share with this value to score
     /// 0.6 without containing it or being contained in it: the edit distance is at least the
     /// longer length less the characters shared, and must stay within two fifths of it.
-    pub fn min_shared(&self) -> usize {
+    pub(crate) fn min_shared(&self) -> usize {
         (3 * self.sorted.len()).div_ceil(5)
     }
 }
@@ -197,7 +200,7 @@ fn shared(a: &[char], b: &[char]) -> usize {
 /// `closest` over candidates prepared once (a roster of thousands of names is compared with
 /// every unknown name, so nothing per candidate may allocate). Of equally close candidates the
 /// first wins.
-pub fn closest_to<'a, 'f>(
+pub(crate) fn closest_to<'a, 'f>(
     value: &Folded,
     candidates: impl IntoIterator<Item = (&'a str, &'f Folded)>,
 ) -> Option<&'a str> {

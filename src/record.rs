@@ -73,7 +73,7 @@ impl fmt::Display for Value {
 
 /// `YYYY-MM-DD` for years 0–9999 (`None` outside them), without the formatting machinery: the
 /// detail CSVs write hundreds of thousands of dates.
-pub fn iso_date(d: NaiveDate) -> Option<IsoDate> {
+pub(crate) fn iso_date(d: NaiveDate) -> Option<IsoDate> {
     let year = u32::try_from(d.year()).ok().filter(|y| *y <= 9999)?;
     let digit = |n: u32| b'0' + (n % 10) as u8;
     let (m, day) = (d.month(), d.day());
@@ -93,7 +93,7 @@ pub fn iso_date(d: NaiveDate) -> Option<IsoDate> {
 
 /// A date's ten ASCII bytes, `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy)]
-pub struct IsoDate([u8; 10]);
+pub(crate) struct IsoDate([u8; 10]);
 
 impl std::ops::Deref for IsoDate {
     type Target = str;

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 /// What resolution produced.
 #[derive(Debug, Clone)]
-pub struct Resolved {
+pub(crate) struct Resolved {
     pub year: i32,
     /// Every file, with only its accepted records left.
     pub files: Vec<FileOutcome>,
@@ -98,7 +98,7 @@ fn roster_unit(roster: &Roster, file: &FileOutcome) -> Result<usize, UnitProblem
 /// Resolves units, duplicates and the report year over every file's outcome: each workbook gets
 /// its unit, the older of a unit's workbooks are superseded, and each record is given its unit
 /// and its report year or rejected. The files come back with only their accepted records.
-pub fn resolve(
+pub(crate) fn resolve(
     mut files: Vec<FileOutcome>,
     schema: &Schema,
     roster: Option<&Roster>,

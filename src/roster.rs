@@ -11,7 +11,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Default)]
-pub struct Roster {
+pub(crate) struct Roster {
     pub units: Vec<Unit>,
     /// Normalised name or alias → unit index.
     lookup: NameMap<usize>,
@@ -79,7 +79,7 @@ pub struct RosterError {
 }
 
 impl Roster {
-    pub fn new(units: Vec<Unit>) -> Self {
+    pub(crate) fn new(units: Vec<Unit>) -> Self {
         let mut lookup = NameMap::default();
         for (i, unit) in units.iter().enumerate() {
             lookup.entry(normalize(&unit.name)).or_insert(i);
@@ -99,7 +99,7 @@ impl Roster {
 
     /// Builds what finding names inside file names and suggesting close ones takes, if not yet
     /// built: a run calls it beside the reading of the files, which will likely need it once.
-    pub fn prepare(&self) {
+    pub(crate) fn prepare(&self) {
         self.search();
     }
 
@@ -109,7 +109,7 @@ impl Roster {
     }
 
     /// Loads a roster from a `.csv`, `.xlsx` or `.xls` with columns 单位名称, 单位类型, 别名.
-    pub fn load(path: &Path) -> Result<(Self, Vec<String>), RosterError> {
+    pub(crate) fn load(path: &Path) -> Result<(Self, Vec<String>), RosterError> {
         let fail = |message: String| RosterError {
             path: path.display().to_string(),
             message,
@@ -174,13 +174,13 @@ impl Roster {
     }
 
     /// The unit a typed name (or alias) means.
-    pub fn find(&self, name: &str) -> Option<usize> {
+    pub(crate) fn find(&self, name: &str) -> Option<usize> {
         self.lookup.get(&normalize(name)).copied()
     }
 
     /// The roster name closest to a name that matched nothing (as `normalize::closest` would
     /// find it among all the roster's names, without scoring every one of them).
-    pub fn suggest(&self, name: &str) -> Option<&str> {
+    pub(crate) fn suggest(&self, name: &str) -> Option<&str> {
         let value = Folded::new(name);
         let candidates = self
             .could_suggest(&value)
@@ -262,7 +262,7 @@ impl Roster {
     }
 
     /// The unit whose name or alias the file name contains; the longest such name wins.
-    pub fn find_in_file_name(&self, file_name: &str) -> Option<usize> {
+    pub(crate) fn find_in_file_name(&self, file_name: &str) -> Option<usize> {
         let folded = normalize(file_name);
         let search = self.search();
         search
@@ -278,14 +278,14 @@ impl Roster {
 impl Roster {
     /// The unit a file speaks for by its name: the file name first, then the folders it sits in,
     /// innermost first (`龙爪镇/台账.xlsx` — offices often file each unit's papers in its own folder).
-    pub fn find_in_path(&self, rel: &str) -> Option<usize> {
+    pub(crate) fn find_in_path(&self, rel: &str) -> Option<usize> {
         rel.rsplit('/')
             .find_map(|part| self.find_in_file_name(part))
     }
 }
 
 /// Is this file a roster by its name (`名册.*`, `roster.*`)?
-pub fn is_roster_name(path: &Path) -> bool {
+pub(crate) fn is_roster_name(path: &Path) -> bool {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     let ext = path
         .extension()

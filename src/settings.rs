@@ -9,8 +9,8 @@ use crate::schema::{self, Schema};
 use crate::template::TemplateOptions;
 use std::path::{Path, PathBuf};
 
-pub const DEFAULT_SCHEMA: &str = "schemas/ideology_work.toml";
-pub const DEFAULT_INPUT: &str = "samples";
+pub(crate) const DEFAULT_SCHEMA: &str = "schemas/ideology_work.toml";
+pub(crate) const DEFAULT_INPUT: &str = "samples";
 
 /// The built-in copy of the default schema, used when `schemas/ideology_work.toml` is not beside
 /// the working directory (the binary run from elsewhere).
@@ -37,7 +37,7 @@ pub struct Settings {
 
 /// `huizong run`.
 #[derive(Debug, Clone)]
-pub struct RunSettings {
+pub(crate) struct RunSettings {
     pub read: Settings,
     pub out: PathBuf,
     pub feedback: bool,
@@ -45,14 +45,14 @@ pub struct RunSettings {
 
 /// `huizong check`.
 #[derive(Debug, Clone)]
-pub struct CheckSettings {
+pub(crate) struct CheckSettings {
     pub read: Settings,
     pub json: bool,
 }
 
 /// `huizong template`.
 #[derive(Debug, Clone)]
-pub struct TemplateSettings {
+pub(crate) struct TemplateSettings {
     pub schema: Schema,
     pub options: TemplateOptions,
     pub out: PathBuf,
@@ -110,7 +110,7 @@ impl Settings {
 }
 
 impl RunSettings {
-    pub fn from_args(args: &RunArgs) -> Result<Self> {
+    pub(crate) fn from_args(args: &RunArgs) -> Result<Self> {
         let mut read = Settings::from_input(&args.input)?;
         read.jobs = args.jobs.map_or(0, usize::from);
         read.quiet = args.quiet;
@@ -124,7 +124,7 @@ impl RunSettings {
 }
 
 impl CheckSettings {
-    pub fn from_args(args: &CheckArgs) -> Result<Self> {
+    pub(crate) fn from_args(args: &CheckArgs) -> Result<Self> {
         Ok(CheckSettings {
             read: Settings::from_input(&args.input)?,
             json: args.json,
@@ -133,7 +133,7 @@ impl CheckSettings {
 }
 
 impl TemplateSettings {
-    pub fn from_args(args: &TemplateArgs) -> Result<Self> {
+    pub(crate) fn from_args(args: &TemplateArgs) -> Result<Self> {
         let schema = load_schema(args.schema.as_deref())?;
         if let Some(t) = &args.unit_type
             && !schema.unit_types.contains(t)
@@ -164,7 +164,7 @@ impl TemplateSettings {
 }
 
 /// Loads `--schema`, else the default file, else the built-in copy of it.
-pub fn load_schema(path: Option<&Path>) -> Result<Schema> {
+pub(crate) fn load_schema(path: Option<&Path>) -> Result<Schema> {
     Ok(match path {
         Some(path) => schema::load(path)?,
         None if Path::new(DEFAULT_SCHEMA).exists() => schema::load(Path::new(DEFAULT_SCHEMA))?,

@@ -53,7 +53,7 @@ impl Cell {
 }
 
 /// A number as Excel would show it in a General cell: integers without `.0`.
-pub fn format_number(n: f64) -> String {
+pub(crate) fn format_number(n: f64) -> String {
     if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
     } else {

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 /// The clock of one run (or of one part of it, whose stages are then printed indented).
 #[derive(Debug)]
-pub struct Stages {
+pub(crate) struct Stages {
     indent: &'static str,
     start: Option<Instant>,
     last: Cell<Option<Instant>>,
@@ -14,7 +14,7 @@ pub struct Stages {
 
 impl Stages {
     /// Starts the clock, if `HUIZONG_TIMING` is set; stage names are printed after `indent`.
-    pub fn new(indent: &'static str) -> Self {
+    pub(crate) fn new(indent: &'static str) -> Self {
         let start = std::env::var_os("HUIZONG_TIMING").map(|_| Instant::now());
         Stages {
             indent,
@@ -24,7 +24,7 @@ impl Stages {
     }
 
     /// Prints how long the stage ending now took.
-    pub fn done(&self, what: &str) {
+    pub(crate) fn done(&self, what: &str) {
         if let (Some(start), Some(last)) = (self.start, self.last.get()) {
             let now = Instant::now();
             eprintln!(

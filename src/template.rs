@@ -23,7 +23,7 @@ const INLINE_LIST_LIMIT: usize = 255;
 
 /// What the template is for.
 #[derive(Debug, Clone, Default)]
-pub struct TemplateOptions {
+pub(crate) struct TemplateOptions {
     pub unit_type: Option<String>,
     pub unit: Option<String>,
     pub year: Option<i32>,
@@ -32,7 +32,7 @@ pub struct TemplateOptions {
 }
 
 /// Builds the template workbook.
-pub fn build(schema: &Schema, opts: &TemplateOptions) -> Result<Vec<u8>, XlsxError> {
+pub(crate) fn build(schema: &Schema, opts: &TemplateOptions) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let f = Formats::new();
     let mut lists = Lists::default();
@@ -298,7 +298,7 @@ fn guide(
 }
 
 /// A quota as a clerk reads it: `每半年不少于1次`.
-pub fn requirement(period: &Period, min: u32) -> String {
+pub(crate) fn requirement(period: &Period, min: u32) -> String {
     match period {
         Period::Year => format!("全年不少于{min}次"),
         Period::Half => format!("上、下半年各不少于{min}次"),
@@ -493,7 +493,7 @@ fn write_example(
 }
 
 /// A few valid rows for a sheet: every value allowed, every check satisfied.
-pub fn example_rows(spec: &SheetSpec, year: i32) -> Vec<Vec<Value>> {
+pub(crate) fn example_rows(spec: &SheetSpec, year: i32) -> Vec<Vec<Value>> {
     (0..3)
         .map(|i| {
             let mut row: Vec<Value> = spec

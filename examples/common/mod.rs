@@ -8,7 +8,7 @@ use std::time::Instant;
 
 /// What reading one file cost.
 #[derive(Default, Clone, Copy)]
-pub struct Tally {
+pub(crate) struct Tally {
     pub files: u64,
     pub failed: u64,
     pub sheets: u64,
@@ -20,7 +20,7 @@ pub struct Tally {
 
 impl Tally {
     /// One file's tally, before it is read.
-    pub fn file() -> Tally {
+    pub(crate) fn file() -> Tally {
         Tally {
             files: 1,
             ..Tally::default()
@@ -28,7 +28,7 @@ impl Tally {
     }
 
     /// Counts a non-empty cell at (`r`, `c`) whose content folds to `h`.
-    pub fn cell(&mut self, h: u64, r: u64, c: u64) {
+    pub(crate) fn cell(&mut self, h: u64, r: u64, c: u64) {
         self.cells += 1;
         self.touch = self.touch.wrapping_add(h ^ (r << 20) ^ c);
     }
@@ -46,13 +46,13 @@ impl Tally {
 
 /// The command line `DIR [--jobs N] [FLAG…]`: the folder, the jobs, and which of `flags` were
 /// given.
-pub struct Args {
+pub(crate) struct Args {
     pub dir: PathBuf,
     pub jobs: Option<usize>,
     pub flags: Vec<bool>,
 }
 
-pub fn parse_args(name: &str, flags: &[&str]) -> Result<Args> {
+pub(crate) fn parse_args(name: &str, flags: &[&str]) -> Result<Args> {
     let extra: String = flags.iter().map(|f| format!(" [{f}]")).collect();
     let usage = format!("usage: {name} DIR [--jobs N]{extra}");
     let (mut dir, mut jobs, mut given) = (None, None, vec![false; flags.len()]);
@@ -93,7 +93,7 @@ pub fn parse_args(name: &str, flags: &[&str]) -> Result<Args> {
 /// in parallel, and prints `NAME: files=… skipped=… failed=… sheets=… cells=… bytes=… jobs=…
 /// elapsed=…s`. Lock files (`~$…`), hidden files and other extensions are skipped; hidden
 /// folders are not searched.
-pub fn run(
+pub(crate) fn run(
     name: &str,
     args: &Args,
     extensions: &[&str],
@@ -157,7 +157,7 @@ fn walk(
 }
 
 /// The file's extension, lower-cased.
-pub fn extension(path: &Path) -> String {
+pub(crate) fn extension(path: &Path) -> String {
     path.extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)

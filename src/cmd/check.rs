@@ -12,7 +12,7 @@ use std::io::Write;
 
 /// Checks the inputs with a progress bar: the shared first half of `check` and `run`. Runs on
 /// the caller's thread pool.
-pub fn check_with_progress(settings: &Settings) -> Result<Checked> {
+pub(crate) fn check_with_progress(settings: &Settings) -> Result<Checked> {
     let bar = progress_bar(settings.quiet);
     let checked = pipeline::check(settings, &|p| match p {
         Progress::Found(n) => bar.set_length(n as u64),
@@ -23,7 +23,7 @@ pub fn check_with_progress(settings: &Settings) -> Result<Checked> {
 }
 
 /// One issue as a line a clerk reads.
-pub fn human_line(issue: &Issue) -> String {
+pub(crate) fn human_line(issue: &Issue) -> String {
     let mut line = format!("{}  {}", issue.level.label(), issue.file);
     let location = issue.location();
     if !location.is_empty() {
@@ -42,7 +42,7 @@ pub fn human_line(issue: &Issue) -> String {
     line
 }
 
-pub fn run(args: &CheckArgs) -> Result<i32> {
+pub(crate) fn run(args: &CheckArgs) -> Result<i32> {
     let settings = CheckSettings::from_args(args)?;
     let checked = settings
         .read

@@ -2,10 +2,10 @@
 //! settings (`crate::settings`), runs the stages, and returns the process exit code; errors that
 //! stop the tool come back as `Err` with their own exit code (`docs/cli.md#exit-codes`).
 
-pub mod check;
-pub mod run;
-pub mod samples;
-pub mod template;
+pub(crate) mod check;
+pub(crate) mod run;
+pub(crate) mod samples;
+pub(crate) mod template;
 
 use crate::cli::{Cli, Command};
 use crate::error::Result;
@@ -23,7 +23,7 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
 }
 
 /// A progress bar on stderr while reading, only when stderr is a terminal.
-pub fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
+pub(crate) fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
@@ -36,7 +36,7 @@ pub fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
 }
 
 /// The closing summary: files, the row reconciliation, units, issue counts.
-pub fn summary(checked: &Checked) -> Vec<String> {
+pub(crate) fn summary(checked: &Checked) -> Vec<String> {
     let Totals {
         files_found,
         files_read,

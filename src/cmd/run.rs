@@ -12,7 +12,7 @@ use crate::report::{self, Written};
 use crate::settings::RunSettings;
 use crate::stages::Stages;
 
-pub fn run(args: &RunArgs) -> Result<i32> {
+pub(crate) fn run(args: &RunArgs) -> Result<i32> {
     let settings = RunSettings::from_args(args)?;
     // `--jobs` bounds every parallel stage, not only reading.
     settings.read.install(|| run_in_pool(&settings))?

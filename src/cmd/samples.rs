@@ -5,7 +5,7 @@ use crate::cli::SamplesArgs;
 use crate::error::{Error, Result};
 use huizong_samples::{SamplesOptions, generate};
 
-pub fn run(args: &SamplesArgs) -> Result<i32> {
+pub(crate) fn run(args: &SamplesArgs) -> Result<i32> {
     if args.units == 0 {
         return Err(Error::Usage("--units 至少为 1".into()));
     }

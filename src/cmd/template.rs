@@ -6,7 +6,7 @@ use crate::report::write_atomic;
 use crate::settings::TemplateSettings;
 use crate::template::build;
 
-pub fn run(args: &TemplateArgs) -> Result<i32> {
+pub(crate) fn run(args: &TemplateArgs) -> Result<i32> {
     let settings = TemplateSettings::from_args(args)?;
     write_atomic(&settings.out, &build(&settings.schema, &settings.options)?)?;
     println!("已生成模板：{}", settings.out.display());

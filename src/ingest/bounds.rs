@@ -8,11 +8,11 @@ use super::{Archive, ReadError};
 use std::io::{Cursor, Read};
 
 /// Most parts in a workbook package.
-pub const MAX_ENTRIES: usize = 10_000;
+pub(super) const MAX_ENTRIES: usize = 10_000;
 /// Most bytes all parts may inflate to.
-pub const MAX_INFLATED: u64 = 512 * 1024 * 1024;
+pub(super) const MAX_INFLATED: u64 = 512 * 1024 * 1024;
 /// Largest inflate ratio accepted for a part bigger than `RATIO_FLOOR`.
-pub const MAX_RATIO: u64 = 100;
+pub(super) const MAX_RATIO: u64 = 100;
 const RATIO_FLOOR: u64 = 8 * 1024 * 1024;
 
 fn refuse(message: String) -> ReadError {
@@ -23,7 +23,7 @@ fn refuse(message: String) -> ReadError {
 
 /// Refuses a package whose declared sizes could exhaust memory. (A zip whose directory does not
 /// parse is reported by the reader with its own message.)
-pub fn check_zip(mut archive: Archive<'_>) -> Result<(), ReadError> {
+pub(super) fn check_zip(mut archive: Archive<'_>) -> Result<(), ReadError> {
     if archive.len() > MAX_ENTRIES {
         return Err(refuse(format!(
             "压缩包内有 {} 个部件，超过上限 {MAX_ENTRIES}",
@@ -78,7 +78,7 @@ pub fn check_zip(mut archive: Archive<'_>) -> Result<(), ReadError> {
 /// Refuses a shared-strings table whose declared count cannot fit in its declared `size`;
 /// `head` is the start of the part (its first 2 KB are read). Called on xlsx packages before
 /// calamine, which reserves room for every declared string, opens them.
-pub fn check_shared_strings(head: &[u8], size: u64) -> Result<(), ReadError> {
+pub(super) fn check_shared_strings(head: &[u8], size: u64) -> Result<(), ReadError> {
     if let Some(count) = declared_count(&head[..head.len().min(2048)]) {
         // Each shared string takes at least `<si><t/></si>`: 13 bytes.
         if count > size / 13 + 16 {
@@ -135,7 +135,7 @@ fn declared_count(head: &[u8]) -> Option<u64> {
 
 /// Most cells (occupied or not) a legacy `.xls` may span across its sheets: calamine turns each
 /// sheet into a dense grid from its first to its last cell when it opens the file.
-pub const MAX_XLS_GRID: u64 = 4_000_000;
+pub(super) const MAX_XLS_GRID: u64 = 4_000_000;
 
 /// The cells calamine would reserve for a DIMENSIONS record, computed as calamine does
 /// (including its wrap-around when the last row is before the first).
@@ -166,7 +166,7 @@ fn password() -> ReadError {
 /// `EncryptedPackage`, or a BIFF `FILEPASS` — XOR or RC4) says so, a Word `.doc` says what it is,
 /// and a workbook whose cells span a grid too large to build is refused. Reads only the record
 /// headers and the row/column of each cell record of the BIFF stream.
-pub fn check_xls(bytes: &[u8]) -> Result<(), ReadError> {
+pub(super) fn check_xls(bytes: &[u8]) -> Result<(), ReadError> {
     // calamine's own OLE parser trusts sector chains and sizes (a damaged one can ask for 4 GiB);
     // the cfb crate validates them, so a container it cannot open is not handed on.
     let Ok(mut file) = cfb::CompoundFile::open(Cursor::new(bytes)) else {

@@ -9,14 +9,14 @@ use crate::sheet::{Cell, RawSheet};
 
 /// The encoding a CSV was read in, for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Encoding {
+pub(super) enum Encoding {
     Utf8,
     Utf16,
     Gb18030,
 }
 
 /// Decodes `bytes` to text, and says which encoding was used and whether any byte was invalid.
-pub fn decode(bytes: &[u8]) -> (String, Encoding, bool) {
+pub(super) fn decode(bytes: &[u8]) -> (String, Encoding, bool) {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         let (text, had_errors) = encoding_rs::UTF_8.decode_without_bom_handling(rest);
         return (text.into_owned(), Encoding::Utf8, had_errors);
@@ -43,7 +43,7 @@ fn delimiter(text: &str) -> u8 {
 
 /// Reads a CSV held in memory as a one-sheet workbook named after `stem`.
 /// Reading stops at `max_cells` non-empty cells (`--max-cells`).
-pub fn read(bytes: &[u8], stem: &str, max_cells: usize) -> Result<Workbook, ReadError> {
+pub(super) fn read(bytes: &[u8], stem: &str, max_cells: usize) -> Result<Workbook, ReadError> {
     let (text, encoding, had_errors) = decode(bytes);
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// What discovery decided about a file by its name alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Candidate {
+pub(crate) enum Candidate {
     /// A spreadsheet name: read it (its content decides the format).
     Read,
     /// Skipped, with the reason a clerk reads.
@@ -17,7 +17,7 @@ pub enum Candidate {
 const SPREADSHEET_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods", "csv", "xlsb", "et"];
 
 /// Decides by name whether a file is worth opening.
-pub fn classify(path: &Path) -> Candidate {
+pub(crate) fn classify(path: &Path) -> Candidate {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if name.starts_with("~$") || name.starts_with(".~lock") {
         return Candidate::Skip("Office/WPS 临时锁定文件");
@@ -45,7 +45,7 @@ pub fn classify(path: &Path) -> Candidate {
 
 /// What discovery found under the inputs.
 #[derive(Debug, Default)]
-pub struct Found {
+pub(crate) struct Found {
     /// Every file, sorted by relative path.
     pub sources: Vec<Source>,
     /// Entries that could not be read: (relative path or folder, reason).
@@ -57,7 +57,7 @@ pub struct Found {
 
 /// Every file under `inputs` (files given directly are taken as they are), sorted by relative
 /// path, with the entries that could not be read and the hidden folders not searched.
-pub fn discover(inputs: &[PathBuf]) -> Found {
+pub(crate) fn discover(inputs: &[PathBuf]) -> Found {
     let mut found = Found::default();
     for input in inputs {
         if input.is_file() {

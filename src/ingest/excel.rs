@@ -12,7 +12,7 @@ type Bytes<'a> = Cursor<&'a [u8]>;
 
 /// Reads every worksheet of a workbook held in memory; `zip` is its zip directory, when parsed.
 /// A sheet stops being read at `max_cells` non-empty cells (`--max-cells`).
-pub fn read(
+pub(super) fn read(
     bytes: &[u8],
     format: Format,
     zip: Option<Archive<'_>>,

@@ -9,7 +9,7 @@ use std::io::{Cursor, Write};
 
 /// The package without its macro sheets, and the names of the sheets removed; `None` when there
 /// is nothing to remove or the package cannot be rebuilt.
-pub fn without_macro_sheets(bytes: &[u8]) -> Option<(Vec<u8>, Vec<String>)> {
+pub(super) fn without_macro_sheets(bytes: &[u8]) -> Option<(Vec<u8>, Vec<String>)> {
     let mut archive = super::open_zip(bytes)?;
     let mut inflater = Inflater::new();
     let rels = read_part(&mut archive, bytes, &mut inflater, RELS)?;

@@ -8,7 +8,7 @@ use crate::sheet::Merge;
 use std::borrow::Cow;
 
 /// The `<mergeCell ref="A1:D1"/>` regions of one sheet's XML.
-pub fn scan(xml: &[u8]) -> Vec<Merge> {
+pub(super) fn scan(xml: &[u8]) -> Vec<Merge> {
     let Some(start) = memchr::memmem::rfind(xml, b"<mergeCells") else {
         return Vec::new();
     };
@@ -22,7 +22,7 @@ pub fn scan(xml: &[u8]) -> Vec<Merge> {
 
 /// Could the sheet's XML hold a formula (`<f …>`, `<f/>`, or a prefixed `<x:f>`)? Errs towards
 /// yes: only a sheet it clears is read without looking for formulas without a cached value.
-pub fn may_hold_formulas(xml: &[u8]) -> bool {
+pub(super) fn may_hold_formulas(xml: &[u8]) -> bool {
     [&b"<f"[..], b":f"].iter().any(|needle| {
         memchr::memmem::find_iter(xml, needle).any(|at| {
             matches!(

@@ -5,18 +5,18 @@
 
 mod bounds;
 mod csv;
-pub mod discover;
+pub(crate) mod discover;
 mod excel;
 mod macros;
 mod merges;
 mod package;
-pub mod readahead;
-pub mod sniff;
+pub(crate) mod readahead;
+pub(crate) mod sniff;
 mod xml;
 mod zipout;
 
-pub use discover::{Candidate, Found, classify, discover};
-pub use sniff::{Sniffed, sniff};
+pub(crate) use discover::{Candidate, classify, discover};
+pub(crate) use sniff::{Sniffed, sniff};
 
 use crate::outcome::{Format, Source};
 use crate::sheet::RawSheet;
@@ -41,17 +41,17 @@ pub(crate) fn open_zip(bytes: &[u8]) -> Option<Archive<'_>> {
 }
 
 /// Bounds that keep one hostile file from taking the run down.
-pub mod limits {
+pub(crate) mod limits {
     /// Largest file read, in bytes.
-    pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+    pub(crate) const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
     /// Default for the most non-empty cells read from one sheet (`--max-cells`).
-    pub const DEFAULT_MAX_CELLS: usize = 2_000_000;
+    pub(crate) const DEFAULT_MAX_CELLS: usize = 2_000_000;
 }
 
 /// A file's sheets as read.
 #[derive(Debug, Clone)]
-pub struct Workbook {
+pub(crate) struct Workbook {
     pub format: Format,
     pub sheets: Vec<RawSheet>,
     /// Sheets that could not be read, each costing only itself.
@@ -63,7 +63,7 @@ pub struct Workbook {
 }
 
 impl Workbook {
-    pub fn new(format: Format) -> Self {
+    pub(crate) fn new(format: Format) -> Self {
         Workbook {
             format,
             sheets: Vec::new(),
@@ -75,19 +75,19 @@ impl Workbook {
 }
 
 #[derive(Debug, Clone)]
-pub struct SheetError {
+pub(crate) struct SheetError {
     pub sheet: String,
     pub message: String,
 }
 
 /// Why a file could not be read, in words for the clerk.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReadError {
+pub(crate) struct ReadError {
     pub message: String,
 }
 
 impl ReadError {
-    pub fn new(message: impl Into<String>) -> Self {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
         ReadError {
             message: message.into(),
         }
@@ -96,13 +96,13 @@ impl ReadError {
 
 /// The bytes of a file with their SHA-256, for the manifest.
 #[derive(Debug, Clone)]
-pub struct Loaded {
+pub(crate) struct Loaded {
     pub bytes: Vec<u8>,
     pub sha256: String,
 }
 
 /// Reads the file's bytes (bounded) and hashes them.
-pub fn load(source: &Source) -> Result<Loaded, ReadError> {
+pub(crate) fn load(source: &Source) -> Result<Loaded, ReadError> {
     if source.size > limits::MAX_FILE_BYTES {
         return Err(too_big(source.size));
     }
@@ -186,7 +186,7 @@ pub fn install_panic_hook() {
 
 /// Parses a loaded file by its content. `stem` names a CSV's only sheet; a sheet stops being read
 /// at `max_cells` non-empty cells.
-pub fn parse(bytes: &[u8], stem: &str, max_cells: usize) -> Result<Workbook, ReadError> {
+pub(crate) fn parse(bytes: &[u8], stem: &str, max_cells: usize) -> Result<Workbook, ReadError> {
     let zip = open_zip(bytes);
     let format = match sniff(bytes, zip.as_ref()) {
         Sniffed::Readable(format) => format,

@@ -27,7 +27,7 @@ thread_local! {
 const REBUILD_MAX: u64 = 64 << 20;
 
 /// A package whose worksheets were inflated once, for their merged regions.
-pub struct Unpacked {
+pub(super) struct Unpacked {
     /// The package with its worksheets stored uncompressed; `None` when it could not be rebuilt
     /// and the original must be read instead.
     pub package: Option<Vec<u8>>,
@@ -43,7 +43,7 @@ pub struct Unpacked {
 ///
 /// `zip` is the directory of `bytes` (`None` when it does not parse: calamine reads the original
 /// and says why it cannot).
-pub fn unpack(bytes: &[u8], zip: Option<Archive<'_>>) -> Result<Unpacked, ReadError> {
+pub(super) fn unpack(bytes: &[u8], zip: Option<Archive<'_>>) -> Result<Unpacked, ReadError> {
     unpack_within(bytes, zip, REBUILD_MAX)
 }
 

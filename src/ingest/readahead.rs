@@ -18,20 +18,20 @@ const PAUSE: Duration = Duration::from_millis(10);
 
 /// What the workers have taken so far, and whether they are done.
 #[derive(Default)]
-pub struct ReadAhead {
+pub(crate) struct ReadAhead {
     taken: AtomicU64,
     done: AtomicBool,
 }
 
 impl ReadAhead {
     /// A worker takes `source` (files must be taken in the order `run` was given them).
-    pub fn take(&self, source: &Source) {
+    pub(crate) fn take(&self, source: &Source) {
         self.taken.fetch_add(source.size, Ordering::Relaxed);
     }
 
     /// Tells `run` that the workers are done when dropped — when they panicked too, so that `run`
     /// cannot outlive them.
-    pub fn finishing(&self) -> impl Drop + '_ {
+    pub(crate) fn finishing(&self) -> impl Drop + '_ {
         Finishing(self)
     }
 
@@ -41,7 +41,7 @@ impl ReadAhead {
 
     /// Asks for each of `sources` in order, staying at most `AHEAD` bytes ahead of the workers
     /// (and always at least one file); returns when all are asked for or the workers are done.
-    pub fn run(&self, sources: &[Source]) {
+    pub(crate) fn run(&self, sources: &[Source]) {
         let mut asked = 0u64;
         for (i, source) in sources.iter().enumerate() {
             while i > 0 && asked.saturating_sub(self.taken.load(Ordering::Relaxed)) > AHEAD {

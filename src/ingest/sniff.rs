@@ -8,7 +8,7 @@ use std::io::Read;
 
 /// What the content says.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Sniffed {
+pub(crate) enum Sniffed {
     Readable(Format),
     /// Not something huizong reads; the sentence says what it is and what to do.
     Unreadable(String),
@@ -18,7 +18,7 @@ const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Looks at `bytes` (the whole file) and says what it is. `zip` is the file's zip directory when
 /// it opens as one (`super::open_zip`).
-pub fn sniff(bytes: &[u8], zip: Option<&Archive<'_>>) -> Sniffed {
+pub(crate) fn sniff(bytes: &[u8], zip: Option<&Archive<'_>>) -> Sniffed {
     if bytes.is_empty() {
         return Sniffed::Unreadable("文件为空（0 字节），请重新报送".into());
     }

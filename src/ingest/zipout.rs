@@ -6,7 +6,7 @@
 
 /// A zip archive being written into memory.
 #[derive(Default)]
-pub struct ZipOut {
+pub(super) struct ZipOut {
     out: Vec<u8>,
     central: Vec<u8>,
     entries: u16,
@@ -16,7 +16,7 @@ pub struct ZipOut {
 
 /// A part begun with `ZipOut::begin`, whose data is being appended to `ZipOut::data`.
 #[derive(Debug, Clone, Copy)]
-pub struct Begun {
+pub(super) struct Begun {
     header: usize,
     data: usize,
     method: u16,
@@ -30,11 +30,11 @@ const END: u32 = 0x0605_4b50;
 const VERSION: u16 = 20;
 /// General-purpose flag bit 11: the name is UTF-8.
 const UTF8_NAME: u16 = 1 << 11;
-pub const STORED: u16 = 0;
-pub const DEFLATED: u16 = 8;
+pub(super) const STORED: u16 = 0;
+pub(super) const DEFLATED: u16 = 8;
 
 impl ZipOut {
-    pub fn with_capacity(capacity: usize) -> Self {
+    pub(super) fn with_capacity(capacity: usize) -> Self {
         ZipOut {
             out: Vec::with_capacity(capacity),
             ..ZipOut::default()
@@ -42,13 +42,13 @@ impl ZipOut {
     }
 
     /// Bytes written so far, the part being written included.
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.out.len()
     }
 
     /// Starts a part named `name` whose data, compressed with `method`, the caller appends to
     /// `data()` before calling `end`.
-    pub fn begin(&mut self, name: &str, method: u16) -> Begun {
+    pub(super) fn begin(&mut self, name: &str, method: u16) -> Begun {
         let header = self.out.len();
         let o = &mut self.out;
         put32(o, LOCAL);
@@ -71,17 +71,17 @@ impl ZipOut {
     }
 
     /// Where a begun part's data goes.
-    pub fn data(&mut self) -> &mut Vec<u8> {
+    pub(super) fn data(&mut self) -> &mut Vec<u8> {
         &mut self.out
     }
 
     /// Takes back a begun part, as if it had never been started.
-    pub fn abandon(&mut self, part: Begun) {
+    pub(super) fn abandon(&mut self, part: Begun) {
         self.out.truncate(part.header);
     }
 
     /// Ends a part: `crc` and `size` are those of its uncompressed data.
-    pub fn end(&mut self, part: Begun, crc: u32, size: u64) {
+    pub(super) fn end(&mut self, part: Begun, crc: u32, size: u64) {
         let compressed = (self.out.len() - part.data) as u64;
         let (Ok(compressed), Ok(size), Ok(offset), Ok(name_len)) = (
             u32::try_from(compressed),
@@ -123,14 +123,14 @@ impl ZipOut {
     }
 
     /// Stores `data` uncompressed as a part named `name`.
-    pub fn store(&mut self, name: &str, data: &[u8]) {
+    pub(super) fn store(&mut self, name: &str, data: &[u8]) {
         let part = self.begin(name, STORED);
         self.out.extend_from_slice(data);
         self.end(part, crc32fast::hash(data), data.len() as u64);
     }
 
     /// The finished archive; `None` when a part did not fit.
-    pub fn finish(mut self) -> Option<Vec<u8>> {
+    pub(super) fn finish(mut self) -> Option<Vec<u8>> {
         let offset = u32::try_from(self.out.len()).ok()?;
         let size = u32::try_from(self.central.len()).ok()?;
         if self.failed || offset == u32::MAX {

@@ -414,9 +414,10 @@ impl fmt::Display for Kind {
     }
 }
 
-/// Every code with the level it is usually reported at and what it means, for the docs and for
-/// the test that keeps them in step with `Kind::code`.
-pub const CODES: &[(&str, &str)] = &[
+/// Every code and what it means: the table of `docs/issues.md#issue-codes`, which a test keeps in
+/// step with `Kind::code`.
+#[cfg(test)]
+const CODES: &[(&str, &str)] = &[
     (
         "file-skipped",
         "a file not read: lock file, hidden file, not a spreadsheet, another roster",

@@ -6,7 +6,7 @@
 
 mod kind;
 
-pub use kind::{CODES, Kind, Refusal, UnitLoss, UnitProblem};
+pub(crate) use kind::{Kind, Refusal, UnitLoss, UnitProblem};
 use serde::Serialize;
 
 /// How serious an issue is (`docs/issues.md#levels`).
@@ -34,20 +34,20 @@ impl Level {
 }
 
 /// What was done about an issue (处理).
-pub mod action {
-    pub const ROW_REJECTED: &str = "已剔除该行";
-    pub const FIELD_EMPTIED: &str = "已采用，该字段置空";
-    pub const ACCEPTED: &str = "已采用";
-    pub const FILE_SKIPPED: &str = "已跳过文件";
-    pub const FOLDER_SKIPPED: &str = "已跳过文件夹";
-    pub const FILE_REJECTED: &str = "已剔除该文件";
-    pub const SHEET_REJECTED: &str = "已剔除该表";
-    pub const SHEET_EMPTY: &str = "按无记录处理";
-    pub const COLUMN_IGNORED: &str = "已忽略该列";
-    pub const ROW_SKIPPED: &str = "已跳过该行";
-    pub const SHEET_SKIPPED: &str = "已跳过该表";
-    pub const FILE_SUPERSEDED: &str = "未计入";
-    pub const NONE: &str = "无";
+pub(crate) mod action {
+    pub(crate) const ROW_REJECTED: &str = "已剔除该行";
+    pub(crate) const FIELD_EMPTIED: &str = "已采用，该字段置空";
+    pub(crate) const ACCEPTED: &str = "已采用";
+    pub(crate) const FILE_SKIPPED: &str = "已跳过文件";
+    pub(crate) const FOLDER_SKIPPED: &str = "已跳过文件夹";
+    pub(crate) const FILE_REJECTED: &str = "已剔除该文件";
+    pub(crate) const SHEET_REJECTED: &str = "已剔除该表";
+    pub(crate) const SHEET_EMPTY: &str = "按无记录处理";
+    pub(crate) const COLUMN_IGNORED: &str = "已忽略该列";
+    pub(crate) const ROW_SKIPPED: &str = "已跳过该行";
+    pub(crate) const SHEET_SKIPPED: &str = "已跳过该表";
+    pub(crate) const FILE_SUPERSEDED: &str = "未计入";
+    pub(crate) const NONE: &str = "无";
 }
 
 /// One finding, located as precisely as it can be. Row numbers are 1-based as Excel shows them;
@@ -150,7 +150,7 @@ impl Issue {
 }
 
 /// Excel's column letters for a 0-based column index: 0 → A, 25 → Z, 26 → AA.
-pub fn column_letter(col: u32) -> String {
+pub(crate) fn column_letter(col: u32) -> String {
     let mut n = col as u64 + 1;
     let mut letters = Vec::new();
     while n > 0 {

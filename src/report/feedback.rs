@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 /// Writes `催报名单.txt` beside `dir` and one feedback workbook per unit that needs one into
 /// `dir`; returns the list's path and the workbooks' paths.
-pub fn write_all(model: &ReportModel<'_>, dir: &Path) -> Result<(PathBuf, Vec<PathBuf>)> {
+pub(crate) fn write_all(model: &ReportModel<'_>, dir: &Path) -> Result<(PathBuf, Vec<PathBuf>)> {
     let mut issues: BTreeMap<&str, Vec<&Issue>> = BTreeMap::new();
     for issue in model
         .checked
@@ -51,7 +51,7 @@ fn out_of_dir(dir: &Path) -> &Path {
 }
 
 /// Units that have not submitted or must resubmit (any 错误), one line each.
-pub fn reminder_list(model: &ReportModel<'_>) -> String {
+pub(crate) fn reminder_list(model: &ReportModel<'_>) -> String {
     let year = model.card.year;
     let mut lines = vec![
         format!(
@@ -110,7 +110,7 @@ pub fn reminder_list(model: &ReportModel<'_>) -> String {
 }
 
 /// What the unit should do about an issue.
-pub fn fix_suggestion(issue: &Issue) -> String {
+pub(crate) fn fix_suggestion(issue: &Issue) -> String {
     let m = issue.message.as_str();
     let field = issue.field.as_deref().unwrap_or("该项");
     if let Some(start) = m.find("是否应为“") {
@@ -145,7 +145,7 @@ pub fn fix_suggestion(issue: &Issue) -> String {
 }
 
 /// The message a clerk pastes to the unit.
-pub fn reminder_text(model: &ReportModel<'_>, unit: &str, issues: &[&Issue]) -> String {
+pub(crate) fn reminder_text(model: &ReportModel<'_>, unit: &str, issues: &[&Issue]) -> String {
     let year = model.card.year;
     let errors = issues.iter().filter(|i| i.level == Level::Error).count();
     let warnings = issues.iter().filter(|i| i.level == Level::Warning).count();
@@ -189,7 +189,7 @@ pub fn reminder_text(model: &ReportModel<'_>, unit: &str, issues: &[&Issue]) -> 
 }
 
 /// A unit name usable as a file name on Windows and Linux.
-pub fn safe_file_name(name: &str) -> String {
+pub(crate) fn safe_file_name(name: &str) -> String {
     name.chars()
         .map(|c| {
             if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {

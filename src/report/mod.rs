@@ -3,9 +3,9 @@
 //! feature), `反馈/<单位名称>.xlsx`. Every file is written to a temporary name in its folder and
 //! renamed into place, so an interrupted run leaves the previous report intact.
 
-pub mod feedback;
-pub mod table;
-pub mod xlsx;
+pub(crate) mod feedback;
+pub(crate) mod table;
+pub(crate) mod xlsx;
 
 use crate::aggregate::{self, Frames};
 use crate::error::{Error, Result};
@@ -18,13 +18,13 @@ use std::path::{Path, PathBuf};
 
 /// Counts of the accountability sheet by a field.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Breakdown {
+pub(crate) struct Breakdown {
     pub field: String,
     pub counts: Vec<(String, u32)>,
 }
 
 /// Everything the outputs show.
-pub struct ReportModel<'a> {
+pub(crate) struct ReportModel<'a> {
     pub schema: &'a Schema,
     pub checked: &'a Checked,
     pub card: &'a Scorecard,
@@ -37,10 +37,10 @@ pub struct ReportModel<'a> {
 }
 
 /// The fields the accountability statistics break cases down by, when the schema has them.
-pub const CASE_BREAKDOWN: &[&str] = &["问责情形", "处理方式", "情节"];
+pub(crate) const CASE_BREAKDOWN: &[&str] = &["问责情形", "处理方式", "情节"];
 
 /// Builds the model from the checked input, the scorecard and the frames.
-pub fn build<'a>(
+pub(crate) fn build<'a>(
     schema: &'a Schema,
     checked: &'a Checked,
     card: &'a Scorecard,
@@ -104,7 +104,7 @@ pub(crate) fn shortfall_row(
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut tmp = temp_beside(path)?;
     tmp.write_all(bytes)?;
     finish(tmp, path)
@@ -113,10 +113,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// A report written to its temporary file and being flushed to disk and renamed into place on a
 /// thread of its own, so that the next report is built meanwhile.
 #[must_use = "a pending report is in place only once waited for"]
-pub struct Pending(std::thread::JoinHandle<Result<()>>);
+pub(crate) struct Pending(std::thread::JoinHandle<Result<()>>);
 
 impl Pending {
-    pub fn wait(self) -> Result<()> {
+    pub(crate) fn wait(self) -> Result<()> {
         self.0
             .join()
             .map_err(|_| Error::Internal("写入报表的线程意外中止"))?
@@ -125,7 +125,7 @@ impl Pending {
 
 /// Like `write_atomic`, with the content streamed by `fill`; the flush to disk and the rename
 /// happen in the background (see `Pending`).
-pub fn write_atomic_streamed(
+pub(crate) fn write_atomic_streamed(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> Result<()>,
 ) -> Result<Pending> {
@@ -175,7 +175,7 @@ fn finish(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
 
 /// The paths a run wrote.
 #[derive(Debug, Clone, Default)]
-pub struct Written {
+pub(crate) struct Written {
     /// The summary workbook, the JSON, the detail files and the reminder list.
     pub reports: Vec<PathBuf>,
     /// One workbook per unit, in `反馈/`.
@@ -183,7 +183,7 @@ pub struct Written {
 }
 
 /// Writes every output into `out`; returns the paths written.
-pub fn write_all(
+pub(crate) fn write_all(
     model: &ReportModel<'_>,
     frames: &Frames,
     out: &Path,

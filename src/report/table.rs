@@ -7,7 +7,7 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Worksheet, XlsxE
 
 /// A cell to write.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Out {
+pub(crate) enum Out {
     Empty,
     Text(String),
     Int(i64),
@@ -41,7 +41,7 @@ impl<T: Into<Out>> From<Option<T>> for Out {
 
 /// How a cell is emphasised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mark {
+pub(crate) enum Mark {
     Plain,
     /// A shortfall or an error: red fill.
     Red,
@@ -50,7 +50,7 @@ pub enum Mark {
 }
 
 /// The formats every table uses.
-pub struct Formats {
+pub(crate) struct Formats {
     pub title: Format,
     pub subtitle: Format,
     pub header: Format,
@@ -60,13 +60,12 @@ pub struct Formats {
     pub red_text: Format,
     pub red_number: Format,
     pub amber_text: Format,
-    pub label: Format,
 }
 
 const FONT: &str = "宋体";
 
 impl Formats {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let base = Format::new()
             .set_font_name(FONT)
             .set_font_size(10.5)
@@ -110,7 +109,6 @@ impl Formats {
                 .clone()
                 .set_background_color(amber)
                 .set_font_color(Color::RGB(0x9C5700)),
-            label: base.set_bold(),
         }
     }
 }
@@ -122,7 +120,7 @@ impl Default for Formats {
 }
 
 /// Display width of text in Excel column units: CJK and full-width characters count two.
-pub fn text_width(s: &str) -> usize {
+pub(crate) fn text_width(s: &str) -> usize {
     s.lines()
         .map(|line| {
             line.chars()
@@ -138,7 +136,7 @@ const MAX_WIDTH: usize = 60;
 
 /// A table being written on one worksheet: title at row 0, subtitle at row 1, header at
 /// `header_row`, data below.
-pub struct Table<'a> {
+pub(crate) struct Table<'a> {
     pub ws: &'a mut Worksheet,
     f: &'a Formats,
     pub header_row: u32,
@@ -149,7 +147,7 @@ pub struct Table<'a> {
 
 impl<'a> Table<'a> {
     /// Starts a table with a title, a subtitle and a header row.
-    pub fn new(
+    pub(crate) fn new(
         ws: &'a mut Worksheet,
         f: &'a Formats,
         title: &str,
@@ -160,7 +158,7 @@ impl<'a> Table<'a> {
     }
 
     /// Starts a table whose title is at `top` (for a second table further down a sheet).
-    pub fn at(
+    pub(crate) fn at(
         ws: &'a mut Worksheet,
         f: &'a Formats,
         top: u32,
@@ -197,7 +195,7 @@ impl<'a> Table<'a> {
     /// summary workbook cost. So the values go in unformatted, then each run of neighbouring cells
     /// that share a format gets it in one call. A row of blanks only has no value to make it the
     /// row a constant-memory sheet is writing: its blanks are written formatted, one by one.
-    pub fn row(&mut self, cells: Vec<(Out, Mark)>) -> Result<(), XlsxError> {
+    pub(crate) fn row(&mut self, cells: Vec<(Out, Mark)>) -> Result<(), XlsxError> {
         let r = self.next_row;
         self.next_row += 1;
         if cells.iter().all(|(out, _)| matches!(out, Out::Empty)) {
@@ -221,7 +219,7 @@ impl<'a> Table<'a> {
     }
 
     /// Writes one data row of plain cells.
-    pub fn plain(&mut self, cells: Vec<Out>) -> Result<(), XlsxError> {
+    pub(crate) fn plain(&mut self, cells: Vec<Out>) -> Result<(), XlsxError> {
         self.row(cells.into_iter().map(|c| (c, Mark::Plain)).collect())
     }
 
@@ -262,18 +260,18 @@ impl<'a> Table<'a> {
     }
 
     /// Last data row (the header row when there is no data).
-    pub fn last_row(&self) -> u32 {
+    pub(crate) fn last_row(&self) -> u32 {
         self.next_row.saturating_sub(1).max(self.header_row)
     }
 
     /// The fitted widths so far, for a later table on the same sheet to honour.
-    pub fn widths(&self) -> Vec<usize> {
+    pub(crate) fn widths(&self) -> Vec<usize> {
         self.widths.clone()
     }
 
     /// Widens columns to at least `earlier` (the widths of a table above on the same sheet), so
     /// that fitting this table does not squeeze that one.
-    pub fn keep_widths(&mut self, earlier: &[usize]) {
+    pub(crate) fn keep_widths(&mut self, earlier: &[usize]) {
         for (c, w) in earlier.iter().enumerate() {
             match self.widths.get_mut(c) {
                 Some(mine) => *mine = (*mine).max(*w),
@@ -283,7 +281,7 @@ impl<'a> Table<'a> {
     }
 
     /// Fits widths; with `main`, also freezes the header, adds the filter and sets up printing.
-    pub fn finish(self, main: bool) -> Result<(), XlsxError> {
+    pub(crate) fn finish(self, main: bool) -> Result<(), XlsxError> {
         for (c, w) in self.widths.iter().enumerate() {
             let width = (*w).clamp(6, MAX_WIDTH);
             self.ws.set_column_width(c as u16, width as f64)?;
@@ -299,7 +297,7 @@ impl<'a> Table<'a> {
 }
 
 /// A4 landscape, fitted to one page wide, header row repeated, page numbers in the footer.
-pub fn print_setup(ws: &mut Worksheet, header_row: u32) -> Result<(), XlsxError> {
+pub(crate) fn print_setup(ws: &mut Worksheet, header_row: u32) -> Result<(), XlsxError> {
     ws.set_paper_size(9);
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);

@@ -18,7 +18,7 @@ const CHART_UNITS: usize = 40;
 type Sheet = fn(&mut Worksheet, &Formats, &ReportModel<'_>) -> Result<(), XlsxError>;
 
 /// Builds the summary workbook.
-pub fn summary(model: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
+pub(crate) fn summary(model: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     // Level 1 deflates several times faster than the default 6, for a slightly larger file.
     wb.set_zip_compression_level(1);

@@ -7,7 +7,7 @@ use serde::de::{self, Deserializer, Visitor};
 use std::fmt;
 
 /// The field names `T` declares (after `rename`).
-pub fn struct_fields<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+pub(super) fn struct_fields<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
     let mut fields: &'static [&'static str] = &[];
     let _ = T::deserialize(Probe {
         fields: &mut fields,

@@ -6,12 +6,13 @@
 mod keys;
 mod load;
 
-pub use load::{SchemaError, load, parse};
+pub(crate) use load::SchemaError;
+pub use load::{load, parse};
 
 /// Name of the instructions sheet `huizong template` adds to every workbook; readers skip it.
-pub const GUIDE_SHEET: &str = "填报说明";
+pub(crate) const GUIDE_SHEET: &str = "填报说明";
 /// Name of the hidden sheet of long dropdown lists in a template; readers skip it.
-pub const LIST_SHEET: &str = "选项";
+pub(crate) const LIST_SHEET: &str = "选项";
 
 use crate::normalize::{NameMap, normalize};
 use crate::record::Value;

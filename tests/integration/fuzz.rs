@@ -4,10 +4,10 @@
 //! `PROPTEST_CASES=5000 cargo test --release --test integration fuzz`; a crash it finds is shrunk
 //! by proptest and belongs in `tests/fixtures/regressions/` as a file.
 
-use huizong::examine::examine;
-use huizong::outcome::Fate;
-use huizong::outcome::Source;
-use huizong::settings::Settings;
+use huizong::Fate;
+use huizong::Settings;
+use huizong::Source;
+use huizong::examine;
 use proptest::prelude::*;
 
 const SEEDS: [&str; 4] = [
@@ -49,8 +49,8 @@ fn apply(bytes: &mut Vec<u8>, m: &Mutation) {
     }
 }
 
-fn schema() -> huizong::schema::Schema {
-    huizong::schema::parse(include_str!("../../schemas/ideology_work.toml"), "s").unwrap()
+fn schema() -> huizong::Schema {
+    huizong::parse_schema(include_str!("../../schemas/ideology_work.toml"), "s").unwrap()
 }
 
 proptest! {

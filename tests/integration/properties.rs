@@ -1,14 +1,14 @@
 //! Property tests: for any sheet, every data row is accepted or rejected (never lost), and
 //! validation never panics whatever the cells hold; the parallel run equals the sequential one.
 
-use huizong::locate::find_header;
-use huizong::schema::Schema;
-use huizong::sheet::{Cell, RawSheet};
-use huizong::validate::{Context, validate_sheet};
+use huizong::Schema;
+use huizong::find_header;
+use huizong::{Cell, RawSheet};
+use huizong::{Context, validate_sheet};
 use proptest::prelude::*;
 
 fn schema() -> Schema {
-    huizong::schema::parse(include_str!("../../schemas/ideology_work.toml"), "s").unwrap()
+    huizong::parse_schema(include_str!("../../schemas/ideology_work.toml"), "s").unwrap()
 }
 
 /// Cell contents drawn from what real ledgers hold, plus anything at all.
@@ -82,7 +82,7 @@ proptest! {
         let error_rows: std::collections::BTreeSet<_> = out
             .issues
             .iter()
-            .filter(|i| i.level == huizong::issue::Level::Error)
+            .filter(|i| i.level == huizong::Level::Error)
             .filter_map(|i| i.row)
             .collect();
         prop_assert_eq!(error_rows.len() as u32, out.rejected_rows);
@@ -92,23 +92,20 @@ proptest! {
     fn any_text_coerces_without_panicking(text in any::<String>(), n in any::<f64>()) {
         let schema = schema();
         for field in schema.sheets.iter().flat_map(|s| &s.fields) {
-            let _ = huizong::coerce::coerce(&Cell::Text(text.clone()), field, Some(2026));
-            let _ = huizong::coerce::coerce(&Cell::Number(n), field, None);
+            let _ = huizong::coerce(&Cell::Text(text.clone()), field, Some(2026));
+            let _ = huizong::coerce(&Cell::Number(n), field, None);
         }
     }
 }
 
 #[test]
 fn parallel_and_sequential_runs_agree() {
-    let settings = |jobs| huizong::settings::Settings {
+    let settings = |jobs| huizong::Settings {
         jobs,
-        ..huizong::settings::Settings::new(
-            schema(),
-            vec![crate::workdir::fixtures().join("county")],
-        )
+        ..huizong::Settings::new(schema(), vec![crate::workdir::fixtures().join("county")])
     };
-    let check = |settings: huizong::settings::Settings| {
-        (settings.install(|| huizong::pipeline::check(&settings, &|_| {})))
+    let check = |settings: huizong::Settings| {
+        (settings.install(|| huizong::check(&settings, &|_| {})))
             .unwrap()
             .unwrap()
     };

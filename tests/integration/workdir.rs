@@ -3,30 +3,30 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-pub struct Workdir {
+pub(crate) struct Workdir {
     pub dir: tempfile::TempDir,
 }
 
 impl Workdir {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Workdir {
             dir: tempfile::tempdir().expect("temp dir"),
         }
     }
 
-    pub fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.dir.path().join(rel)
     }
 
     /// Copies a fixture folder (or file) into the work dir under `rel`.
-    pub fn copy_fixture(&self, fixture: &str, rel: &str) -> PathBuf {
+    pub(crate) fn copy_fixture(&self, fixture: &str, rel: &str) -> PathBuf {
         let from = fixtures().join(fixture);
         let to = self.path(rel);
         copy_tree(&from, &to);
         to
     }
 
-    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    pub(crate) fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
         let path = self.path(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, contents).unwrap();
@@ -35,7 +35,7 @@ impl Workdir {
 
     /// Writes `in/<unit>.xlsx` with `huizong template --example` for 2026 (with `schema`, else
     /// the default schema) and checks that it succeeded.
-    pub fn example(&self, schema: Option<&str>, unit_type: &str, unit: &str) {
+    pub(crate) fn example(&self, schema: Option<&str>, unit_type: &str, unit: &str) {
         let out = format!("in/{unit}.xlsx");
         let mut args = vec!["template"];
         if let Some(schema) = schema {
@@ -57,7 +57,7 @@ impl Workdir {
     }
 
     /// Runs `huizong` with `args` in the work dir.
-    pub fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_huizong"))
             .args(args)
             .current_dir(self.dir.path())
@@ -67,29 +67,29 @@ impl Workdir {
     }
 }
 
-pub struct Run {
+pub(crate) struct Run {
     pub output: Output,
 }
 
 impl Run {
-    pub fn code(&self) -> i32 {
+    pub(crate) fn code(&self) -> i32 {
         self.output.status.code().unwrap_or(-1)
     }
 
-    pub fn stdout(&self) -> String {
+    pub(crate) fn stdout(&self) -> String {
         String::from_utf8_lossy(&self.output.stdout).into_owned()
     }
 
-    pub fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         String::from_utf8_lossy(&self.output.stderr).into_owned()
     }
 }
 
-pub fn fixtures() -> PathBuf {
+pub(crate) fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
