@@ -162,6 +162,32 @@ def mask_book(sheets, notes: list[str], side: str, summary: bool, problems: list
                 row[1] = "<工具版本>"
 
 
+# Columns a refactor may add, by sheet: (sheet, header). The 代码 column of 校验问题 carries each
+# issue's code, as `code` does in `check --json`.
+ADDED_COLUMNS = [("校验问题", "代码")]
+
+
+def drop_added_columns(base, new, notes: list[str]):
+    """Removes from NEW each added column that BASE's sheet does not have (found by its header)."""
+    base_by_name = dict(base)
+    for title, rows in new:
+        for sheet, header in ADDED_COLUMNS:
+            if title != sheet or title not in base_by_name:
+                continue
+            if any(header in r for r in base_by_name[title][:5]):
+                continue
+            at = next(((i, r.index(header)) for i, r in enumerate(rows[:5]) if header in r), None)
+            if at is None:
+                continue
+            notes.append(f"new {title}: column {header} ignored")
+            col = at[1]
+            for r, row in enumerate(rows):
+                if col < len(row):
+                    del row[col]
+                while row and row[-1] is None:
+                    row.pop()
+
+
 def compare_book(a: Path, b: Path, summary: bool) -> tuple[bool, list[str], str]:
     """(same, details, note) for two workbooks' cell values."""
     if not summary and same_parts(a, b):
@@ -174,6 +200,8 @@ def compare_book(a: Path, b: Path, summary: bool) -> tuple[bool, list[str], str]
     problems: list[str] = []
     mask_book(sa, notes, "base", summary, problems)
     mask_book(sb, notes, "new", summary, problems)
+    if summary:
+        drop_added_columns(sa, sb, notes)
     diffs: list[str] = list(problems)
     total = len(diffs)
     names_a, names_b = [t for t, _ in sa], [t for t, _ in sb]
