@@ -3,6 +3,10 @@
 //! a candidate really is gets decided from its content by `sniff`.
 
 use crate::outcome::Source;
+
+/// The file `huizong run` writes into every report folder it fills: a folder holding it is an
+/// earlier report set, never read as submissions.
+pub(crate) const REPORT_MARKER: &str = ".huizong-报表";
 use std::path::{Path, PathBuf};
 
 /// What discovery decided about a file by its name alone.

@@ -15,7 +15,7 @@ pub(crate) mod sniff;
 mod xml;
 mod zipout;
 
-pub(crate) use discover::{Candidate, classify, discover};
+pub(crate) use discover::{Candidate, REPORT_MARKER, classify, discover};
 pub(crate) use sniff::{Sniffed, sniff};
 
 use crate::outcome::{Format, Source};

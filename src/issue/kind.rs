@@ -42,6 +42,10 @@ pub enum Refusal {
     NotDate(String),
     /// A month-day date (`3月5日`) with no report year to complete it.
     NoYear(String),
+    /// A cell longer than Excel allows (32,767 characters), which no workbook could show.
+    TooLong {
+        chars: usize,
+    },
 }
 
 /// Allowed values are listed in a refusal only when there are this many or fewer.
@@ -63,6 +67,7 @@ impl Refusal {
             Refusal::NotBoolean(_) => "not-boolean",
             Refusal::NotDate(_) => "not-a-date",
             Refusal::NoYear(_) => "date-without-year",
+            Refusal::TooLong { .. } => "cell-too-long",
         }
     }
 }
@@ -103,6 +108,10 @@ impl fmt::Display for Refusal {
             Refusal::NotBoolean(s) => write!(f, "“{s}”无法识别为是/否，请填“是”或“否”"),
             Refusal::NotDate(s) => write!(f, "“{s}”不是有效日期，请按 2026-03-05 的格式填写"),
             Refusal::NoYear(s) => write!(f, "“{s}”没有年份，且无法确定填报年度；请写完整日期"),
+            Refusal::TooLong { chars } => write!(
+                f,
+                "内容过长（{chars} 个字符，超过 Excel 单元格上限 32767），请核对后重新填写"
+            ),
         }
     }
 }
@@ -198,6 +207,22 @@ pub enum Kind {
     Superseded {
         by: String,
     },
+    /// The same file reached twice (two paths, a link, a copy with the same content), with the
+    /// path of the one read.
+    SameFile {
+        first: String,
+    },
+    /// A folder holding an earlier report set of huizong's, not searched.
+    ReportFolder,
+    /// A link that points outside the input folders (or back into a folder already searched).
+    LinkSkipped {
+        target: String,
+        looped: bool,
+    },
+    /// A unit's feedback workbook that could not be written.
+    FeedbackUnwritable {
+        why: String,
+    },
 
     // Sheets.
     SheetUnreadable {
@@ -287,6 +312,11 @@ impl Kind {
             Kind::DuplicateCell { .. } => "duplicate-cell",
             Kind::NoTemplateSheet { .. } => "no-template-sheet",
             Kind::Superseded { .. } => "superseded",
+            Kind::SameFile { .. } => "duplicate-file",
+            Kind::ReportFolder => "report-folder",
+            Kind::LinkSkipped { looped: false, .. } => "link-outside",
+            Kind::LinkSkipped { looped: true, .. } => "link-loop",
+            Kind::FeedbackUnwritable { .. } => "feedback-unwritable",
             Kind::SheetUnreadable { .. } => "sheet-unreadable",
             Kind::SheetSkipped { .. } => "sheet-skipped",
             Kind::SheetMissing => "sheet-missing",
@@ -349,6 +379,21 @@ impl fmt::Display for Kind {
                 sheets.join("、")
             ),
             Kind::Superseded { by } => write!(f, "已被较新报送替代: {by}"),
+            Kind::SameFile { first } => {
+                write!(f, "与 {first} 是同一文件（或内容完全相同），只计入一次")
+            }
+            Kind::ReportFolder => f.write_str(
+                "huizong 生成的报表文件夹，其中的文件不作为报送材料读取",
+            ),
+            Kind::LinkSkipped {
+                target,
+                looped: false,
+            } => write!(f, "链接指向输入文件夹以外（{target}），未读取"),
+            Kind::LinkSkipped {
+                target,
+                looped: true,
+            } => write!(f, "链接指向已查找过的文件夹（{target}），未重复读取"),
+            Kind::FeedbackUnwritable { why } => write!(f, "该单位的反馈表无法写入：{why}"),
             Kind::SheetMissing => f.write_str("未找到工作表，按无记录处理"),
             Kind::UnknownSheet => f.write_str("不是模板中的工作表，已忽略"),
             Kind::HeaderNotFound { sheet, rows } => write!(
@@ -450,6 +495,26 @@ const CODES: &[(&str, &str)] = &[
         "superseded",
         "a workbook replaced by a newer one from the same unit",
     ),
+    (
+        "duplicate-file",
+        "the same file reached twice (two paths, a link, a copy): read once",
+    ),
+    (
+        "report-folder",
+        "a folder of huizong's own reports among the inputs, not read",
+    ),
+    (
+        "link-outside",
+        "a link to outside the input folders, not followed",
+    ),
+    (
+        "link-loop",
+        "a link back to a folder already searched, not followed",
+    ),
+    (
+        "feedback-unwritable",
+        "a unit's feedback workbook that could not be written",
+    ),
     ("sheet-unreadable", "a sheet that could not be read"),
     (
         "sheet-skipped",
@@ -495,6 +560,10 @@ const CODES: &[(&str, &str)] = &[
     (
         "date-without-year",
         "a month-day date with no report year to complete it",
+    ),
+    (
+        "cell-too-long",
+        "a cell longer than Excel's 32,767 characters",
     ),
     (
         "check-failed",
@@ -546,6 +615,7 @@ mod tests {
             Refusal::NotBoolean(text()),
             Refusal::NotDate(text()),
             Refusal::NoYear(text()),
+            Refusal::TooLong { chars: 40_000 },
         ];
         let problem = UnitProblem::NotInRoster {
             name: text(),
@@ -569,6 +639,17 @@ mod tests {
             },
             Kind::NoTemplateSheet { sheets: vec![] },
             Kind::Superseded { by: text() },
+            Kind::SameFile { first: text() },
+            Kind::ReportFolder,
+            Kind::LinkSkipped {
+                target: text(),
+                looped: false,
+            },
+            Kind::LinkSkipped {
+                target: text(),
+                looped: true,
+            },
+            Kind::FeedbackUnwritable { why: text() },
             Kind::SheetUnreadable { why: text() },
             Kind::SheetSkipped { why: text() },
             Kind::SheetMissing,

@@ -219,6 +219,11 @@ pub(crate) fn write_all(
             Ok(written)
         },
     );
+    // The marker that tells a later run this folder holds reports, not submissions.
+    write_atomic(
+        &out.join(crate::ingest::REPORT_MARKER),
+        "huizong 报表文件夹：其中的文件由 huizong 生成，不作为报送材料读取。\r\n".as_bytes(),
+    )?;
     let mut written = Written::default();
     for (path, pending) in summary?.into_iter().chain(details?) {
         pending.wait()?;
