@@ -39,7 +39,7 @@ pub(crate) fn human_line(issue: &Issue) -> String {
     }
     line.push_str(" → ");
     line.push_str(issue.action);
-    line
+    crate::issue::printable(&line).into_owned()
 }
 
 pub(crate) fn run(args: &CheckArgs) -> Result<i32> {

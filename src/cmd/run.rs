@@ -29,9 +29,12 @@ fn run_in_pool(settings: &RunSettings) -> Result<i32> {
     stage.done("frames");
     let card = evaluate(schema, &frames, &checked.units, checked.year)?;
     stage.done("evaluate");
-    let model = report::build(schema, &checked, &card, &frames)?;
+    let mut model = report::build(schema, &checked, &card, &frames)?;
     stage.done("report model");
-    let written = report::write_all(&model, &frames, &settings.out, settings.feedback)?;
+    let written = report::write_all(&mut model, &frames, &settings.out, settings.feedback)?;
+    for issue in &model.writing_issues {
+        eprintln!("{}", super::check::human_line(issue));
+    }
     stage.done("reports");
     if !settings.read.quiet {
         print_summary(settings, &checked, &card, &written);

@@ -3,7 +3,26 @@
 //! nowhere else; the stages that find problems only choose the kind and fill in its values. The
 //! codes are part of the output (`check --json`, 校验问题): a code, once given, keeps its meaning.
 
+use std::borrow::Cow;
 use std::fmt;
+
+/// Characters of a submitted value an issue shows (in 原值 or inside 问题).
+pub(crate) const SHOWN_CHARS: usize = 200;
+/// Extra columns named one by one in an issue; the rest are counted.
+const NAMED_COLUMNS: usize = 20;
+
+/// A submitted value as an issue shows it: its first 200 characters, then `…`. A cell can hold
+/// 32,767 characters, and a sheet thousands of columns: shown whole they would make one issue
+/// longer than any workbook cell can hold.
+pub(crate) fn shown(value: &str) -> Cow<'_, str> {
+    // Checked by bytes first: nearly every value is far shorter.
+    if value.len() <= SHOWN_CHARS || value.chars().nth(SHOWN_CHARS).is_none() {
+        return Cow::Borrowed(value);
+    }
+    let mut cut: String = value.chars().take(SHOWN_CHARS).collect();
+    cut.push('…');
+    Cow::Owned(cut)
+}
 
 /// Why one cell could not be taken as its field's value.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,7 +105,7 @@ impl fmt::Display for Refusal {
                 suggestion,
                 allowed,
             } => {
-                write!(f, "“{shown}”不是{field}的可选值")?;
+                write!(f, "“{}”不是{field}的可选值", self::shown(shown))?;
                 if let Some(s) = suggestion {
                     write!(f, "，是否应为“{s}”")?;
                 }
@@ -95,7 +114,7 @@ impl fmt::Display for Refusal {
                 }
                 Ok(())
             }
-            Refusal::Pattern(shown) => write!(f, "“{shown}”格式不正确"),
+            Refusal::Pattern(value) => write!(f, "“{}”格式不正确", shown(value)),
             Refusal::BelowMinimum { value, minimum } => {
                 write!(f, "{value} 小于允许的最小值 {minimum}")
             }
@@ -103,11 +122,21 @@ impl fmt::Display for Refusal {
                 write!(f, "{value} 大于允许的最大值 {maximum}")
             }
             Refusal::Fraction(n) => write!(f, "{n} 不是整数"),
-            Refusal::NotIntegerText(s) => write!(f, "“{s}”不是整数，请只填数字"),
-            Refusal::NotInteger(s) => write!(f, "“{s}”不是整数"),
-            Refusal::NotBoolean(s) => write!(f, "“{s}”无法识别为是/否，请填“是”或“否”"),
-            Refusal::NotDate(s) => write!(f, "“{s}”不是有效日期，请按 2026-03-05 的格式填写"),
-            Refusal::NoYear(s) => write!(f, "“{s}”没有年份，且无法确定填报年度；请写完整日期"),
+            Refusal::NotIntegerText(s) => write!(f, "“{}”不是整数，请只填数字", shown(s)),
+            Refusal::NotInteger(s) => write!(f, "“{}”不是整数", shown(s)),
+            Refusal::NotBoolean(s) => {
+                write!(f, "“{}”无法识别为是/否，请填“是”或“否”", shown(s))
+            }
+            Refusal::NotDate(s) => {
+                write!(f, "“{}”不是有效日期，请按 2026-03-05 的格式填写", shown(s))
+            }
+            Refusal::NoYear(s) => {
+                write!(
+                    f,
+                    "“{}”没有年份，且无法确定填报年度；请写完整日期",
+                    shown(s)
+                )
+            }
             Refusal::TooLong { chars } => write!(
                 f,
                 "内容过长（{chars} 个字符，超过 Excel 单元格上限 32767），请核对后重新填写"
@@ -134,7 +163,7 @@ impl fmt::Display for UnitProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             UnitProblem::NotInRoster { name, suggestion } => {
-                write!(f, "名册中无此单位：“{name}”")?;
+                write!(f, "名册中无此单位：“{}”", shown(name))?;
                 match suggestion {
                     Some(s) => write!(f, "（最接近的是“{s}”）"),
                     None => Ok(()),
@@ -406,7 +435,14 @@ impl fmt::Display for Kind {
                 fields.join("、")
             ),
             Kind::ExtraColumns { headers } => {
-                write!(f, "以下列不在模板中，已忽略：{}", headers.join("、"))
+                let named: Vec<Cow<'_, str>> = (headers.iter().take(NAMED_COLUMNS))
+                    .map(|h| shown(h))
+                    .collect();
+                write!(f, "以下列不在模板中，已忽略：{}", named.join("、"))?;
+                match headers.len() {
+                    n if n > NAMED_COLUMNS => write!(f, " 等 {n} 列"),
+                    _ => Ok(()),
+                }
             }
             Kind::TotalsRow => f.write_str("合计行，不作为数据"),
             Kind::RepeatedHeader => f.write_str("重复的表头行，不作为数据"),
@@ -430,7 +466,7 @@ impl fmt::Display for Kind {
                 allowed,
             } => {
                 let when: Vec<String> = (when.iter())
-                    .map(|(name, value)| format!("{name}为“{value}”"))
+                    .map(|(name, value)| format!("{name}为“{}”", shown(value)))
                     .collect();
                 write!(
                     f,

@@ -8,6 +8,7 @@ mod kind;
 
 pub(crate) use kind::{Kind, Refusal, UnitLoss, UnitProblem};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// How serious an issue is (`docs/issues.md#levels`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -108,10 +109,14 @@ impl Issue {
         self
     }
 
+    /// The value as submitted, cut to its first 200 characters (`kind::shown`).
     pub fn value(mut self, value: impl Into<String>) -> Self {
         let value = value.into();
         if !value.is_empty() {
-            self.value = Some(value);
+            self.value = Some(match kind::shown(&value) {
+                Cow::Borrowed(_) => value,
+                Cow::Owned(cut) => cut,
+            });
         }
         self
     }
@@ -147,6 +152,30 @@ impl Issue {
             &self.message,
         )
     }
+}
+
+/// Characters that change how the text around them shows without showing themselves: the
+/// bidirectional controls (a right-to-left override turns `gpj.exe` into `exe.jpg`) and the
+/// zero-width ones.
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{061C}' | '\u{FEFF}')
+}
+
+/// Text as it may be printed to a terminal or a plain-text list: control characters (a line
+/// break that would forge a line, an escape sequence that would drive the terminal) and
+/// invisible ones each become `�`.
+pub(crate) fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() || is_invisible(c)) {
+        return Cow::Borrowed(text);
+    }
+    let shown = text.chars().map(|c| {
+        if c.is_control() || is_invisible(c) {
+            '\u{FFFD}'
+        } else {
+            c
+        }
+    });
+    Cow::Owned(shown.collect())
 }
 
 /// Excel's column letters for a 0-based column index: 0 → A, 25 → Z, 26 → AA.

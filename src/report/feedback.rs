@@ -5,8 +5,8 @@
 
 use super::table::{Formats, Mark, Out, Table};
 use super::{ReportModel, write_atomic};
-use crate::error::Result;
-use crate::issue::{Issue, Level};
+use crate::error::{Error, Result};
+use crate::issue::{Issue, Kind, Level, action, printable};
 use crate::outcome::Submission;
 use rayon::prelude::*;
 use rust_xlsxwriter::{Workbook, XlsxError};
@@ -14,8 +14,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Writes `催报名单.txt` beside `dir` and one feedback workbook per unit that needs one into
-/// `dir`; returns the list's path and the workbooks' paths.
-pub(crate) fn write_all(model: &ReportModel<'_>, dir: &Path) -> Result<(PathBuf, Vec<PathBuf>)> {
+/// `dir`; returns the list's path, the workbooks' paths, and an issue for each workbook that
+/// could not be written (the others are written all the same).
+pub(crate) fn write_all(
+    model: &ReportModel<'_>,
+    dir: &Path,
+) -> Result<(PathBuf, Vec<PathBuf>, Vec<Issue>)> {
     let mut issues: BTreeMap<&str, Vec<&Issue>> = BTreeMap::new();
     for issue in model
         .checked
@@ -32,18 +36,61 @@ pub(crate) fn write_all(model: &ReportModel<'_>, dir: &Path) -> Result<(PathBuf,
     units.sort_unstable();
     units.dedup();
     let roll = out_of_dir(dir).join("催报名单.txt");
-    write_atomic(&roll, reminder_list(model).as_bytes())?;
+    write_atomic(&roll, &windows_text(&reminder_list(model)))?;
+    std::fs::create_dir_all(dir).map_err(|source| Error::Output {
+        what: "无法创建输出文件夹",
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let names = file_names(&units);
     // One workbook per unit, thousands in a county: built and written on every core.
-    let workbooks = units
-        .par_iter()
-        .map(|unit| -> Result<PathBuf> {
-            let path = dir.join(format!("{}.xlsx", safe_file_name(unit)));
-            let bytes = workbook(model, unit, issues.get(unit).map_or(&[][..], Vec::as_slice))?;
-            write_atomic(&path, &bytes)?;
-            Ok(path)
+    let outcomes: Vec<std::result::Result<PathBuf, Box<Issue>>> = (units.par_iter().zip(&names))
+        .map(|(unit, name)| {
+            let path = dir.join(name);
+            let unit_issues = issues.get(unit).map_or(&[][..], Vec::as_slice);
+            let written = (workbook(model, unit, unit_issues).map_err(Error::from))
+                .and_then(|bytes| write_atomic(&path, &bytes));
+            written.map(|()| path).map_err(|e| {
+                let kind = Kind::FeedbackUnwritable { why: e.to_string() };
+                let file = format!("反馈/{name}");
+                Box::new(Issue::new(Level::Warning, &file, kind, action::NONE).unit(Some(unit)))
+            })
         })
-        .collect::<Result<Vec<_>>>()?;
-    Ok((roll, workbooks))
+        .collect();
+    let (mut written, mut failed) = (Vec::new(), Vec::new());
+    for outcome in outcomes {
+        match outcome {
+            Ok(path) => written.push(path),
+            Err(issue) => failed.push(*issue),
+        }
+    }
+    Ok((roll, written, failed))
+}
+
+/// Text as old Windows Notepad shows it: a UTF-8 byte-order mark and CRLF line ends.
+fn windows_text(text: &str) -> Vec<u8> {
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend_from_slice(text.replace('\n', "\r\n").as_bytes());
+    bytes
+}
+
+/// Each unit's feedback file name: safe on every file system (`safe_file_name`) and unique
+/// even where a file system does not tell case apart — a second unit whose name comes out the
+/// same gets `（2）`, and so on.
+fn file_names(units: &[&str]) -> Vec<String> {
+    let mut taken = std::collections::HashSet::new();
+    (units.iter())
+        .map(|unit| {
+            let base = safe_file_name(unit);
+            let mut name = format!("{base}.xlsx");
+            let mut n = 1;
+            while !taken.insert(name.to_lowercase()) {
+                n += 1;
+                name = format!("{base}（{n}）.xlsx");
+            }
+            name
+        })
+        .collect()
 }
 
 fn out_of_dir(dir: &Path) -> &Path {
@@ -85,7 +132,7 @@ pub(crate) fn reminder_list(model: &ReportModel<'_>) -> String {
             } else {
                 format!("（{}）", u.unit.unit_type)
             };
-            lines.push(format!("{}{kind}：{line}", u.unit.name));
+            lines.push(format!("{}{kind}：{line}", printable(&u.unit.name)));
         }
     }
     // Names not in the roster still need telling.
@@ -98,7 +145,8 @@ pub(crate) fn reminder_list(model: &ReportModel<'_>) -> String {
     for (unit, n) in &errors {
         if !known.contains(unit) {
             lines.push(format!(
-                "{unit}：不在名册中，{n} 处错误；请核对单位名称后重新报送"
+                "{}：不在名册中，{n} 处错误；请核对单位名称后重新报送",
+                printable(unit)
             ));
         }
     }
@@ -109,39 +157,38 @@ pub(crate) fn reminder_list(model: &ReportModel<'_>) -> String {
     lines.join("\n")
 }
 
-/// What the unit should do about an issue.
+/// What the unit should do about an issue, by its code.
 pub(crate) fn fix_suggestion(issue: &Issue) -> String {
-    let m = issue.message.as_str();
     let field = issue.field.as_deref().unwrap_or("该项");
-    if let Some(start) = m.find("是否应为“") {
-        let rest = &m[start + "是否应为“".len()..];
-        if let Some(end) = rest.find('”') {
-            return format!("改为“{}”（从下拉列表选择）", &rest[..end]);
-        }
-    }
-    let rules: [(&str, String); 11] = [
-        ("日期不在", "核对日期；不属于本年度的记录请删除".into()),
-        ("必填项", format!("补填“{field}”")),
-        ("名册中无此单位", "单位名称须与县里名册一致".into()),
-        ("不是有效日期", "按 2026-03-05 的格式填写完整日期".into()),
-        ("没有年份", "写完整日期（含年份）".into()),
-        ("不是整数", "只填数字，不加“约”“左右”等字".into()),
-        ("可选值", "从下拉列表中选择".into()),
-        ("缺少必填列", "按模板补齐缺少的列后重新报送".into()),
-        ("格式不正确", format!("按要求填写“{field}”")),
-        ("无法确定报送单位", "在“基本信息”中填写单位名称".into()),
-        ("方案版本", "改用今年下发的新模板填写".into()),
-    ];
-    for (needle, fix) in rules {
-        if m.contains(needle) {
-            return fix;
-        }
-    }
-    match issue.level {
-        Level::Error if issue.row.is_none() => "用 Excel 或 WPS 打开确认后重新报送".into(),
-        Level::Error => "改正后重新报送".into(),
-        _ => "请核实，如有误请改正".into(),
-    }
+    let fix = match issue.code {
+        // The closest allowed value, as the sentence offers it.
+        "not-in-list" => match suggested_value(&issue.message) {
+            Some(value) => return format!("改为“{value}”（从下拉列表选择）"),
+            None => "从下拉列表中选择",
+        },
+        "date-out-of-year" => "核对日期；不属于本年度的记录请删除",
+        "required-empty" => return format!("补填“{field}”"),
+        "unknown-unit" => "单位名称须与县里名册一致",
+        "not-a-date" => "按 2026-03-05 的格式填写完整日期",
+        "date-without-year" => "写完整日期（含年份）",
+        "not-integer" => "只填数字，不加“约”“左右”等字",
+        "missing-column" => "按模板补齐缺少的列后重新报送",
+        "pattern-mismatch" => return format!("按要求填写“{field}”"),
+        "unit-undetermined" => "在“基本信息”中填写单位名称",
+        "schema-version" => "改用今年下发的新模板填写",
+        _ => match issue.level {
+            Level::Error if issue.row.is_none() => "用 Excel 或 WPS 打开确认后重新报送",
+            Level::Error => "改正后重新报送",
+            _ => "请核实，如有误请改正",
+        },
+    };
+    fix.to_string()
+}
+
+/// The value a `not-in-list` sentence suggests (`是否应为“中心组学习”`).
+fn suggested_value(message: &str) -> Option<&str> {
+    let rest = &message[message.find("是否应为“")? + "是否应为“".len()..];
+    Some(&rest[..rest.find('”')?])
 }
 
 /// The message a clerk pastes to the unit.
@@ -188,17 +235,43 @@ pub(crate) fn reminder_text(model: &ReportModel<'_>, unit: &str, issues: &[&Issu
     text
 }
 
-/// A unit name usable as a file name on Windows and Linux.
+/// Most characters and bytes of a feedback file's name before `.xlsx`.
+const NAME_CHARS: usize = 80;
+const NAME_BYTES: usize = 240;
+
+/// A unit's name as a file name that every file system takes, Windows included: characters a
+/// file name cannot hold (`/ \ : * ? " < > |`), control characters and the invisible ones that
+/// reorder text (bidi controls) become `_`; trailing dots and spaces go; a name Windows reserves
+/// for a device (`CON`, `NUL.txt`, `lpt1`) gets a leading `_`; at most 80 characters and 240
+/// bytes.
 pub(crate) fn safe_file_name(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect()
+    let mut safe = String::new();
+    for c in name.chars() {
+        let bad = matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+            || c.is_control()
+            || crate::issue::is_invisible(c);
+        let c = if bad { '_' } else { c };
+        if safe.chars().count() == NAME_CHARS || safe.len() + c.len_utf8() > NAME_BYTES {
+            break;
+        }
+        safe.push(c);
+    }
+    let safe = safe.trim_end_matches(['.', ' ']);
+    let stem = safe
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .trim_end()
+        .to_ascii_uppercase();
+    let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit());
+    match (safe.is_empty(), reserved) {
+        (true, _) => "_".into(),
+        (_, true) => format!("_{safe}"),
+        _ => safe.to_string(),
+    }
 }
 
 fn workbook(model: &ReportModel<'_>, unit: &str, issues: &[&Issue]) -> Result<Vec<u8>, XlsxError> {

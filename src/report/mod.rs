@@ -1,15 +1,17 @@
 //! The year-end outputs: the model every output is built from (`build`), and writing them —
 //! `汇总_<year>.xlsx`, `汇总_<year>.json`, `明细/<sheet>.csv` (and `.parquet` with the `parquet`
-//! feature), `反馈/<单位名称>.xlsx`. Every file is written to a temporary name in its folder and
-//! renamed into place, so an interrupted run leaves the previous report intact.
+//! feature), `校验问题.jsonl`, `反馈/<单位名称>.xlsx`, `催报名单.txt` — as one set (`set`): into a
+//! staging folder, then swapped in, so an interrupted run leaves the previous set intact.
 
 pub(crate) mod feedback;
+pub(crate) mod set;
 pub(crate) mod table;
 pub(crate) mod xlsx;
 
 use crate::aggregate::{self, Frames};
 use crate::error::{Error, Result};
 use crate::evaluate::{Scorecard, case_sheet};
+use crate::issue::Issue;
 use crate::outcome::Checked;
 use crate::record::Value;
 use crate::schema::Schema;
@@ -34,6 +36,16 @@ pub(crate) struct ReportModel<'a> {
     pub cases: Option<(usize, Vec<Breakdown>)>,
     /// When the report was generated (the only thing that differs between two runs).
     pub generated_at: String,
+    /// Issues of writing the reports themselves (a feedback workbook that could not be written),
+    /// shown after the others in 校验问题 and `校验问题.jsonl`.
+    pub writing_issues: Vec<Issue>,
+}
+
+impl ReportModel<'_> {
+    /// Every issue of the run: those of reading and checking, then those of writing.
+    pub(crate) fn issues(&self) -> impl Iterator<Item = &Issue> {
+        self.checked.issues.iter().chain(&self.writing_issues)
+    }
 }
 
 /// The fields the accountability statistics break cases down by, when the schema has them.
@@ -77,6 +89,7 @@ pub(crate) fn build<'a>(
         monthly,
         cases,
         generated_at: chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(),
+        writing_issues: Vec::new(),
     })
 }
 
@@ -182,34 +195,48 @@ pub(crate) struct Written {
     pub feedback: Vec<PathBuf>,
 }
 
-/// Writes every output into `out`; returns the paths written.
+/// Writes the whole report set into `out` (`docs/outputs.md#the-report-set`): everything into a
+/// staging folder first, then swapped in for the previous set. The feedback workbooks go first,
+/// so that one that could not be written is an issue of 校验问题, not the end of the run.
 pub(crate) fn write_all(
-    model: &ReportModel<'_>,
+    model: &mut ReportModel<'_>,
     frames: &Frames,
     out: &Path,
     feedback: bool,
 ) -> Result<Written> {
+    let staging = set::Staging::begin(out)?;
+    let dir = staging.dir();
+    let mut written = Written::default();
+    if feedback {
+        let (roll, workbooks, failed) = feedback::write_all(model, &dir.join("反馈"))?;
+        written.reports.push(roll);
+        written.feedback = workbooks;
+        model.writing_issues = failed;
+    }
+    let model = &*model;
     let year = model.card.year;
     // The workbook (the dearest) and the other files are independent: built on both cores, each
     // flushed to disk in the background while the next is built.
     let (summary, details) = rayon::join(
         || -> Result<Vec<(PathBuf, Pending)>> {
-            let summary = out.join(format!("汇总_{year}.xlsx"));
+            let summary = dir.join(format!("汇总_{year}.xlsx"));
             let bytes = xlsx::summary(model)?;
             let summary_done = write_atomic_streamed(&summary, |w| Ok(w.write_all(&bytes)?))?;
             Ok(vec![(summary, summary_done)])
         },
         || -> Result<Vec<(PathBuf, Pending)>> {
-            let json = out.join(format!("汇总_{year}.json"));
+            let json = dir.join(format!("汇总_{year}.json"));
             let json_done = write_atomic_streamed(&json, |w| json_into(model, w))?;
-            let mut written = vec![(json, json_done)];
+            let lines = dir.join(ISSUES_JSONL);
+            let lines_done = write_atomic_streamed(&lines, |w| issues_jsonl(model, w))?;
+            let mut written = vec![(json, json_done), (lines, lines_done)];
             for (i, spec) in model.schema.sheets.iter().enumerate() {
-                let path = out.join("明细").join(format!("{}.csv", spec.name));
+                let path = dir.join("明细").join(format!("{}.csv", spec.name));
                 let done = write_atomic_streamed(&path, |w| detail_csv(model, i, w))?;
                 written.push((path, done));
                 #[cfg(feature = "parquet")]
                 {
-                    let path = out.join("明细").join(format!("{}.parquet", spec.name));
+                    let path = dir.join("明细").join(format!("{}.parquet", spec.name));
                     let bytes = parquet_bytes(&frames.sheets[i], spec)?;
                     let done = write_atomic_streamed(&path, |w| Ok(w.write_all(&bytes)?))?;
                     written.push((path, done));
@@ -221,19 +248,20 @@ pub(crate) fn write_all(
     );
     // The marker that tells a later run this folder holds reports, not submissions.
     write_atomic(
-        &out.join(crate::ingest::REPORT_MARKER),
+        &dir.join(crate::ingest::REPORT_MARKER),
         "huizong 报表文件夹：其中的文件由 huizong 生成，不作为报送材料读取。\r\n".as_bytes(),
     )?;
-    let mut written = Written::default();
+    let mut paths = Vec::new();
     for (path, pending) in summary?.into_iter().chain(details?) {
         pending.wait()?;
-        written.reports.push(path);
+        paths.push(path);
     }
-    if feedback {
-        let (roll, workbooks) = feedback::write_all(model, &out.join("反馈"))?;
-        written.reports.push(roll);
-        written.feedback = workbooks;
-    }
+    paths.append(&mut written.reports);
+    written.reports = paths.iter().map(|p| staging.final_path(p)).collect();
+    written.feedback = (written.feedback.iter())
+        .map(|p| staging.final_path(p))
+        .collect();
+    staging.commit()?;
     Ok(written)
 }
 
@@ -315,6 +343,28 @@ impl<T: serde::Serialize> serde::Serialize for EachAsValue<'_, T> {
     }
 }
 
+/// Every issue of the run, one JSON object per line as `check --json` prints them: 校验问题
+/// shows at most 100,000; this file holds them all.
+pub(crate) const ISSUES_JSONL: &str = "校验问题.jsonl";
+
+fn issues_jsonl(model: &ReportModel<'_>, out: &mut dyn Write) -> Result<()> {
+    for issue in model.issues() {
+        serde_json::to_writer(&mut *out, issue)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// A text field as a spreadsheet program can open it without running it: one that starts with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return would be taken for a formula (OWASP's CSV
+/// injection rule), so it gets a leading `'`, which Excel and WPS show as text.
+fn inert(field: &str) -> std::borrow::Cow<'_, str> {
+    match field.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{field}").into(),
+        _ => field.into(),
+    }
+}
+
 /// One sheet's accepted records as CSV, UTF-8 with BOM so Excel opens it as such.
 fn detail_csv(model: &ReportModel<'_>, sheet: usize, out: &mut dyn Write) -> Result<()> {
     use std::fmt::Write as _;
@@ -336,13 +386,13 @@ fn detail_csv(model: &ReportModel<'_>, sheet: usize, out: &mut dyn Write) -> Res
             .files
             .get(record.file)
             .map_or("", |f| f.source.rel.as_str());
-        writer.write_field(record.unit.as_bytes())?;
-        writer.write_field(file)?;
+        writer.write_field(inert(&record.unit).as_bytes())?;
+        writer.write_field(inert(file).as_bytes())?;
         writer.write_field(number.format(record.row + 1))?;
         for value in &record.values {
             match value {
                 Value::Null => writer.write_field("")?,
-                Value::Text(s) => writer.write_field(s)?,
+                Value::Text(s) => writer.write_field(inert(s).as_bytes())?,
                 Value::Int(i) => writer.write_field(number.format(*i))?,
                 Value::Date(d) if let Some(day) = crate::record::iso_date(*d) => {
                     writer.write_field(&*day)?;

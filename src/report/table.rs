@@ -39,6 +39,21 @@ impl<T: Into<Out>> From<Option<T>> for Out {
     }
 }
 
+/// Most characters an Excel cell holds.
+const CELL_CHARS: usize = 32_767;
+
+/// `s` as a cell can hold it: cut to Excel's 32,767 characters (with `…`) when longer. Values
+/// are bounded when read and shown values cut to 200 characters, so this only guards the
+/// report: one text too long would stop the whole workbook from being written.
+fn within_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.len() <= CELL_CHARS || s.chars().nth(CELL_CHARS).is_none() {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut cut: String = s.chars().take(CELL_CHARS - 1).collect();
+    cut.push('…');
+    std::borrow::Cow::Owned(cut)
+}
+
 /// How a cell is emphasised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mark {
@@ -241,8 +256,9 @@ impl<'a> Table<'a> {
         let width = match &out {
             Out::Empty => 0,
             Out::Text(s) => {
-                self.ws.write_string(r, c, s)?;
-                text_width(s)
+                let s = within_cell(s);
+                self.ws.write_string(r, c, &*s)?;
+                text_width(&s)
             }
             Out::Int(n) => {
                 self.ws.write_number(r, c, *n as f64)?;

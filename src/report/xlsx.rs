@@ -3,8 +3,8 @@
 //! landscape, with red shortfalls, a data bar on 完成率 and two charts. The only file (with the
 //! other report writers) that names rust_xlsxwriter; it must not compute anything it shows.
 
-use super::ReportModel;
 use super::table::{Formats, Mark, Out, Table, print_setup};
+use super::{ISSUES_JSONL, ReportModel};
 use crate::issue::Level;
 use crate::outcome::{Fate, Submission};
 use crate::schema::Period;
@@ -287,6 +287,10 @@ fn cases(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<
     Ok(())
 }
 
+/// Rows of 校验问题 at most: a sheet holds 1,048,576 rows, and no clerk reads more than this
+/// many; every issue is in `校验问题.jsonl`.
+const ISSUE_ROWS: usize = 100_000;
+
 fn issues(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
     let ws = sheet.set_name("校验问题")?;
     let headers = [
@@ -302,7 +306,7 @@ fn issues(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result
         "处理",
         "代码",
     ];
-    let count = |l| model.checked.issues.iter().filter(|i| i.level == l).count();
+    let count = |l| model.issues().filter(|i| i.level == l).count();
     let note = format!(
         "错误 {} 条（该行/表/文件未计入），警告 {} 条（已采用），提示 {} 条",
         count(Level::Error),
@@ -311,7 +315,8 @@ fn issues(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result
     );
     let title = format!("{}年度报送材料校验问题", model.card.year);
     let mut t = Table::new(ws, f, &title, &note, &headers)?;
-    for i in &model.checked.issues {
+    let total = model.issues().count();
+    for i in model.issues().take(ISSUE_ROWS) {
         let mark = match i.level {
             Level::Error => Mark::Red,
             Level::Warning => Mark::Amber,
@@ -329,6 +334,16 @@ fn issues(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result
             (Out::from(i.message.as_str()), Mark::Plain),
             (Out::from(i.action), Mark::Plain),
             (Out::from(i.code), Mark::Plain),
+        ])?;
+    }
+    if total > ISSUE_ROWS {
+        let rest = format!(
+            "其余 {} 条见 {ISSUES_JSONL}（每行一条，内容同本表）",
+            total - ISSUE_ROWS
+        );
+        t.row(vec![
+            (Out::from("……"), Mark::Plain),
+            (Out::from(rest), Mark::Amber),
         ])?;
     }
     t.finish(true)

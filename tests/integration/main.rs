@@ -5,6 +5,7 @@ mod check;
 mod fuzz;
 mod hostile;
 mod properties;
+mod reports;
 mod run;
 mod samples;
 mod schemas;
