@@ -39,9 +39,19 @@ pub struct InputArgs {
     /// 考核年度；默认取各单位填报年度中最多的一个
     #[arg(long, value_name = "Y", value_parser = clap::value_parser!(i32).range(2000..=2100))]
     pub year: Option<i32>,
+    /// 统计截止日（如 2026-07-05）：按这一天评判全年，未到期的周期不考核，进行中的周期按已过天数折算；
+    /// 默认为年度最后一天（已过时）或今天
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<chrono::NaiveDate>,
     /// 每张工作表（或 CSV）最多读取的非空单元格数，超出则该表报错不读
     #[arg(long, value_name = "N", default_value_t = crate::ingest::limits::DEFAULT_MAX_CELLS)]
     pub max_cells: usize,
+}
+
+/// A date as `2026-07-05`.
+fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("“{text}”不是日期，请写成 2026-07-05"))
 }
 
 #[derive(Debug, Args)]

@@ -6,8 +6,9 @@
 use crate::aggregate::{self, Bucket, Frames};
 use crate::error::Result;
 use crate::outcome::{Submission, UnitStatus};
+use crate::periods::{Due, Span, due, spans};
 use crate::schema::{Period, Rule, Schema};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -23,13 +24,37 @@ pub(crate) struct UnitScore {
     /// Per rule-name column: the year's matching records, `None` where the rule does not apply
     /// (or the unit did not submit).
     pub counts: Vec<Option<u32>>,
-    /// Per rule-name column: the rule applies and was missed.
+    /// Per rule-name column: the rule applies and a period that has ended fell short (未达标).
     pub missed: Vec<bool>,
     pub missed_count: u32,
+    /// Per rule-name column: not missed, but a running period is behind its pro-rated target
+    /// (进度滞后).
+    pub behind: Vec<bool>,
+    pub behind_count: u32,
     /// Accepted records of the 问责案件 sheet, when the schema has one.
     pub cases: Option<u32>,
     /// Per flag: its value, `None` where it does not apply.
     pub flags: Vec<Option<String>>,
+}
+
+/// Whether a short period has ended or is still running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub(crate) enum Lateness {
+    /// Ended short.
+    #[serde(rename = "未达标")]
+    Missed,
+    /// Running, behind its pro-rated target.
+    #[serde(rename = "进度滞后")]
+    Behind,
+}
+
+impl Lateness {
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Lateness::Missed => "未达标",
+            Lateness::Behind => "进度滞后",
+        }
+    }
 }
 
 /// One short period of one rule for one unit (a row of 未达标明细).
@@ -39,6 +64,8 @@ pub(crate) struct Shortfall {
     pub unit_type: String,
     pub rule: String,
     pub period: String,
+    pub status: Lateness,
+    /// The records required by the date the year is judged as of.
     pub required: u32,
     pub actual: u32,
     pub gap: u32,
@@ -49,32 +76,13 @@ pub(crate) struct Shortfall {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub(crate) struct Scorecard {
     pub year: i32,
+    /// The date the year is judged as of.
+    #[serde(skip)]
+    pub as_of: NaiveDate,
     pub rule_names: Vec<String>,
     pub flag_names: Vec<String>,
     pub units: Vec<UnitScore>,
     pub shortfalls: Vec<Shortfall>,
-}
-
-/// ISO weeks in an ISO week-year: 52 or 53.
-pub(crate) fn iso_weeks_in(year: i32) -> u32 {
-    NaiveDate::from_ymd_opt(year, 12, 28).map_or(52, |d| d.iso_week().week())
-}
-
-/// The periods of a rule in `year`, with their labels.
-pub(crate) fn period_labels(period: &Period, year: i32) -> Vec<String> {
-    match period {
-        Period::Year => vec!["全年".into()],
-        Period::Half => vec!["上半年".into(), "下半年".into()],
-        Period::Quarter => (1..=4).map(|q| format!("第{q}季度")).collect(),
-        Period::Month => (1..=12).map(|m| format!("{m}月")).collect(),
-        Period::Week => (1..=iso_weeks_in(year))
-            .map(|w| format!("第{w}周"))
-            .collect(),
-        Period::Deadlines(cutoffs) => cutoffs
-            .iter()
-            .map(|(m, d)| format!("截至{m}月{d}日"))
-            .collect(),
-    }
 }
 
 fn bucket(period: &Period) -> Bucket<'_> {
@@ -90,9 +98,9 @@ fn bucket(period: &Period) -> Bucket<'_> {
 
 /// A rule's counts: per unit and period index, and per unit for the whole year.
 struct RuleCounts {
-    /// The rule's period labels, once.
-    labels: Vec<String>,
-    /// Matching records per unit number (row) and period (column), `labels.len()` to a row.
+    /// The rule's periods, each with how it stands on the date judged.
+    periods: Vec<(Span, Due)>,
+    /// Matching records per unit number (row) and period (column), `periods.len()` to a row.
     by_unit: Vec<u32>,
     /// Matching records per unit number for the whole year.
     by_year: Vec<u32>,
@@ -104,8 +112,9 @@ pub(crate) fn evaluate(
     frames: &Frames,
     units: &[UnitStatus],
     year: i32,
+    as_of: NaiveDate,
 ) -> Result<Scorecard> {
-    let counts = count_all(schema, frames, year)?;
+    let counts = count_all(schema, frames, year, as_of)?;
     let rule_names: Vec<String> = schema.rule_names().into_iter().map(String::from).collect();
     // Two rules of one name (for two unit types) share one column.
     let columns: Vec<usize> = (schema.rules.iter())
@@ -123,6 +132,7 @@ pub(crate) fn evaluate(
     order_shortfalls(&mut shortfalls, &scores, &rule_names);
     Ok(Scorecard {
         year,
+        as_of,
         rule_names,
         flag_names: schema.flags.iter().map(|f| f.name.clone()).collect(),
         units: scores,
@@ -141,9 +151,9 @@ struct Counts {
 }
 
 /// Counts every rule (independent group-bys: on every core), every flag and the cases.
-fn count_all(schema: &Schema, frames: &Frames, year: i32) -> Result<Counts> {
+fn count_all(schema: &Schema, frames: &Frames, year: i32, as_of: NaiveDate) -> Result<Counts> {
     let rules = (schema.rules.par_iter())
-        .map(|rule| count_rule(rule, schema, frames, year))
+        .map(|rule| count_rule(rule, schema, frames, year, as_of))
         .collect::<Result<Vec<_>>>()?;
     let mut flags = Vec::new();
     for flag in &schema.flags {
@@ -187,13 +197,20 @@ fn score_unit(
         counts: vec![None; rule_columns],
         missed: vec![false; rule_columns],
         missed_count: 0,
+        behind: vec![false; rule_columns],
+        behind_count: 0,
         cases: counts.cases.as_deref().map(count_of),
         flags: Vec::new(),
     };
     let mut shortfalls = Vec::new();
     let (mut weighted, mut weights) = (0.0, 0.0);
     for ((rule, counted), &column) in schema.rules.iter().zip(&counts.rules).zip(columns) {
-        if !rule.applies_to(&unit.unit_type) {
+        // A rule with no period judged by the date is left out of 完成率.
+        let judged = counted
+            .periods
+            .iter()
+            .any(|(_, due)| due.required().is_some());
+        if !rule.applies_to(&unit.unit_type) || !judged {
             continue;
         }
         weights += rule.weight;
@@ -204,28 +221,33 @@ fn score_unit(
             score.missed_count += 1;
             continue;
         }
-        let (completion, short) = judge(rule, counted, id);
+        let (completion, short) = judge(counted, id);
         score.counts[column] = Some(count_of(&counted.by_year));
         weighted += rule.weight * completion;
-        if !short.is_empty() {
+        if short.iter().any(|s| s.status == Lateness::Missed) {
             score.missed[column] = true;
             score.missed_count += 1;
+        } else if !short.is_empty() {
+            score.behind[column] = true;
+            score.behind_count += 1;
         }
-        shortfalls.extend(short.into_iter().map(|(period, actual)| Shortfall {
+        shortfalls.extend(short.into_iter().map(|s| Shortfall {
             unit: unit.name.clone(),
             unit_type: unit.unit_type.clone(),
             rule: rule.name.clone(),
-            period,
-            required: rule.min,
-            actual,
-            gap: rule.min - actual,
+            period: s.label,
+            status: s.status,
+            required: s.required,
+            actual: s.actual,
+            gap: s.required - s.actual,
             basis: rule.basis.clone(),
         }));
     }
-    score.completion = if weights > 0.0 && submitted {
-        weighted / weights
-    } else {
-        0.0
+    // A unit with nothing due yet is on track.
+    score.completion = match (submitted, weights > 0.0) {
+        (false, _) => 0.0,
+        (true, true) => weighted / weights,
+        (true, false) => 1.0,
     };
     score.flags = (schema.flags.iter().zip(&counts.flags))
         .map(|(flag, hits)| {
@@ -256,14 +278,26 @@ fn order_shortfalls(shortfalls: &mut [Shortfall], scores: &[UnitScore], rule_nam
 }
 
 /// One rule's counts per unit and period, and per unit for the year.
-fn count_rule(rule: &Rule, schema: &Schema, frames: &Frames, year: i32) -> Result<RuleCounts> {
+fn count_rule(
+    rule: &Rule,
+    schema: &Schema,
+    frames: &Frames,
+    year: i32,
+    as_of: NaiveDate,
+) -> Result<RuleCounts> {
     let spec = &schema.sheets[rule.sheet];
     let selected = aggregate::select(&frames.sheets[rule.sheet], spec, &rule.conditions)?;
-    let labels = period_labels(&rule.period, year);
+    let calendar = schema.calendar.as_ref();
+    let periods: Vec<(Span, Due)> = (spans(&rule.period, year).into_iter())
+        .map(|span| {
+            let due = due(&span, rule.min, as_of, calendar);
+            (span, due)
+        })
+        .collect();
     let units = frames.unit_count();
-    let by_unit = aggregate::count_by_unit(&selected, bucket(&rule.period), units, labels.len())?;
+    let by_unit = aggregate::count_by_unit(&selected, bucket(&rule.period), units, periods.len())?;
     Ok(RuleCounts {
-        labels,
+        periods,
         by_unit,
         by_year: aggregate::count_per_unit(&selected, units)?,
     })
@@ -278,21 +312,41 @@ pub(crate) fn case_sheet(schema: &Schema) -> Option<usize> {
         .or_else(|| schema.sheets.iter().position(|s| s.name.contains("问责")))
 }
 
-/// One rule for one unit: its completion and its short periods (label, actual count).
-/// `unit` is the unit's number in the frames, `None` when it has no record.
-fn judge(rule: &Rule, counted: &RuleCounts, unit: Option<usize>) -> (f64, Vec<(String, u32)>) {
-    let width = counted.labels.len();
-    let periods = unit.and_then(|u| counted.by_unit.get(u * width..(u + 1) * width));
-    let mut sum = 0.0;
+/// One short period.
+struct Short {
+    label: String,
+    status: Lateness,
+    required: u32,
+    actual: u32,
+}
+
+/// A rule's completion for one unit — the mean over its judged periods of `min(count ÷ required,
+/// 1)` — and its short periods: 未达标 where ended, 进度滞后 where running. The caller skips
+/// rules with no judged period.
+fn judge(counted: &RuleCounts, unit: Option<usize>) -> (f64, Vec<Short>) {
+    let width = counted.periods.len();
+    let counts = unit.and_then(|u| counted.by_unit.get(u * width..(u + 1) * width));
+    let (mut sum, mut judged) = (0.0, 0);
     let mut short = Vec::new();
-    for (i, label) in counted.labels.iter().enumerate() {
-        let n = periods.map_or(0, |p| p[i]);
-        sum += (f64::from(n) / f64::from(rule.min)).min(1.0);
-        if n < rule.min {
-            short.push((label.clone(), n));
+    for (i, (span, due)) in counted.periods.iter().enumerate() {
+        let (required, status) = match *due {
+            Due::Ended { required } => (required, Lateness::Missed),
+            Due::Running { required } => (required, Lateness::Behind),
+            Due::NotJudged(_) => continue,
+        };
+        let actual = counts.map_or(0, |c| c[i]);
+        sum += (f64::from(actual) / f64::from(required)).min(1.0);
+        judged += 1;
+        if actual < required {
+            short.push(Short {
+                label: span.label.clone(),
+                status,
+                required,
+                actual,
+            });
         }
     }
-    (sum / counted.labels.len() as f64, short)
+    (sum / f64::from(judged.max(1)), short)
 }
 
 /// Competition ranking by 完成率 descending (1, 2, 2, 4); ties in 单位名称 code-point order.
@@ -313,7 +367,9 @@ pub(crate) fn rank(scores: &mut [UnitScore]) {
 mod tests {
     use super::*;
     use crate::outcome::Unit;
+    use crate::periods::iso_weeks_in;
     use crate::record::{Record, Value};
+    use chrono::Datelike;
 
     fn schema(extra: &str) -> Schema {
         let text = format!("{}\n{extra}", include_str!("../schemas/ideology_work.toml"));
@@ -382,7 +438,20 @@ mod tests {
             &aggregate::counted_fields(schema, &[]),
         )
         .unwrap();
-        evaluate(schema, &frames, units, 2026).unwrap()
+        evaluate(schema, &frames, units, 2026, date(2026, 12, 31)).unwrap()
+    }
+
+    fn score_as_of(schema: &Schema, records: &[Record], as_of: NaiveDate) -> Scorecard {
+        let frames = aggregate::frames(
+            schema,
+            records,
+            &["f.xlsx".into()],
+            2026,
+            &aggregate::counted_fields(schema, &[]),
+        )
+        .unwrap();
+        let units = [unit("镇", "乡镇", Submission::Submitted)];
+        evaluate(schema, &frames, &units, 2026, as_of).unwrap()
     }
 
     fn column(card: &Scorecard, name: &str) -> usize {
@@ -395,7 +464,7 @@ mod tests {
         assert_eq!(iso_weeks_in(2025), 52);
         assert_eq!(date(2026, 1, 1).iso_week().week(), 1);
         assert_eq!(date(2025, 12, 29).iso_week().year(), 2026);
-        assert_eq!(period_labels(&Period::Week, 2026).len(), 53);
+        assert_eq!(spans(&Period::Week, 2026).len(), 53);
     }
 
     #[test]
@@ -433,8 +502,59 @@ mod tests {
         assert_eq!(weekly.len(), 1);
         assert_eq!(
             (weekly[0].period.as_str(), weekly[0].actual, weekly[0].gap),
-            ("第1周", 0, 1)
+            ("第1周（1月1日—1月4日）", 0, 1)
         );
+    }
+
+    /// Judged on 5 July: the yearly 集中学习 (12) requires 6 by then, so five studies are 进度滞后,
+    /// not 未达标; the first half's 专题研究 has ended short (未达标); the second half is not yet
+    /// due; and a record dated after the date does not exist here (resolution rejects it).
+    #[test]
+    fn a_mid_year_date_judges_ended_periods_and_pro_rates_running_ones() {
+        let s = schema("");
+        let records: Vec<Record> = (1..=5)
+            .map(|m| study("镇", date(2026, m, 10), "集中学习", m <= 2))
+            .collect();
+        let units = [unit("镇", "乡镇", Submission::Submitted)];
+        let frames = aggregate::frames(
+            &s,
+            &records,
+            &["f.xlsx".into()],
+            2026,
+            &aggregate::counted_fields(&s, &[]),
+        )
+        .unwrap();
+        let card = evaluate(&s, &frames, &units, 2026, date(2026, 7, 5)).unwrap();
+        let short = |rule: &str| -> Vec<(&str, Lateness, u32, u32)> {
+            (card.shortfalls.iter())
+                .filter(|f| f.rule == rule)
+                .map(|f| (f.period.as_str(), f.status, f.required, f.actual))
+                .collect()
+        };
+        assert_eq!(short("集中学习"), [("全年", Lateness::Behind, 6, 5)]);
+        assert_eq!(short("专题研究"), [("上半年", Lateness::Missed, 1, 0)]);
+        assert!(
+            short("意识形态专题学习").is_empty(),
+            "2 of 2 × 186 ÷ 365 = 1"
+        );
+        let u = &card.units[0];
+        let col = column(&card, "集中学习");
+        assert!(u.behind[col] && !u.missed[col]);
+        assert!(u.missed[column(&card, "专题研究")]);
+        // 集中学习 5 ÷ 6 and 意识形态专题学习 1; 专题研究, 分析研判, 专题汇报 and 督查 each 0 for
+        // their first half (their second halves are not due).
+        let expected = (5.0 / 6.0 + 1.0) / 6.0;
+        assert!((u.completion - expected).abs() < 1e-9, "{}", u.completion);
+        assert_eq!((u.missed_count, u.behind_count), (4, 1));
+    }
+
+    /// On 1 January nothing is due: every rule is left out and the unit is on track.
+    #[test]
+    fn with_nothing_due_a_unit_is_on_track() {
+        let s = schema("");
+        let card = score_as_of(&s, &[], date(2026, 1, 1));
+        assert_eq!(card.units[0].completion, 1.0);
+        assert!(card.shortfalls.is_empty());
     }
 
     #[test]

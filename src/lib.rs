@@ -38,6 +38,7 @@ mod examine;
 mod info;
 mod ingest;
 mod locate;
+mod periods;
 mod pipeline;
 mod report;
 mod resolve;

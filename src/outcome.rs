@@ -187,6 +187,8 @@ pub struct Totals {
 #[derive(Debug, Clone)]
 pub struct Checked {
     pub year: i32,
+    /// The date the year is judged as of; no accepted record is dated after it.
+    pub as_of: NaiveDate,
     /// Every file, its accepted records with it (see `records`).
     pub files: Vec<FileOutcome>,
     pub issues: Vec<Issue>,

@@ -2,15 +2,17 @@
 //! out of them, examine every file in parallel (rayon, one level only), then resolve units and
 //! years. It orchestrates and owns no rule of its own; it must not format output.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::examine::examine;
 use crate::ingest::{self, readahead::ReadAhead};
 use crate::issue::{Issue, Kind, Level, action};
 use crate::outcome::{Checked, FileOutcome, Source};
+use crate::periods::default_as_of;
 use crate::resolve;
 use crate::roster::{Roster, is_roster_name};
 use crate::settings::Settings;
 use crate::stages::Stages;
+use chrono::Datelike;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -43,12 +45,24 @@ pub fn check(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Resul
         &settings.schema,
         inputs.roster.as_ref(),
         settings.year,
+        |year| {
+            settings
+                .as_of
+                .unwrap_or_else(|| default_as_of(year, settings.today))
+        },
     );
     stage.done("resolve");
+    if resolved.as_of.year() != resolved.year {
+        return Err(Error::Usage(format!(
+            "--as-of {} 不在考核年度 {} 年内",
+            resolved.as_of, resolved.year
+        )));
+    }
     issues.extend(resolved.issues);
     issues.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(Checked {
         year: resolved.year,
+        as_of: resolved.as_of,
         files: resolved.files,
         issues,
         units: resolved.units,

@@ -18,6 +18,8 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub(crate) struct Resolved {
     pub year: i32,
+    /// The date the year is judged as of.
+    pub as_of: NaiveDate,
     /// Every file, with only its accepted records left.
     pub files: Vec<FileOutcome>,
     pub issues: Vec<Issue>,
@@ -103,8 +105,10 @@ pub(crate) fn resolve(
     schema: &Schema,
     roster: Option<&Roster>,
     cli_year: Option<i32>,
+    as_of: impl Fn(i32) -> NaiveDate,
 ) -> Resolved {
     let year = cli_year.unwrap_or_else(|| infer_year(&files));
+    let as_of = as_of(year);
     let mut units = Units {
         roster,
         found: Vec::new(),
@@ -118,7 +122,8 @@ pub(crate) fn resolve(
     for (index, file) in files.iter_mut().enumerate() {
         count_file(file, &mut totals);
         if !matches!(file.fate, Fate::Superseded(_)) {
-            settle_records(file, index, schema, year, &mut units, &mut totals);
+            let dates = Dates { year, as_of };
+            settle_records(file, index, schema, dates, &mut units, &mut totals);
             name_issue_units(file, &units);
         }
         issues.append(&mut file.issues);
@@ -129,6 +134,7 @@ pub(crate) fn resolve(
     let units = statuses(&files, &units);
     Resolved {
         year,
+        as_of,
         files,
         issues,
         units,
@@ -210,7 +216,7 @@ fn settle_records(
     file: &mut FileOutcome,
     file_index: usize,
     schema: &Schema,
-    year: i32,
+    dates: Dates,
     units: &mut Units<'_>,
     totals: &mut Totals,
 ) {
@@ -257,7 +263,7 @@ fn settle_records(
                     })
             };
             let refused = match unit {
-                Ok(unit) => match check_date(record, spec, year, undated, typed_dates) {
+                Ok(unit) => match check_date(record, spec, dates, undated, typed_dates) {
                     Ok(()) => {
                         record.unit = unit;
                         record.file = file_index;
@@ -284,6 +290,13 @@ fn settle_records(
     }
 }
 
+/// The report year and the date it is judged as of.
+#[derive(Debug, Clone, Copy)]
+struct Dates {
+    year: i32,
+    as_of: NaiveDate,
+}
+
 /// Why a record's date was refused: the issue's kind, the field and the date as typed.
 struct DateRefusal {
     kind: Kind,
@@ -296,7 +309,7 @@ struct DateRefusal {
 fn check_date(
     record: &mut Record,
     spec: &SheetSpec,
-    year: i32,
+    Dates { year, as_of }: Dates,
     undated: bool,
     typed_dates: &[(u32, String)],
 ) -> Result<(), Box<DateRefusal>> {
@@ -308,18 +321,22 @@ fn check_date(
         };
         return Err(Box::new(DateRefusal { kind, field, typed }));
     }
-    match record.date {
-        Some(d) if d.year() != year => {
-            let typed = (typed_dates.binary_search_by_key(&record.row, |(r, _)| *r)).map_or_else(
-                |_| d.format("%Y-%m-%d").to_string(),
-                |i| typed_dates[i].1.clone(),
-            );
-            let field = spec.date_field.unwrap_or(0);
-            let kind = Kind::DateOutOfYear { year };
-            Err(Box::new(DateRefusal { kind, field, typed }))
-        }
-        _ => Ok(()),
-    }
+    let Some(d) = record.date else {
+        return Ok(());
+    };
+    let kind = if d.year() != year {
+        Kind::DateOutOfYear { year }
+    } else if d > as_of {
+        Kind::DateAfterAsOf { as_of }
+    } else {
+        return Ok(());
+    };
+    let typed = (typed_dates.binary_search_by_key(&record.row, |(r, _)| *r)).map_or_else(
+        |_| d.format("%Y-%m-%d").to_string(),
+        |i| typed_dates[i].1.clone(),
+    );
+    let field = spec.date_field.unwrap_or(0);
+    Err(Box::new(DateRefusal { kind, field, typed }))
 }
 
 /// Gives the file's issues that name no unit the file's unit: the roster's name for it, else

@@ -7,6 +7,7 @@ use crate::cli::{CheckArgs, InputArgs, RunArgs, TemplateArgs};
 use crate::error::{Error, Result};
 use crate::schema::{self, Schema};
 use crate::template::TemplateOptions;
+use chrono::{Datelike, NaiveDate};
 use std::path::{Path, PathBuf};
 
 pub(crate) const DEFAULT_SCHEMA: &str = "schemas/ideology_work.toml";
@@ -25,6 +26,12 @@ pub struct Settings {
     pub roster: Option<PathBuf>,
     /// `--year`; without it the report year is decided once every file is read.
     pub year: Option<i32>,
+    /// `--as-of`: the date the year is judged as of. Without it, the year's last day once it has
+    /// passed, else `today`.
+    pub as_of: Option<NaiveDate>,
+    /// Today, read once here: from `HUIZONG_TODAY` (`2026-07-05`) when set, so that tests never
+    /// depend on the machine's clock, else from the clock.
+    pub today: NaiveDate,
     /// Most non-empty cells read from one sheet (at least 1).
     pub max_cells: usize,
     /// Worker threads for every parallel stage; 0 is one per core.
@@ -66,6 +73,8 @@ impl Settings {
             inputs,
             roster: None,
             year: None,
+            as_of: None,
+            today: today(),
             max_cells: crate::ingest::limits::DEFAULT_MAX_CELLS,
             jobs: 0,
             quiet: false,
@@ -92,9 +101,17 @@ impl Settings {
                 roster.display()
             )));
         }
+        if let (Some(as_of), Some(year)) = (input.as_of, input.year)
+            && as_of.year() != year
+        {
+            return Err(Error::Usage(format!(
+                "--as-of {as_of} 不在考核年度 {year} 年内"
+            )));
+        }
         Ok(Settings {
             roster: input.roster.clone(),
             year: input.year,
+            as_of: input.as_of,
             max_cells: input.max_cells.max(1),
             ..Settings::new(load_schema(input.schema.as_deref())?, inputs)
         })
@@ -161,6 +178,14 @@ impl TemplateSettings {
             out: args.out.clone(),
         })
     }
+}
+
+/// Today: `HUIZONG_TODAY` when it holds a date, else the clock's.
+fn today() -> NaiveDate {
+    std::env::var("HUIZONG_TODAY")
+        .ok()
+        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
 /// Loads `--schema`, else the default file, else the built-in copy of it.

@@ -48,7 +48,11 @@ pub(crate) fn summary(checked: &Checked) -> Vec<String> {
         rows_rejected,
     } = checked.totals;
     let mut lines = vec![
-        format!("年度：{}", checked.year),
+        format!(
+            "年度：{}（统计截止日 {}）",
+            checked.year,
+            checked.as_of.format("%Y-%m-%d")
+        ),
         format!(
             "文件：找到 {files_found} = 读取 {files_read} + 跳过 {files_skipped} + 无法读取 {files_failed} + 被替代 {files_superseded}"
         ),

@@ -6,7 +6,7 @@ use super::summary;
 use crate::aggregate;
 use crate::cli::RunArgs;
 use crate::error::Result;
-use crate::evaluate::{Scorecard, evaluate};
+use crate::evaluate::{Lateness, Scorecard, evaluate};
 use crate::outcome::{Checked, Submission};
 use crate::report::{self, Written};
 use crate::settings::RunSettings;
@@ -27,7 +27,7 @@ fn run_in_pool(settings: &RunSettings) -> Result<i32> {
     let keep = aggregate::counted_fields(schema, report::CASE_BREAKDOWN);
     let frames = aggregate::frames(schema, checked.records(), &files, checked.year, &keep)?;
     stage.done("frames");
-    let card = evaluate(schema, &frames, &checked.units, checked.year)?;
+    let card = evaluate(schema, &frames, &checked.units, checked.year, checked.as_of)?;
     stage.done("evaluate");
     let mut model = report::build(schema, &checked, &card, &frames)?;
     stage.done("report model");
@@ -55,10 +55,17 @@ fn print_summary(settings: &RunSettings, checked: &Checked, card: &Scorecard, wr
     let short = (card.units.iter())
         .filter(|u| u.missed_count > 0 && submitted(u.status))
         .count();
+    let behind = (card.units.iter())
+        .filter(|u| u.behind_count > 0 && submitted(u.status))
+        .count();
+    let late = (card.shortfalls.iter())
+        .filter(|s| s.status == Lateness::Behind)
+        .count();
     eprintln!(
-        "考核：{} 个已报送单位中 {short} 个有未达标指标，共 {} 个未达标周期",
+        "考核（数据截至 {}）：{} 个已报送单位中 {short} 个有未达标指标，共 {} 个未达标周期；{behind} 个有进度滞后指标，共 {late} 个进度滞后周期",
+        card.as_of.format("%Y-%m-%d"),
         checked.units.iter().filter(|u| submitted(u.status)).count(),
-        card.shortfalls.len()
+        card.shortfalls.len() - late
     );
     eprintln!("报表：");
     for path in &written.reports {

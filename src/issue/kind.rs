@@ -324,6 +324,10 @@ pub enum Kind {
     DateOutOfYear {
         year: i32,
     },
+    /// A record dated after the date the year is judged as of.
+    DateAfterAsOf {
+        as_of: chrono::NaiveDate,
+    },
 }
 
 impl Kind {
@@ -368,6 +372,7 @@ impl Kind {
             Kind::UnitMissing => "unit-missing",
             Kind::NoSuchDay { .. } => "no-such-day",
             Kind::DateOutOfYear { .. } => "date-out-of-year",
+            Kind::DateAfterAsOf { .. } => "date-after-as-of",
         }
     }
 }
@@ -491,6 +496,7 @@ impl fmt::Display for Kind {
             Kind::UnitMissing => f.write_str("单位名称为空，无法确定该行属于哪个单位"),
             Kind::NoSuchDay { typed, year } => write!(f, "日期“{typed}”在{year}年不存在"),
             Kind::DateOutOfYear { year } => write!(f, "日期不在{year}年度内"),
+            Kind::DateAfterAsOf { as_of } => write!(f, "日期晚于统计截止日（{as_of}）"),
         }
     }
 }
@@ -616,6 +622,10 @@ const CODES: &[(&str, &str)] = &[
         "a month-day date the report year does not have (2月29日)",
     ),
     ("date-out-of-year", "a record dated outside the report year"),
+    (
+        "date-after-as-of",
+        "a record dated after the date the year is judged as of (--as-of)",
+    ),
 ];
 
 #[cfg(test)]
@@ -725,6 +735,9 @@ mod tests {
                 year: 2026,
             },
             Kind::DateOutOfYear { year: 2026 },
+            Kind::DateAfterAsOf {
+                as_of: chrono::NaiveDate::from_ymd_opt(2026, 7, 5).unwrap(),
+            },
         ];
         kinds.extend(refusals.into_iter().map(|refusal| Kind::BadValue {
             field: text(),

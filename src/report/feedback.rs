@@ -6,8 +6,10 @@
 use super::table::{Formats, Mark, Out, Table};
 use super::{ReportModel, write_atomic};
 use crate::error::{Error, Result};
+use crate::evaluate::Lateness;
 use crate::issue::{Issue, Kind, Level, action, printable};
 use crate::outcome::Submission;
+use chrono::Datelike;
 use rayon::prelude::*;
 use rust_xlsxwriter::{Workbook, XlsxError};
 use std::collections::BTreeMap;
@@ -196,12 +198,17 @@ pub(crate) fn reminder_text(model: &ReportModel<'_>, unit: &str, issues: &[&Issu
     let year = model.card.year;
     let errors = issues.iter().filter(|i| i.level == Level::Error).count();
     let warnings = issues.iter().filter(|i| i.level == Level::Warning).count();
-    let short: Vec<String> = model
-        .card
-        .shortfalls
-        .iter()
-        .filter(|s| s.unit == unit)
+    let mine = || model.card.shortfalls.iter().filter(|s| s.unit == unit);
+    let short: Vec<String> = (mine().filter(|s| s.status == Lateness::Missed))
         .map(|s| format!("{}（{}）", s.rule, s.period))
+        .collect();
+    let behind: Vec<String> = (mine().filter(|s| s.status == Lateness::Behind))
+        .map(|s| {
+            format!(
+                "{}{}应达{}次，实际{}次",
+                s.rule, s.period, s.required, s.actual
+            )
+        })
         .collect();
     let mut parts = Vec::new();
     if errors > 0 {
@@ -216,16 +223,28 @@ pub(crate) fn reminder_text(model: &ReportModel<'_>, unit: &str, issues: &[&Issu
     } else {
         text.push_str(&format!("发现{}；", parts.join("、")));
     }
-    if short.is_empty() {
-        text.push_str("各项考核指标均已达标。");
-    } else {
-        let shown: Vec<&str> = short.iter().take(5).map(String::as_str).collect();
-        let more = if short.len() > 5 {
-            format!("等 {} 项", short.len())
-        } else {
-            String::new()
+    let listed = |items: &[String]| {
+        let shown: Vec<&str> = items.iter().take(5).map(String::as_str).collect();
+        let more = match items.len() {
+            n if n > 5 => format!("等 {n} 项"),
+            _ => String::new(),
         };
-        text.push_str(&format!("以下指标未达标：{}{more}。", shown.join("、")));
+        format!("{}{more}", shown.join("、"))
+    };
+    if short.is_empty() && behind.is_empty() {
+        text.push_str("各项考核指标均已达标。");
+    }
+    if !short.is_empty() {
+        text.push_str(&format!("以下指标未达标：{}。", listed(&short)));
+    }
+    if !behind.is_empty() {
+        let d = model.card.as_of;
+        text.push_str(&format!(
+            "截至{}月{}日，{}，进度滞后，请加快。",
+            d.month(),
+            d.day(),
+            listed(&behind)
+        ));
     }
     if errors > 0 {
         text.push_str("请对照附表逐项改正后重新报送（重新报送时请更新“填报日期”）。");
@@ -281,7 +300,7 @@ fn workbook(model: &ReportModel<'_>, unit: &str, issues: &[&Issue]) -> Result<Ve
     let f = Formats::new();
     let year = model.card.year;
     let ws = wb.add_worksheet().set_name("反馈说明")?;
-    let title = format!("{unit}{year}年度台账汇总反馈");
+    let title = model.dated(format!("{unit}{year}年度台账汇总反馈"));
     let mut t = Table::new(
         ws,
         &f,
@@ -299,7 +318,7 @@ fn workbook(model: &ReportModel<'_>, unit: &str, issues: &[&Issue]) -> Result<Ve
     ws.set_row_height(row, 80)?;
     super::table::print_setup(ws, 2)?;
     let ws = wb.add_worksheet().set_name("报送问题")?;
-    let title = format!("{unit}{year}年度台账报送问题反馈");
+    let title = model.dated(format!("{unit}{year}年度台账报送问题反馈"));
     let note = "“错误”所在行（或文件）未计入汇总，请改正后重新报送；“警告”已采用，请核实";
     let headers = [
         "级别",
@@ -338,8 +357,8 @@ fn workbook(model: &ReportModel<'_>, unit: &str, issues: &[&Issue]) -> Result<Ve
     }
     t.finish(true)?;
     let ws = wb.add_worksheet().set_name("未达标指标")?;
-    let title = format!("{unit}{year}年度未达标指标");
-    let headers = ["指标", "周期", "要求", "实际", "差额", "依据"];
+    let title = model.dated(format!("{unit}{year}年度未达标指标"));
+    let headers = ["指标", "周期", "状态", "要求", "实际", "差额", "依据"];
     let mut t = Table::new(ws, &f, &title, "请对照依据文件补齐工作并如实记录", &headers)?;
     for s in model.card.shortfalls.iter().filter(|s| s.unit == unit) {
         t.row(super::shortfall_row(s, false))?;

@@ -15,6 +15,7 @@ use crate::issue::Issue;
 use crate::outcome::Checked;
 use crate::record::Value;
 use crate::schema::Schema;
+use chrono::Datelike;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -42,6 +43,17 @@ pub(crate) struct ReportModel<'a> {
 }
 
 impl ReportModel<'_> {
+    /// `数据截至2026年7月5日`: the date the year is judged as of, as every title line shows it.
+    pub(crate) fn as_of_text(&self) -> String {
+        let d = self.card.as_of;
+        format!("数据截至{}年{}月{}日", d.year(), d.month(), d.day())
+    }
+
+    /// A title with the date the data stops at.
+    pub(crate) fn dated(&self, title: String) -> String {
+        format!("{title}（{}）", self.as_of_text())
+    }
+
     /// Every issue of the run: those of reading and checking, then those of writing.
     pub(crate) fn issues(&self) -> impl Iterator<Item = &Issue> {
         self.checked.issues.iter().chain(&self.writing_issues)
@@ -93,6 +105,14 @@ pub(crate) fn build<'a>(
     })
 }
 
+/// Red for a period that ended short, amber for one behind schedule.
+fn lateness_mark(status: crate::evaluate::Lateness) -> table::Mark {
+    match status {
+        crate::evaluate::Lateness::Missed => table::Mark::Red,
+        crate::evaluate::Lateness::Behind => table::Mark::Amber,
+    }
+}
+
 /// One 未达标明细 row: with the unit's name and type on the county's sheet, without them in the
 /// unit's own feedback.
 pub(crate) fn shortfall_row(
@@ -100,7 +120,7 @@ pub(crate) fn shortfall_row(
     with_unit: bool,
 ) -> Vec<(table::Out, table::Mark)> {
     use table::{Mark, Out};
-    let mut row = Vec::with_capacity(8);
+    let mut row = Vec::with_capacity(9);
     if with_unit {
         row.push((Out::from(s.unit.as_str()), Mark::Plain));
         row.push((Out::from(s.unit_type.as_str()), Mark::Plain));
@@ -108,9 +128,10 @@ pub(crate) fn shortfall_row(
     row.extend([
         (Out::from(s.rule.as_str()), Mark::Plain),
         (Out::from(s.period.as_str()), Mark::Plain),
+        (Out::from(s.status.label()), lateness_mark(s.status)),
         (Out::from(s.required), Mark::Plain),
         (Out::from(s.actual), Mark::Plain),
-        (Out::from(s.gap), Mark::Red),
+        (Out::from(s.gap), lateness_mark(s.status)),
         (Out::from(s.basis.as_str()), Mark::Plain),
     ]);
     row
@@ -272,6 +293,8 @@ pub(crate) fn write_all(
 fn json_into(model: &ReportModel<'_>, out: &mut dyn Write) -> Result<()> {
     #[derive(serde::Serialize)]
     struct Report<'a> {
+        /// The date the year is judged as of, `2026-07-05`.
+        as_of: String,
         files: Vec<File<'a>>,
         flags: &'a [String],
         ranking: EachAsValue<'a, crate::evaluate::UnitScore>,
@@ -297,6 +320,7 @@ fn json_into(model: &ReportModel<'_>, out: &mut dyn Write) -> Result<()> {
     }
     let checked = model.checked;
     let report = Report {
+        as_of: model.card.as_of.format("%Y-%m-%d").to_string(),
         files: checked
             .files
             .iter()

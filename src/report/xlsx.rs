@@ -5,6 +5,7 @@
 
 use super::table::{Formats, Mark, Out, Table, print_setup};
 use super::{ISSUES_JSONL, ReportModel};
+use crate::evaluate::Lateness;
 use crate::issue::Level;
 use crate::outcome::{Fate, Submission};
 use crate::schema::Period;
@@ -50,10 +51,10 @@ fn ranking(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resul
     let card = model.card;
     let mut headers = vec!["排名", "单位名称", "单位类型", "报送状态", "完成率"];
     headers.extend(card.rule_names.iter().map(String::as_str));
-    headers.extend(["未达标项数", "问责案件数"]);
+    headers.extend(["未达标项数", "进度滞后项数", "问责案件数"]);
     headers.extend(card.flag_names.iter().map(String::as_str));
     let ws = sheet.set_name("排名")?;
-    let title = format!("{}年度意识形态工作责任制落实情况排名", card.year);
+    let title = model.dated(format!("{}年度意识形态工作责任制落实情况排名", card.year));
     let mut t = Table::new(ws, f, &title, &subtitle(model), &headers)?;
     for u in &card.units {
         let status = if u.status == Submission::Submitted {
@@ -68,18 +69,17 @@ fn ranking(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resul
             (Out::from(u.status.label()), status),
             (Out::Pct(u.completion), Mark::Plain),
         ];
-        for (count, missed) in u.counts.iter().zip(&u.missed) {
-            row.push((
-                Out::from(*count),
-                if *missed { Mark::Red } else { Mark::Plain },
-            ));
+        for ((count, missed), behind) in u.counts.iter().zip(&u.missed).zip(&u.behind) {
+            let mark = match (missed, behind) {
+                (true, _) => Mark::Red,
+                (_, true) => Mark::Amber,
+                _ => Mark::Plain,
+            };
+            row.push((Out::from(*count), mark));
         }
-        let missed = if u.missed_count > 0 {
-            Mark::Red
-        } else {
-            Mark::Plain
-        };
-        row.push((Out::from(u.missed_count), missed));
+        let marked = |n: u32, mark| (Out::from(n), if n > 0 { mark } else { Mark::Plain });
+        row.push(marked(u.missed_count, Mark::Red));
+        row.push(marked(u.behind_count, Mark::Amber));
         row.push((Out::from(u.cases), Mark::Plain));
         row.extend(u.flags.iter().map(|v| (Out::from(v.clone()), Mark::Plain)));
         t.row(row)?;
@@ -133,15 +133,19 @@ fn shortfalls(
         "单位类型",
         "指标",
         "周期",
+        "状态",
         "要求",
         "实际",
         "差额",
         "依据",
     ];
-    let title = format!("{}年度未达标明细", model.card.year);
+    let title = model.dated(format!("{}年度未达标明细", model.card.year));
+    let behind = (model.card.shortfalls.iter())
+        .filter(|s| s.status == Lateness::Behind)
+        .count();
     let note = format!(
-        "共 {} 项未达标（每个未达标周期一行）",
-        model.card.shortfalls.len()
+        "共 {} 个周期未达标、{behind} 个周期进度滞后（每个周期一行；要求为截至统计截止日应完成的次数）",
+        model.card.shortfalls.len() - behind
     );
     let mut t = Table::new(ws, f, &title, &note, &headers)?;
     for s in &model.card.shortfalls {
@@ -153,7 +157,7 @@ fn shortfalls(
 fn missing(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
     let ws = sheet.set_name("未报送单位")?;
     let headers = ["单位名称", "单位类型", "原因"];
-    let title = format!("{}年度未报送单位", model.card.year);
+    let title = model.dated(format!("{}年度未报送单位", model.card.year));
     let units: Vec<_> = model
         .checked
         .units
@@ -185,7 +189,10 @@ fn monthly(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resul
     let mut headers = vec!["月份"];
     headers.extend(model.monthly.iter().map(|(name, _)| name.as_str()));
     headers.push("合计");
-    let title = format!("{}年度各月工作开展情况（全县采用记录数）", model.card.year);
+    let title = model.dated(format!(
+        "{}年度各月工作开展情况（全县采用记录数）",
+        model.card.year
+    ));
     let mut t = Table::new(ws, f, &title, "按记录日期所在月份统计", &headers)?;
     for m in 0..12 {
         let mut row = vec![Out::from(format!("{}月", m + 1))];
@@ -235,7 +242,7 @@ fn monthly(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resul
 
 fn cases(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
     let ws = sheet.set_name("问责统计")?;
-    let title = format!("{}年度问责情况统计", model.card.year);
+    let title = model.dated(format!("{}年度问责情况统计", model.card.year));
     let Some((case_sheet, breakdowns)) = &model.cases else {
         let t = Table::new(ws, f, &title, "方案中没有问责案件表", &["项目", "件数"])?;
         return t.finish(true);
@@ -313,7 +320,7 @@ fn issues(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result
         count(Level::Warning),
         count(Level::Notice)
     );
-    let title = format!("{}年度报送材料校验问题", model.card.year);
+    let title = model.dated(format!("{}年度报送材料校验问题", model.card.year));
     let mut t = Table::new(ws, f, &title, &note, &headers)?;
     let total = model.issues().count();
     for i in model.issues().take(ISSUE_ROWS) {
@@ -355,7 +362,7 @@ fn period_text(period: &Period) -> String {
         Period::Half => "每半年".into(),
         Period::Quarter => "每季度".into(),
         Period::Month => "每月".into(),
-        Period::Week => "每周（ISO 周）".into(),
+        Period::Week => "每周".into(),
         Period::Deadlines(d) => {
             let cut: Vec<String> = d.iter().map(|(m, day)| format!("{m}月{day}日前")).collect();
             cut.join("、")
@@ -381,7 +388,7 @@ fn notes_run(
 ) -> Result<(u32, Vec<usize>), XlsxError> {
     let c = model.checked;
     let t = &c.totals;
-    let title = format!("{}年度汇总说明", model.card.year);
+    let title = model.dated(format!("{}年度汇总说明", model.card.year));
     let note = "本表说明汇总依据、输入文件及对账结果，供核查";
     let mut table = Table::new(ws, f, &title, note, &["项目", "内容"])?;
     let roster = (c.roster.as_ref()).map_or("未提供".into(), |p| p.display().to_string());
@@ -389,6 +396,7 @@ fn notes_run(
         ("方案名称", model.schema.name.clone()),
         ("方案版本", model.schema.version.clone()),
         ("考核年度", model.card.year.to_string()),
+        ("统计截止日", model.as_of_text()),
         ("名册", roster),
         (
             "输入文件",
@@ -426,11 +434,14 @@ fn notes_rules(
     top: u32,
     widths: &[usize],
 ) -> Result<(u32, Vec<usize>), XlsxError> {
-    let headers = ["指标", "适用单位类型", "要求", "依据"];
-    let mut rules = Table::at(ws, f, top, "考核指标及依据", "", &headers)?;
+    let headers = ["指标", "适用单位类型", "要求", "依据", "截至统计截止日"];
+    let title = format!("考核指标及依据（{}）", model.as_of_text());
+    let mut rules = Table::at(ws, f, top, &title, "", &headers)?;
     rules.keep_widths(widths);
     let types = |t: &Option<Vec<String>>| t.as_ref().map_or("全部".to_string(), |t| t.join("、"));
+    let (year, as_of) = (model.card.year, model.card.as_of);
     for rule in &model.schema.rules {
+        let calendar = model.schema.calendar.as_ref();
         rules.plain(vec![
             Out::from(rule.name.as_str()),
             Out::from(types(&rule.unit_types)),
@@ -440,6 +451,13 @@ fn notes_rules(
                 rule.min
             )),
             Out::from(rule.basis.as_str()),
+            Out::from(crate::periods::summary(
+                &rule.period,
+                rule.min,
+                year,
+                as_of,
+                calendar,
+            )),
         ])?;
     }
     for flag in &model.schema.flags {

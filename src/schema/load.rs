@@ -59,6 +59,18 @@ struct RawSchema {
     rule: Vec<RawRule>,
     #[serde(default)]
     flag: Vec<RawFlag>,
+    calendar: Option<Spanned<RawCalendar>>,
+}
+
+#[derive(Deserialize)]
+struct RawCalendar {
+    #[serde(default)]
+    holidays: Vec<Spanned<String>>,
+    #[serde(default)]
+    workdays: Vec<Spanned<String>>,
+    min_working_days: u32,
+    #[serde(default)]
+    basis: String,
 }
 
 #[derive(Deserialize)]
@@ -240,6 +252,7 @@ fn shape(path: &str) -> Option<&'static [&'static str]> {
         "sheet.checks" => struct_fields::<RawCheck>(),
         "rule" => struct_fields::<RawRule>(),
         "flag" => struct_fields::<RawFlag>(),
+        "calendar" => struct_fields::<RawCalendar>(),
         _ => return None,
     })
 }
@@ -335,6 +348,7 @@ impl Compiler<'_> {
             .filter_map(|f| self.flag(f, &sheets, &unit_types, &rules))
             .collect();
         let sheet_keys = Schema::sheet_keys(info.as_ref(), &sheets);
+        let calendar = raw.calendar.map(|c| self.calendar(c));
         Schema {
             name: raw.schema.name,
             version: raw.schema.version,
@@ -343,7 +357,39 @@ impl Compiler<'_> {
             sheets,
             rules,
             flags,
+            calendar,
             sheet_keys,
+        }
+    }
+
+    fn calendar(&mut self, raw: Spanned<RawCalendar>) -> Calendar {
+        let mut days = |list: &[Spanned<String>], what: &str| {
+            let mut all = std::collections::BTreeSet::new();
+            for item in list {
+                match super::calendar::days(item.get_ref()) {
+                    Some(found) => all.extend(found),
+                    None => self.problem(
+                        item,
+                        format!(
+                            "[calendar] {what}“{}”不是日期（2026-10-01）或日期范围（2026-10-01..2026-10-07）",
+                            item.get_ref()
+                        ),
+                    ),
+                }
+            }
+            all
+        };
+        let holidays = days(&raw.get_ref().holidays, "holidays");
+        let workdays = days(&raw.get_ref().workdays, "workdays");
+        let raw_ref = raw.get_ref();
+        if !(1..=7).contains(&raw_ref.min_working_days) {
+            self.problem(&raw, "[calendar] min_working_days 须在 1 到 7 之间".into());
+        }
+        Calendar {
+            holidays,
+            workdays,
+            min_working_days: raw_ref.min_working_days,
+            basis: raw_ref.basis.clone(),
         }
     }
 

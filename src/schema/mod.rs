@@ -3,9 +3,11 @@
 //! lookups prepared. Loading and checking the TOML lives in `load`; this module must not read
 //! files.
 
+mod calendar;
 mod keys;
 mod load;
 
+pub(crate) use calendar::Calendar;
 pub(crate) use load::SchemaError;
 pub use load::{load, parse};
 
@@ -28,6 +30,8 @@ pub struct Schema {
     pub sheets: Vec<SheetSpec>,
     pub rules: Vec<Rule>,
     pub flags: Vec<Flag>,
+    /// The working calendar (`[calendar]`): without one, every week is judged.
+    pub calendar: Option<Calendar>,
     /// Every normalised sheet name and alias → the info sheet (`None`) or a ledger sheet, built
     /// once at load: sheet names are matched for every sheet of every file.
     pub sheet_keys: Vec<(String, Option<usize>)>,

@@ -95,6 +95,7 @@ fn summary_workbook_has_the_seven_sheets_and_their_headers() {
         "督查",
         "自查报告",
         "未达标项数",
+        "进度滞后项数",
         "问责案件数",
         "评优资格",
     ];
@@ -107,6 +108,7 @@ fn summary_workbook_has_the_seven_sheets_and_their_headers() {
             "单位类型",
             "指标",
             "周期",
+            "状态",
             "要求",
             "实际",
             "差额",

@@ -64,6 +64,7 @@ fn the_safety_schema_drives_template_check_and_run() {
             "专项检查",
             "安全培训",
             "未达标项数",
+            "进度滞后项数",
             "问责案件数",
             "挂牌督办"
         ]

@@ -58,7 +58,10 @@ impl Workdir {
 
     /// Runs `huizong` with `args` in the work dir.
     pub(crate) fn run(&self, args: &[&str]) -> Run {
+        // Today is pinned: a run judges the year as of today unless told otherwise, and no test
+        // may depend on the machine's clock. In January 2027 the 2026 fixtures are judged whole.
         let output = Command::new(env!("CARGO_BIN_EXE_huizong"))
+            .env("HUIZONG_TODAY", "2027-01-15")
             .args(args)
             .current_dir(self.dir.path())
             .output()
