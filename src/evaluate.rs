@@ -488,12 +488,12 @@ mod tests {
             .map(|f| f.period.as_str())
             .collect();
         assert!(shortfalls.is_empty(), "{shortfalls:?}");
-        // Drop week 1's record: that week falls short.
-        let card = score(
-            &s,
-            &records[1..],
-            &[unit("局", "部门", Submission::Submitted)],
-        );
+        // Drop week 1's record: that week is a holiday week (one working day), not judged. Drop
+        // the last week's: it falls short.
+        let unit = [unit("局", "部门", Submission::Submitted)];
+        let card = score(&s, &records[1..], &unit);
+        assert!(card.shortfalls.iter().all(|f| f.rule != "集中学习"));
+        let card = score(&s, &[&records[..1], &records[2..]].concat(), &unit);
         let weekly: Vec<&Shortfall> = card
             .shortfalls
             .iter()
@@ -502,7 +502,7 @@ mod tests {
         assert_eq!(weekly.len(), 1);
         assert_eq!(
             (weekly[0].period.as_str(), weekly[0].actual, weekly[0].gap),
-            ("第1周（1月1日—1月4日）", 0, 1)
+            ("第53周（12月28日—12月31日）", 0, 1)
         );
     }
 

@@ -842,7 +842,7 @@ mod tests {
                 .iter()
                 .any(|p| p.contains("`minn`") && p.contains("`min`"))
         );
-        assert!(found.iter().any(|p| p == "98: 缺少必需的键 `min`"));
+        assert!(found.iter().any(|p| p == "107: 缺少必需的键 `min`"));
         assert!(
             found
                 .iter()

@@ -1,6 +1,7 @@
 //! Integration tests: the real `huizong` binary run on fixture files, one module per subcommand
 //! (like xsv), compiled into one test binary.
 
+mod as_of;
 mod check;
 mod fuzz;
 mod hostile;
