@@ -7,7 +7,6 @@ use crate::examine::examine;
 use crate::ingest::{self, readahead::ReadAhead};
 use crate::issue::{Issue, Kind, Level, action};
 use crate::outcome::{Checked, FileOutcome, Source};
-use crate::periods::default_as_of;
 use crate::resolve;
 use crate::roster::{Roster, is_roster_name};
 use crate::settings::Settings;
@@ -44,11 +43,10 @@ pub fn check(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Resul
         files,
         &settings.schema,
         inputs.roster.as_ref(),
-        settings.year,
-        |year| {
-            settings
-                .as_of
-                .unwrap_or_else(|| default_as_of(year, settings.today))
+        resolve::Asked {
+            year: settings.year,
+            as_of: settings.as_of,
+            today: settings.today,
         },
     );
     stage.done("resolve");

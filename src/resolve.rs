@@ -6,6 +6,7 @@
 use crate::issue::{Issue, Kind, Level, UnitLoss, UnitProblem, action};
 use crate::normalize::normalize;
 use crate::outcome::{Fate, FileOutcome, SheetOutcome, Submission, Totals, Unit, UnitStatus};
+use crate::periods::default_as_of;
 use crate::record::{Record, Value};
 use crate::roster::Roster;
 use crate::schema::{Schema, SheetSpec};
@@ -104,11 +105,10 @@ pub(crate) fn resolve(
     mut files: Vec<FileOutcome>,
     schema: &Schema,
     roster: Option<&Roster>,
-    cli_year: Option<i32>,
-    as_of: impl Fn(i32) -> NaiveDate,
+    asked: Asked,
 ) -> Resolved {
-    let year = cli_year.unwrap_or_else(|| infer_year(&files));
-    let as_of = as_of(year);
+    let year = (asked.year).unwrap_or_else(|| infer_year(&files, asked.today.year()));
+    let as_of = (asked.as_of).unwrap_or_else(|| default_as_of(year, asked.today));
     let mut units = Units {
         roster,
         found: Vec::new(),
@@ -290,6 +290,16 @@ fn settle_records(
     }
 }
 
+/// The report year and the date to judge it as of, as the command line asks for them, and today.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Asked {
+    /// `--year`; else the most common 填报年度 (or record year), else today's year.
+    pub year: Option<i32>,
+    /// `--as-of`; else the year's end once passed, else today.
+    pub as_of: Option<NaiveDate>,
+    pub today: NaiveDate,
+}
+
 /// The report year and the date it is judged as of.
 #[derive(Debug, Clone, Copy)]
 struct Dates {
@@ -371,7 +381,7 @@ fn complete_month_days(record: &mut Record, spec: &SheetSpec, year: i32) -> Resu
 
 /// The report year when `--year` is not given: the most common 填报年度, else the most common
 /// year of the records' dates (month-day dates aside: they take it); ties go to the later year.
-fn infer_year(files: &[FileOutcome]) -> i32 {
+fn infer_year(files: &[FileOutcome], this_year: i32) -> i32 {
     let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
     for file in files {
         if let Some(y) = file.info.as_ref().and_then(|i| i.year) {
@@ -388,7 +398,7 @@ fn infer_year(files: &[FileOutcome]) -> i32 {
     counts
         .into_iter()
         .max_by_key(|&(y, n)| (n, y))
-        .map_or_else(|| chrono::Local::now().year(), |(y, _)| y)
+        .map_or(this_year, |(y, _)| y)
 }
 
 /// Marks all but the newest workbook of each unit and year as superseded; the 提示 names the unit
