@@ -5,6 +5,7 @@
 
 mod keys;
 mod load;
+mod names;
 
 pub(crate) use load::SchemaError;
 pub use load::{load, parse};

@@ -4,6 +4,7 @@
 mod check;
 mod fuzz;
 mod hostile;
+mod limits;
 mod properties;
 mod run;
 mod samples;

@@ -1,0 +1,113 @@
+//! No submission and no schema name can stop the report, count twice, or write outside it: schema
+//! sheet names are held to Excel's rules at load; a CSV record over a cap makes its file
+//! unreadable, named in its 错误, and keeps the count true; a cell longer than Excel holds is a
+//! bad value of its field; a CSV cut off mid-row is accepted with a 警告.
+
+use crate::workdir::{Workdir, repo};
+use std::path::Path;
+
+/// `name` as a TOML basic string.
+fn toml_string(name: &str) -> String {
+    let mut out = String::from("\"");
+    for c in name.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out + "\""
+}
+
+/// The default schema with its sheet 学习记录 (line 19) renamed `name` everywhere.
+fn schema_naming(wd: &Workdir, name: &str) -> String {
+    let text = std::fs::read_to_string(repo().join("schemas/ideology_work.toml")).unwrap();
+    let text = text.replace("\"学习记录\"", &toml_string(name));
+    wd.write("方案.toml", text);
+    "方案.toml".to_string()
+}
+
+/// Every file under `dir`, relative to it.
+fn files_under(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                found.push(path.strip_prefix(dir).unwrap().display().to_string());
+            }
+        }
+    }
+    found
+}
+
+/// A sheet name that is a path (relative, or absolute) is refused at load, at its line, before
+/// anything is written: `run` once wrote `明细/../../../x.csv` outside `--out`.
+#[test]
+fn a_sheet_name_that_is_a_path_is_a_schema_error_and_nothing_is_written() {
+    let wd = Workdir::new();
+    wd.copy_fixture("county/问卷导出_学习记录.csv", "in/问卷导出_学习记录.csv");
+    let absolute = wd.path("绝对/x").display().to_string();
+    for name in ["../../../x", "..\\..\\x", absolute.as_str()] {
+        let schema = schema_naming(&wd, name);
+        let run = wd.run(&[
+            "run", "in", "--schema", &schema, "--out", "a/b/c", "--year", "2026",
+        ]);
+        assert_eq!(run.code(), 2, "{name}: {}", run.stderr());
+        let stderr = run.stderr();
+        assert!(stderr.contains("方案.toml:19: 工作表名"), "{stderr}");
+        assert!(stderr.contains("Excel 的工作表名不能含有"), "{stderr}");
+        let written = files_under(wd.dir.path());
+        assert_eq!(written.len(), 2, "{name}: {written:?}");
+    }
+}
+
+/// `template` says in Chinese, at the schema's line, which rule a sheet name breaks, instead of
+/// failing later with the workbook writer's English.
+#[test]
+fn template_refuses_every_name_excel_refuses_in_chinese() {
+    let wd = Workdir::new();
+    for (name, words) in [
+        (
+            "学习记录（2026年度全县各乡镇街道部门理论学习中心组学习情况）",
+            "最多 31 个字符",
+        ),
+        ("学习:记录", "含有“:”"),
+        ("学习[记录]", "含有“[”"),
+        ("学习?", "含有“?”"),
+        ("'学习记录", "单引号"),
+        ("填报说明", "模板自带的工作表“填报说明”"),
+        ("选项", "模板自带的工作表“选项”"),
+        ("基本信息", "重复定义"),
+        ("研究研判", "重复定义"),
+        ("", "不能为空"),
+    ] {
+        let schema = schema_naming(&wd, name);
+        let run = wd.run(&["template", "--schema", &schema, "--out", "模板.xlsx"]);
+        let stderr = run.stderr();
+        assert_eq!(run.code(), 2, "{name}: {stderr}");
+        assert!(stderr.contains(words), "{name}: {stderr}");
+        assert!(stderr.contains("方案.toml:"), "{name}: {stderr}");
+        assert!(
+            !stderr.contains("Worksheet") && !stderr.contains("Excel's"),
+            "{stderr}"
+        );
+        assert!(!wd.path("模板.xlsx").exists());
+    }
+    // Excel does not tell names apart by case: an info sheet and a ledger sheet so named.
+    let text = std::fs::read_to_string(repo().join("schemas/ideology_work.toml")).unwrap();
+    let text = (text.replace("\"基本信息\"", "\"Sheet\"")).replace("\"学习记录\"", "\"SHEET\"");
+    wd.write("方案.toml", text);
+    let run = wd.run(&["template", "--schema", "方案.toml", "--out", "模板.xlsx"]);
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    assert!(
+        run.stderr()
+            .contains("方案.toml:19: 工作表“SHEET”与“Sheet”"),
+        "{}",
+        run.stderr()
+    );
+}
