@@ -4,6 +4,7 @@
 //! bad value of its field; a CSV cut off mid-row is accepted with a 警告.
 
 use crate::workdir::{Workdir, repo};
+use serde_json::Value;
 use std::path::Path;
 
 /// `name` as a TOML basic string.
@@ -110,4 +111,81 @@ fn template_refuses_every_name_excel_refuses_in_chinese() {
         "{}",
         run.stderr()
     );
+}
+
+const HEADER: &str = "单位名称,日期,学习形式,学习主题,参学人数";
+
+fn issues(stdout: &str) -> Vec<Value> {
+    (stdout.lines())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect()
+}
+
+/// Writes `in/<name>.csv` holding the header and `rows`, each ended by a line break.
+fn csv(wd: &Workdir, name: &str, rows: &[String]) {
+    let mut text = format!("{HEADER}\n");
+    for row in rows {
+        text.push_str(row);
+        text.push('\n');
+    }
+    wd.write(&format!("in/{name}.csv"), text);
+}
+
+/// A CSV record over a cap (fields, bytes in a field, bytes in a record) makes its file
+/// unreadable with a 错误 naming the cap and its number; the file counts as failed, none of its
+/// rows is counted, and the other files are read.
+#[test]
+fn a_csv_record_over_a_cap_makes_its_file_unreadable_and_keeps_the_count() {
+    let wd = Workdir::new();
+    csv(
+        &wd,
+        "学习记录",
+        &["龙爪镇,2026-03-05,集中学习,二十大,30".into()],
+    );
+    let wide = format!("龙爪镇,2026-03-06,集中学习,二十大,30{}", ",".repeat(19_995));
+    csv(&wd, "学习记录_宽", &[wide]);
+    let field = format!(
+        "龙爪镇,2026-03-06,集中学习,\"{}\",30",
+        "学,\n习".repeat(200_000)
+    );
+    csv(&wd, "学习记录_长", &[field]);
+    let record = vec!["龙".repeat(300_000); 5].join(",");
+    csv(
+        &wd,
+        "学习记录_大",
+        &["龙爪镇,2026-03-06,集中学习,二十大,30".into(), record],
+    );
+    let run = wd.run(&["check", "in", "--json", "--year", "2026"]);
+    let stderr = run.stderr();
+    assert!(
+        stderr.contains("文件：找到 4 = 读取 1 + 跳过 0 + 无法读取 3 + 被替代 0"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("数据行：读取 1 = 采用 1 + 剔除 0"),
+        "{stderr}"
+    );
+    let issues = issues(&run.stdout());
+    for (file, words) in [
+        (
+            "学习记录_宽.csv",
+            "第 2 行有 20000 个字段，超过每行字段数上限 16384",
+        ),
+        (
+            "学习记录_长.csv",
+            "第 2 行 D 列的内容有 1600000 字节，超过每个字段的上限 1048576 字节",
+        ),
+        (
+            "学习记录_大.csv",
+            "第 3 行的内容有 4500000 字节，超过每行的上限 4194304 字节",
+        ),
+    ] {
+        let found = issues.iter().find(|i| i["file"] == file).unwrap();
+        assert_eq!(found["code"], "file-unreadable");
+        assert_eq!(found["level"], "错误");
+        assert!(
+            found["message"].as_str().unwrap().contains(words),
+            "{found}"
+        );
+    }
 }
