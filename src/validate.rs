@@ -3,8 +3,8 @@
 //! required/optional policy of `docs/issues.md#levels` and the schema's `checks`. Every data row ends up as a
 //! record or as rejected with at least one 错误. It cannot fail and must not panic on any cell.
 
-use crate::coerce::{MonthDays, coerce};
-use crate::issue::{Issue, Kind, Level, action};
+use crate::coerce::{MonthDays, coerce, fits_a_cell};
+use crate::issue::{Issue, Kind, Level, Refusal, action, excerpt};
 use crate::normalize::{normalize, trim_cell};
 use crate::outcome::{Header, SheetOutcome};
 use crate::record::{Record, Value};
@@ -143,7 +143,9 @@ pub fn validate_sheet(
     let header = out.header.clone();
     let at = |level, kind: Kind, act| Issue::new(level, ctx.file, kind, act).sheet(&sheet.name);
     if !header.extras.is_empty() {
-        let headers = header.extras.iter().map(|(_, t)| t.clone()).collect();
+        let headers = (header.extras.iter())
+            .map(|(_, t)| excerpt(t).into_owned())
+            .collect();
         out.issues.push(
             at(
                 Level::Notice,
@@ -210,11 +212,25 @@ fn validate_row(
 ) {
     let mut values = Vec::with_capacity(spec.fields.len());
     let mut rejected = false;
-    let unit: std::sync::Arc<str> = header
-        .unit_column
-        .and_then(|c| row.get(c))
-        .map(|c| (*c.shown()).into())
-        .unwrap_or_default();
+    let unit = match row_unit(row, header) {
+        Ok(unit) => unit,
+        Err((col, cell, refusal)) => {
+            let kind = Kind::BadValue {
+                field: "单位名称".into(),
+                refusal,
+            };
+            out.issues.push(
+                Issue::new(Level::Error, ctx.file, kind, action::ROW_REJECTED)
+                    .sheet(sheet_name)
+                    .row(row.index)
+                    .column(col)
+                    .field("单位名称")
+                    .value(cell.display()),
+            );
+            rejected = true;
+            Default::default()
+        }
+    };
     let unit_for_issue = (!unit.is_empty()).then_some(&*unit);
     let month_days = ctx.report_year.map_or(MonthDays::Later, MonthDays::InYear);
     for (field, col) in spec.fields.iter().zip(&header.columns) {
@@ -295,6 +311,21 @@ fn validate_row(
         date,
         values,
     });
+}
+
+/// The row's 单位名称 on a sheet of several units (empty when it has none); refused when longer
+/// than a cell holds, with its column and cell: such a name names no unit and must not become one.
+fn row_unit<'r>(
+    row: &'r RawRow,
+    header: &Header,
+) -> Result<std::sync::Arc<str>, (u32, &'r Cell, Refusal)> {
+    let Some((col, cell)) = (header.unit_column).and_then(|c| Some((c, row.get(c)?))) else {
+        return Ok(Default::default());
+    };
+    match fits_a_cell(cell) {
+        Ok(()) => Ok((*cell.shown()).into()),
+        Err(refusal) => Err((col, cell, refusal)),
+    }
 }
 
 fn run_check(
@@ -536,5 +567,25 @@ mod tests {
         assert_eq!(out.issues.len(), 1);
         assert!(out.issues[0].message.starts_with("处理方式与情节不相符"));
         assert_eq!(out.issues[0].location(), "问责案件!F2");
+    }
+
+    /// A 单位名称 too long for a cell, on a sheet of several units, rejects its row: it names no
+    /// unit, and never reaches a record.
+    #[test]
+    fn a_unit_name_longer_than_a_cell_holds_rejects_the_row() {
+        let s = schema();
+        let long = "镇".repeat(40_000);
+        let raw = sheet!["学习记录";
+            ["单位名称", "日期", "学习形式", "学习主题", "参学人数"],
+            [long.as_str(), "2026-03-05", "集中学习"],
+            ["龙爪镇", "2026-03-06", "集中学习"],
+        ];
+        let out = run(&s, 0, &raw);
+        assert_eq!((out.data_rows, out.rejected_rows), (2, 1));
+        assert_eq!(&*out.records[0].unit, "龙爪镇");
+        let issue = &out.issues[0];
+        assert_eq!((issue.code, issue.level), ("cell-too-long", Level::Error));
+        assert_eq!(issue.location(), "学习记录!A2");
+        assert_eq!(issue.field.as_deref(), Some("单位名称"));
     }
 }

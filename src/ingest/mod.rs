@@ -60,6 +60,10 @@ pub(crate) mod limits {
     /// more, so that a cell merely too long for Excel is that cell's problem (`MAX_CELL_CHARS`),
     /// not the whole file's.
     pub(crate) const MAX_CSV_FIELD_BYTES: usize = 1024 * 1024;
+
+    /// Most characters in one cell, Excel's own limit: a longer value is refused at its cell
+    /// (`cell-too-long`), so that no record holds a text no workbook could show.
+    pub(crate) const MAX_CELL_CHARS: usize = 32_767;
 }
 
 /// A file's sheets as read.

@@ -8,6 +8,22 @@ mod kind;
 
 pub(crate) use kind::{Kind, Refusal, UnitLoss, UnitProblem};
 use serde::Serialize;
+use std::borrow::Cow;
+
+/// Most characters of a value an issue shows, as 原值 or inside 问题 (`docs/issues.md`).
+pub(crate) const SHOWN_CHARS: usize = 200;
+
+/// `value` as an issue shows it: whole, or its first `SHOWN_CHARS` characters followed by `…`.
+/// Bytes are compared first: a value of no more bytes than that has no more characters.
+pub(crate) fn excerpt(value: &str) -> Cow<'_, str> {
+    if value.len() <= SHOWN_CHARS {
+        return Cow::Borrowed(value);
+    }
+    match value.char_indices().nth(SHOWN_CHARS) {
+        Some((cut, _)) => Cow::Owned(format!("{}…", &value[..cut])),
+        None => Cow::Borrowed(value),
+    }
+}
 
 /// How serious an issue is (`docs/issues.md#levels`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -108,10 +124,14 @@ impl Issue {
         self
     }
 
+    /// The value as submitted, cut to `SHOWN_CHARS` characters.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         let value = value.into();
         if !value.is_empty() {
-            self.value = Some(value);
+            self.value = Some(match excerpt(&value) {
+                Cow::Borrowed(_) => value,
+                Cow::Owned(cut) => cut,
+            });
         }
         self
     }
@@ -172,6 +192,18 @@ mod tests {
         assert_eq!(column_letter(25), "Z");
         assert_eq!(column_letter(26), "AA");
         assert_eq!(column_letter(16383), "XFD");
+    }
+
+    #[test]
+    fn a_long_value_is_shown_cut() {
+        let long = "长".repeat(40_000);
+        let issue = Issue::new(Level::Error, "a.csv", Kind::TotalsRow, action::ROW_REJECTED)
+            .value(long.as_str());
+        let shown = issue.value.unwrap();
+        assert_eq!(shown.chars().count(), SHOWN_CHARS + 1);
+        assert!(shown.starts_with("长长") && shown.ends_with('…'));
+        assert_eq!(excerpt(&"a".repeat(SHOWN_CHARS)), "a".repeat(SHOWN_CHARS));
+        assert_eq!(excerpt(&"长".repeat(SHOWN_CHARS)), "长".repeat(SHOWN_CHARS));
     }
 
     #[test]

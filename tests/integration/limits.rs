@@ -189,3 +189,54 @@ fn a_csv_record_over_a_cap_makes_its_file_unreadable_and_keeps_the_count() {
         );
     }
 }
+
+/// A cell longer than Excel holds is a bad value of its field: an optional one is emptied with a
+/// 警告, a required one (and a 单位名称 naming the row's unit) rejects its row; the run writes
+/// its reports, with the value shown cut.
+#[test]
+fn a_cell_longer_than_excel_holds_is_refused_and_the_reports_are_written() {
+    let wd = Workdir::new();
+    let long = |c: &str| c.repeat(40_000);
+    csv(
+        &wd,
+        "学习记录",
+        &[
+            format!("龙爪镇,2026-03-05,集中学习,二十大,{}", long("9")),
+            format!("龙爪镇,2026-03-06,{},二十大,30", long("学")),
+            format!("{},2026-03-07,集中学习,二十大,30", long("镇")),
+        ],
+    );
+    let check = wd.run(&["check", "in", "--json", "--year", "2026"]);
+    assert!(
+        check.stderr().contains("数据行：读取 3 = 采用 1 + 剔除 2"),
+        "{}",
+        check.stderr()
+    );
+    let found: Vec<(String, String, String, String)> = (issues(&check.stdout()).iter())
+        .filter(|i| i["code"] == "cell-too-long")
+        .map(|i| {
+            assert_eq!(i["value"].as_str().unwrap().chars().count(), 201);
+            let text = |k: &str| i[k].as_str().unwrap_or_default().to_string();
+            (
+                text("level"),
+                format!("{}{}", text("column"), i["row"]),
+                text("field"),
+                text("action"),
+            )
+        })
+        .collect();
+    let row = |l: &str, at: &str, f: &str, a: &str| (l.into(), at.into(), f.into(), a.into());
+    assert_eq!(
+        found,
+        [
+            row("警告", "E2", "参学人数", "已采用，该字段置空"),
+            row("错误", "C3", "学习形式", "已剔除该行"),
+            row("错误", "A4", "单位名称", "已剔除该行"),
+        ]
+    );
+    let run = wd.run(&["run", "in", "--year", "2026", "--out", "out"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert!(wd.path("out/汇总_2026.xlsx").exists());
+    let details = std::fs::read_to_string(wd.path("out/明细/学习记录.csv")).unwrap();
+    assert!(details.len() < 1_000, "{details}");
+}
