@@ -183,7 +183,23 @@ pub fn validate_sheet(
             RowKind::Data => {
                 out.data_rows += 1;
                 if missing.is_empty() {
+                    let accepted = out.records.len();
                     validate_row(row, spec_index, spec, &header, ctx, &sheet.name, &mut out);
+                    if out.records.len() > accepted
+                        && let Some((kind, column)) = cut_short(sheet, row, header.row)
+                    {
+                        let unit = out
+                            .records
+                            .last()
+                            .map(|r| &*r.unit)
+                            .filter(|u| !u.is_empty());
+                        out.issues.push(
+                            at(Level::Warning, kind, action::ACCEPTED)
+                                .row(row.index)
+                                .column(column)
+                                .unit(unit),
+                        );
+                    }
                 } else {
                     out.rejected_rows += 1;
                 }
@@ -326,6 +342,19 @@ fn row_unit<'r>(
         Ok(()) => Ok((*cell.shown()).into()),
         Err(refusal) => Err((col, cell, refusal)),
     }
+}
+
+/// A row the file ends inside of (a CSV cut off mid-row): when it has fewer fields than its
+/// header row has columns, the 警告 and the column of its first missing field.
+fn cut_short(sheet: &RawSheet, row: &RawRow, header_row: u32) -> Option<(Kind, u32)> {
+    let cut = sheet.unterminated.filter(|u| u.row == row.index)?;
+    let header = (sheet.rows.binary_search_by_key(&header_row, |r| r.index)).ok()?;
+    let columns = sheet.rows[header].cells.last()?.0 + 1;
+    let kind = Kind::PartialRow {
+        fields: cut.fields,
+        columns,
+    };
+    (cut.fields < columns).then_some((kind, cut.fields))
 }
 
 fn run_check(
@@ -587,5 +616,28 @@ mod tests {
         assert_eq!((issue.code, issue.level), ("cell-too-long", Level::Error));
         assert_eq!(issue.location(), "学习记录!A2");
         assert_eq!(issue.field.as_deref(), Some("单位名称"));
+    }
+
+    /// A row the file ends inside of is accepted with a 警告 at its first missing column, when
+    /// it has fewer fields than the header; a last row with all its fields has none.
+    #[test]
+    fn a_row_cut_short_is_accepted_with_a_warning() {
+        let s = schema();
+        let mut raw = sheet!["学习记录";
+            ["序号", "日期", "学习形式", "学习主题", "参学人数"],
+            ["1", "2026-03-05", "集中学习", "二十大", "30"],
+            ["2", "2026-03-06", "集中学习"],
+        ];
+        for (fields, warned) in [(3, true), (5, false)] {
+            raw.unterminated = Some(crate::sheet::Unterminated { row: 2, fields });
+            let out = run(&s, 0, &raw);
+            assert_eq!(out.records.len(), 2);
+            let cut: Vec<_> = (out.issues.iter())
+                .filter(|i| i.code == "partial-row")
+                .map(|i| (i.level, i.location(), i.action))
+                .collect();
+            let expected = vec![(Level::Warning, "学习记录!D3".to_string(), action::ACCEPTED)];
+            assert_eq!(cut, if warned { expected } else { vec![] });
+        }
     }
 }

@@ -8,7 +8,7 @@
 use super::records::{Record, Records};
 use super::{ReadError, Workbook};
 use crate::outcome::Format;
-use crate::sheet::{Cell, RawSheet};
+use crate::sheet::{Cell, RawSheet, Unterminated};
 use std::borrow::Cow;
 
 /// The encoding a CSV was read in, for messages.
@@ -53,6 +53,7 @@ pub(super) fn read(bytes: &[u8], stem: &str, max_cells: usize) -> Result<Workboo
     let mut records = Records::new(text.as_bytes(), delimiter(&text));
     let mut rows = Rows::default();
     let mut cells = Vec::new();
+    let mut last = None;
     while let Some((start, record)) = records.next() {
         let r = rows.at(text.as_bytes(), start);
         let record = record.map_err(|over| ReadError::new(over.message(r)))?;
@@ -70,9 +71,15 @@ pub(super) fn read(bytes: &[u8], stem: &str, max_cells: usize) -> Result<Workboo
             }
             cells.push((r, c as u32, Cell::Text(field.into_owned())));
         }
+        last = Some((r, u32::try_from(record.len()).unwrap_or(u32::MAX)));
     }
     let mut workbook = Workbook::new(Format::Csv);
-    workbook.sheets.push(RawSheet::from_cells(stem, cells));
+    let mut sheet = RawSheet::from_cells(stem, cells);
+    // A file that ends without a line break may have been cut off inside its last record.
+    if !text.ends_with(['\r', '\n']) {
+        sheet.unterminated = last.map(|(row, fields)| Unterminated { row, fields });
+    }
+    workbook.sheets.push(sheet);
     if had_errors {
         let name = match encoding {
             Encoding::Utf8 => "UTF-8",
@@ -222,5 +229,25 @@ mod tests {
         let most = format!("{}\n", vec!["1"; MAX_CSV_FIELDS].join(","));
         let wb = read(most.as_bytes(), "x", usize::MAX).unwrap();
         assert_eq!(wb.sheets[0].rows[0].cells.len(), MAX_CSV_FIELDS);
+    }
+
+    /// The last record is marked when no line break follows it, with its fields counted.
+    #[test]
+    fn a_last_record_without_a_line_break_is_marked() {
+        let sheet = |text: &str| {
+            read(text.as_bytes(), "x", usize::MAX)
+                .unwrap()
+                .sheets
+                .remove(0)
+        };
+        let cut = sheet("a,b,c\n1,2,3\n\n4,5");
+        assert_eq!(cut.unterminated, Some(Unterminated { row: 3, fields: 2 }));
+        assert_eq!(
+            sheet("a,b,c\n4,,").unterminated,
+            Some(Unterminated { row: 1, fields: 3 })
+        );
+        assert_eq!(sheet("a,b,c\n4,5\r\n").unterminated, None);
+        assert_eq!(sheet("a,b,c\r4,5\r").unterminated, None);
+        assert_eq!(sheet("").unterminated, None);
     }
 }

@@ -14,6 +14,11 @@ pub(super) struct Record<'r> {
 }
 
 impl<'r> Record<'r> {
+    /// How many fields it has, empty ones included.
+    pub(super) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
     pub(super) fn fields(&self) -> impl Iterator<Item = &'r [u8]> + '_ {
         let bytes = self.bytes;
         let mut from = 0;

@@ -240,3 +240,45 @@ fn a_cell_longer_than_excel_holds_is_refused_and_the_reports_are_written() {
     let details = std::fs::read_to_string(wd.path("out/明细/学习记录.csv")).unwrap();
     assert!(details.len() < 1_000, "{details}");
 }
+
+/// A CSV whose last row the file ends inside of (no line break after it, fewer fields than the
+/// header) is accepted with a 警告; a last row with all its fields and no line break is not.
+#[test]
+fn a_csv_cut_off_mid_row_is_accepted_with_a_warning() {
+    let wd = Workdir::new();
+    let first = "龙爪镇,2026-03-05,集中学习,二十大,30";
+    for (tail, warned) in [
+        ("龙爪镇,2026-03-06,集中学习", true),
+        ("龙爪镇,2026-03-06,集中学习,,", false),
+    ] {
+        wd.write("in/学习记录.csv", format!("{HEADER}\n{first}\n{tail}"));
+        let run = wd.run(&["check", "in", "--json", "--year", "2026"]);
+        assert!(
+            run.stderr().contains("数据行：读取 2 = 采用 2 + 剔除 0"),
+            "{}",
+            run.stderr()
+        );
+        let cut: Vec<Value> = (issues(&run.stdout()).into_iter())
+            .filter(|i| i["code"] == "partial-row")
+            .collect();
+        if warned {
+            assert_eq!(cut.len(), 1, "{cut:?}");
+            assert_eq!(
+                (cut[0]["level"].as_str(), cut[0]["row"].as_u64()),
+                (Some("警告"), Some(3))
+            );
+            assert_eq!(
+                (cut[0]["column"].as_str(), cut[0]["unit"].as_str()),
+                (Some("D"), Some("龙爪镇"))
+            );
+            assert!(
+                cut[0]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("该行只有 3 列，表头有 5 列")
+            );
+        } else {
+            assert!(cut.is_empty(), "{cut:?}");
+        }
+    }
+}
