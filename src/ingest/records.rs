@@ -132,7 +132,8 @@ impl<'t> Records<'t> {
             outlen += nout;
             endlen += nend;
             match result {
-                // The parser ends the last record when handed no more input.
+                // Once the text is all given, the next call, with no input, ends the record (or
+                // says End); a parser that asked for more still would loop here for ever.
                 ReadRecordResult::InputEmpty if input.is_empty() => return None,
                 ReadRecordResult::InputEmpty => {}
                 ReadRecordResult::OutputFull => {
