@@ -4,7 +4,8 @@
 //! cell is refused (a `Refusal`, worded in `issue::kind`). It must not decide whether a refusal
 //! rejects the row (that is `validate`), and it uses no regex: it runs on every cell.
 
-use crate::issue::Refusal;
+use crate::ingest::limits::MAX_CELL_CHARS;
+use crate::issue::{Refusal, excerpt};
 use crate::normalize::{closest, nfkc, normalize, trim_cell};
 use crate::record::Value;
 use crate::schema::{Field, FieldKind};
@@ -47,6 +48,7 @@ pub fn coerce(cell: &Cell, field: &Field, year: impl Into<MonthDays>) -> Result<
         _ if cell.is_blank() => return Ok(Value::Null),
         _ => {}
     }
+    fits_a_cell(cell)?;
     let value = match field.kind {
         FieldKind::String => text(cell, field)?,
         FieldKind::Integer => Value::Int(integer(cell)?),
@@ -58,6 +60,20 @@ pub fn coerce(cell: &Cell, field: &Field, year: impl Into<MonthDays>) -> Result<
     };
     bounds(&value, field)?;
     Ok(value)
+}
+
+/// Refuses a text longer than an Excel cell holds (`MAX_CELL_CHARS`, trimmed), so that no record
+/// carries a value no workbook could show. Bytes are compared first: a text of no more bytes than
+/// that has no more characters, and only a longer one is counted.
+pub(crate) fn fits_a_cell(cell: &Cell) -> Result<(), Refusal> {
+    let Cell::Text(s) = cell else { return Ok(()) };
+    if s.len() <= MAX_CELL_CHARS {
+        return Ok(());
+    }
+    match trim_cell(s).chars().count() {
+        chars if chars > MAX_CELL_CHARS => Err(Refusal::TooLong { chars }),
+        _ => Ok(()),
+    }
 }
 
 fn text(cell: &Cell, field: &Field) -> Result<Value, Refusal> {
@@ -76,7 +92,7 @@ fn text(cell: &Cell, field: &Field) -> Result<Value, Refusal> {
     if let Some(pattern) = &field.pattern
         && !pattern.is_match(&shown)
     {
-        return Err(Refusal::Pattern(shown.into()));
+        return Err(Refusal::Pattern(excerpt(&shown).into_owned()));
     }
     Ok(Value::Text(shown.into()))
 }
@@ -95,7 +111,7 @@ fn enum_refusal(shown: &str, field: &Field, allowed: &[String]) -> Refusal {
             .map_or(s, |(_, target)| target.as_str())
     });
     Refusal::NotInList {
-        shown: shown.to_string(),
+        shown: excerpt(shown).into_owned(),
         field: field.name.clone(),
         suggestion: suggestion.map(str::to_string),
         allowed: allowed.to_vec(),
@@ -150,7 +166,7 @@ pub(crate) fn integer(cell: &Cell) -> Result<i64, Refusal> {
                 .parse::<i64>()
                 .ok()
                 .or_else(|| digits.parse::<f64>().ok().and_then(whole))
-                .ok_or_else(|| Refusal::NotIntegerText(trim_cell(s).to_string()))
+                .ok_or_else(|| Refusal::NotIntegerText(excerpt(trim_cell(s)).into_owned()))
         }
         other => Err(Refusal::NotInteger(other.display())),
     }
@@ -168,7 +184,7 @@ pub(crate) fn boolean(cell: &Cell) -> Result<bool, Refusal> {
         Cell::Number(n) if *n == 0.0 => Ok(false),
         Cell::Text(s) => match boolean_word(trim_cell(s)).or_else(|| boolean_word(&normalize(s))) {
             Some(b) => Ok(b),
-            None => Err(Refusal::NotBoolean(trim_cell(s).to_string())),
+            None => Err(Refusal::NotBoolean(excerpt(trim_cell(s)).into_owned())),
         },
         other => Err(Refusal::NotBoolean(other.display())),
     }
@@ -198,7 +214,7 @@ fn date(cell: &Cell, year: Option<i32>) -> Result<NaiveDate, Refusal> {
 }
 
 fn day(cell: &Cell, year: MonthDays) -> Result<Day, Refusal> {
-    let refuse = || Refusal::NotDate(cell.display());
+    let refuse = || Refusal::NotDate(excerpt(&cell.display()).into_owned());
     match cell {
         Cell::Date(y, m, d) => NaiveDate::from_ymd_opt(*y, *m, *d)
             .map(Day::Date)
@@ -289,7 +305,9 @@ fn text_date(s: &str, year: MonthDays) -> Result<Option<Day>, Refusal> {
                 MonthDays::Later => {
                     NaiveDate::from_ymd_opt(2000, m, d).map(|_| Day::MonthDay(m as u8, d as u8))
                 }
-                MonthDays::Refused => return Err(Refusal::NoYear(trim_cell(s).to_string())),
+                MonthDays::Refused => {
+                    return Err(Refusal::NoYear(excerpt(trim_cell(s)).into_owned()));
+                }
             }
         }
         _ => None,
@@ -337,6 +355,33 @@ mod tests {
             Cell::Uncached.is_blank(),
             "a row of uncached formulas alone is not data"
         );
+    }
+
+    /// A text longer than a cell holds is refused whatever its field, before it is parsed; one
+    /// of exactly the limit, or longer only by the spaces around it, is taken.
+    #[test]
+    fn a_text_longer_than_a_cell_holds_is_refused() {
+        let schema = parse(include_str!("../schemas/ideology_work.toml"), "s").unwrap();
+        let fields = &schema.sheets[0].fields;
+        let (form, theme, people) = (&fields[2], &fields[3], &fields[5]);
+        let long = |c: &str, n: usize| t(&c.repeat(n));
+        for (cell, field) in [
+            (long("9", 40_000), people),
+            (long("集中学习", 10_000), form),
+        ] {
+            let refusal = coerce(&cell, field, None).unwrap_err();
+            assert_eq!(refusal, Refusal::TooLong { chars: 40_000 });
+            assert_eq!(refusal.code(), "cell-too-long");
+        }
+        let most = "学".repeat(MAX_CELL_CHARS);
+        let value = coerce(&t(&format!("  {most}\n")), theme, None).unwrap();
+        assert_eq!(value, Value::Text(most.as_str().into()));
+        assert!(coerce(&long("学", MAX_CELL_CHARS + 1), theme, None).is_err());
+        // A refused value is shown cut.
+        let Err(Refusal::NotIntegerText(shown)) = coerce(&long("约", 1_000), people, None) else {
+            panic!("not refused as a text")
+        };
+        assert_eq!(shown.chars().count(), crate::issue::SHOWN_CHARS + 1);
     }
 
     #[test]

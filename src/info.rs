@@ -3,7 +3,7 @@
 //! (单位名称, 单位类型, 填报年度, 填报日期) and must not resolve the unit against the roster.
 
 use crate::coerce::coerce;
-use crate::issue::{Issue, Kind, Level, action};
+use crate::issue::{Issue, Kind, Level, action, excerpt};
 use crate::normalize::{lookup, normalize, with_normalized};
 use crate::outcome::UnitInfo;
 use crate::record::Value;
@@ -34,7 +34,9 @@ pub(crate) fn read_info(
                 None => (&*text, None),
             };
             if with_normalized(label, |l| l == version_key) {
-                info.schema_version = row.cells.get(i + 1).map(|(_, c)| c.display());
+                // Shown in a 警告 when it differs: cut like any value an issue shows.
+                info.schema_version =
+                    (row.cells.get(i + 1)).map(|(_, c)| excerpt(&c.display()).into_owned());
                 continue;
             }
             let Some(&field) = lookup(labels, label) else {
@@ -164,5 +166,32 @@ mod tests {
         );
         assert_eq!(info.filed, chrono::NaiveDate::from_ymd_opt(2026, 6, 1));
         assert!(issues.is_empty(), "{issues:?}");
+    }
+
+    /// Info values go through the same cell limit as ledger cells: a value too long for a cell
+    /// is emptied with a 警告, whatever its field.
+    #[test]
+    fn an_info_value_longer_than_a_cell_holds_is_emptied() {
+        let schema =
+            crate::schema::parse(include_str!("../schemas/ideology_work.toml"), "s").unwrap();
+        let spec = schema.info.as_ref().unwrap();
+        let long = "龙".repeat(40_000);
+        let inline = format!("单位名称：{long}");
+        let raw = sheet!["基本信息";
+            [inline.as_str()],
+            ["填报人", long.as_str()],
+            ["方案版本", long.as_str()],
+        ];
+        let (info, issues) = read_info(&raw, spec, "a.xlsx", None);
+        assert_eq!(info.name, None);
+        assert!(info.values.iter().all(|v| *v == Value::Null));
+        let codes: Vec<_> = issues.iter().map(|i| (i.code, i.level)).collect();
+        assert_eq!(codes, [("cell-too-long", Level::Warning); 2]);
+        assert!(
+            issues
+                .iter()
+                .all(|i| i.value.as_ref().unwrap().chars().count() == 201)
+        );
+        assert_eq!(info.schema_version.unwrap().chars().count(), 201);
     }
 }

@@ -3,6 +3,7 @@
 //! suggestion. It must not know about submissions.
 
 use crate::ingest;
+use crate::ingest::limits::MAX_CELL_CHARS;
 use crate::normalize::{Folded, NameMap, closest_to, normalize, trim_cell};
 use crate::outcome::Unit;
 use aho_corasick::AhoCorasick;
@@ -149,6 +150,14 @@ impl Roster {
             if name.is_empty() {
                 continue;
             }
+            let unit_type = text(type_col);
+            if let Some(chars) = [&name, &unit_type].into_iter().find_map(|t| too_long(t)) {
+                warnings.push(format!(
+                    "名册第 {} 行的内容有 {chars} 个字符，超过 Excel 单元格上限 {MAX_CELL_CHARS}，已忽略该行",
+                    row.index + 1
+                ));
+                continue;
+            }
             if let Some(first) = seen.insert(normalize(&name), row.index + 1) {
                 warnings.push(format!(
                     "名册第 {} 行的“{name}”与第 {first} 行重复，已忽略",
@@ -163,7 +172,7 @@ impl Roster {
                 .collect();
             units.push(Unit {
                 name,
-                unit_type: text(type_col),
+                unit_type,
                 aliases,
             });
         }
@@ -284,6 +293,13 @@ impl Roster {
     }
 }
 
+/// The characters of `text` when more than a cell holds: a roster name or type that long could
+/// be shown in no report.
+fn too_long(text: &str) -> Option<usize> {
+    let chars = (text.len() > MAX_CELL_CHARS).then(|| text.chars().count())?;
+    (chars > MAX_CELL_CHARS).then_some(chars)
+}
+
 /// Is this file a roster by its name (`名册.*`, `roster.*`)?
 pub(crate) fn is_roster_name(path: &Path) -> bool {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
@@ -326,6 +342,21 @@ mod tests {
                 aliases: vec![],
             },
         ])
+    }
+
+    /// A roster row whose name or type is longer than a cell holds is left out with a warning:
+    /// no report could show it.
+    #[test]
+    fn a_roster_name_longer_than_a_cell_holds_is_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("名册.csv");
+        let long = "镇".repeat(40_000);
+        let text = format!("单位名称,单位类型\n龙爪镇,乡镇\n{long},乡镇\n青石镇,{long}\n");
+        std::fs::write(&path, text).unwrap();
+        let (roster, warnings) = Roster::load(&path).unwrap();
+        assert_eq!(roster.units.len(), 1);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].starts_with("名册第 3 行的内容有 40000 个字符"));
     }
 
     #[test]

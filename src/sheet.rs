@@ -100,6 +100,18 @@ pub struct RawSheet {
     pub merges: Vec<Merge>,
     /// Cells the file held twice (row, column); the first value was kept.
     pub duplicates: Vec<(u32, u32)>,
+    /// A CSV's last record when the file ends inside it, with no line break after it.
+    pub unterminated: Option<Unterminated>,
+}
+
+/// A CSV's last record, not followed by a line break: a file cut off while it was saved or sent
+/// ends so, and then has fewer fields in its last row than in its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unterminated {
+    /// Its 0-based row.
+    pub row: u32,
+    /// How many fields it has, empty ones included.
+    pub fields: u32,
 }
 
 /// Most cells a merge may fill: a title merged across a page is a few dozen cells, and a region
@@ -146,6 +158,7 @@ impl RawSheet {
             rows,
             merges: Vec::new(),
             duplicates,
+            unterminated: None,
         }
     }
 

@@ -3,8 +3,8 @@
 //! required/optional policy of `docs/issues.md#levels` and the schema's `checks`. Every data row ends up as a
 //! record or as rejected with at least one 错误. It cannot fail and must not panic on any cell.
 
-use crate::coerce::{MonthDays, coerce};
-use crate::issue::{Issue, Kind, Level, action};
+use crate::coerce::{MonthDays, coerce, fits_a_cell};
+use crate::issue::{Issue, Kind, Level, Refusal, action, excerpt};
 use crate::normalize::{normalize, trim_cell};
 use crate::outcome::{Header, SheetOutcome};
 use crate::record::{Record, Value};
@@ -143,7 +143,9 @@ pub fn validate_sheet(
     let header = out.header.clone();
     let at = |level, kind: Kind, act| Issue::new(level, ctx.file, kind, act).sheet(&sheet.name);
     if !header.extras.is_empty() {
-        let headers = header.extras.iter().map(|(_, t)| t.clone()).collect();
+        let headers = (header.extras.iter())
+            .map(|(_, t)| excerpt(t).into_owned())
+            .collect();
         out.issues.push(
             at(
                 Level::Notice,
@@ -181,7 +183,23 @@ pub fn validate_sheet(
             RowKind::Data => {
                 out.data_rows += 1;
                 if missing.is_empty() {
+                    let accepted = out.records.len();
                     validate_row(row, spec_index, spec, &header, ctx, &sheet.name, &mut out);
+                    if out.records.len() > accepted
+                        && let Some((kind, column)) = cut_short(sheet, row, header.row)
+                    {
+                        let unit = out
+                            .records
+                            .last()
+                            .map(|r| &*r.unit)
+                            .filter(|u| !u.is_empty());
+                        out.issues.push(
+                            at(Level::Warning, kind, action::ACCEPTED)
+                                .row(row.index)
+                                .column(column)
+                                .unit(unit),
+                        );
+                    }
                 } else {
                     out.rejected_rows += 1;
                 }
@@ -210,11 +228,25 @@ fn validate_row(
 ) {
     let mut values = Vec::with_capacity(spec.fields.len());
     let mut rejected = false;
-    let unit: std::sync::Arc<str> = header
-        .unit_column
-        .and_then(|c| row.get(c))
-        .map(|c| (*c.shown()).into())
-        .unwrap_or_default();
+    let unit = match row_unit(row, header) {
+        Ok(unit) => unit,
+        Err((col, cell, refusal)) => {
+            let kind = Kind::BadValue {
+                field: "单位名称".into(),
+                refusal,
+            };
+            out.issues.push(
+                Issue::new(Level::Error, ctx.file, kind, action::ROW_REJECTED)
+                    .sheet(sheet_name)
+                    .row(row.index)
+                    .column(col)
+                    .field("单位名称")
+                    .value(cell.display()),
+            );
+            rejected = true;
+            Default::default()
+        }
+    };
     let unit_for_issue = (!unit.is_empty()).then_some(&*unit);
     let month_days = ctx.report_year.map_or(MonthDays::Later, MonthDays::InYear);
     for (field, col) in spec.fields.iter().zip(&header.columns) {
@@ -295,6 +327,34 @@ fn validate_row(
         date,
         values,
     });
+}
+
+/// The row's 单位名称 on a sheet of several units (empty when it has none); refused when longer
+/// than a cell holds, with its column and cell: such a name names no unit and must not become one.
+fn row_unit<'r>(
+    row: &'r RawRow,
+    header: &Header,
+) -> Result<std::sync::Arc<str>, (u32, &'r Cell, Refusal)> {
+    let Some((col, cell)) = (header.unit_column).and_then(|c| Some((c, row.get(c)?))) else {
+        return Ok(Default::default());
+    };
+    match fits_a_cell(cell) {
+        Ok(()) => Ok((*cell.shown()).into()),
+        Err(refusal) => Err((col, cell, refusal)),
+    }
+}
+
+/// A row the file ends inside of (a CSV cut off mid-row): when it has fewer fields than its
+/// header row has columns, the 警告 and the column of its first missing field.
+fn cut_short(sheet: &RawSheet, row: &RawRow, header_row: u32) -> Option<(Kind, u32)> {
+    let cut = sheet.unterminated.filter(|u| u.row == row.index)?;
+    let header = (sheet.rows.binary_search_by_key(&header_row, |r| r.index)).ok()?;
+    let columns = sheet.rows[header].cells.last()?.0 + 1;
+    let kind = Kind::PartialRow {
+        fields: cut.fields,
+        columns,
+    };
+    (cut.fields < columns).then_some((kind, cut.fields))
 }
 
 fn run_check(
@@ -536,5 +596,48 @@ mod tests {
         assert_eq!(out.issues.len(), 1);
         assert!(out.issues[0].message.starts_with("处理方式与情节不相符"));
         assert_eq!(out.issues[0].location(), "问责案件!F2");
+    }
+
+    /// A 单位名称 too long for a cell, on a sheet of several units, rejects its row: it names no
+    /// unit, and never reaches a record.
+    #[test]
+    fn a_unit_name_longer_than_a_cell_holds_rejects_the_row() {
+        let s = schema();
+        let long = "镇".repeat(40_000);
+        let raw = sheet!["学习记录";
+            ["单位名称", "日期", "学习形式", "学习主题", "参学人数"],
+            [long.as_str(), "2026-03-05", "集中学习"],
+            ["龙爪镇", "2026-03-06", "集中学习"],
+        ];
+        let out = run(&s, 0, &raw);
+        assert_eq!((out.data_rows, out.rejected_rows), (2, 1));
+        assert_eq!(&*out.records[0].unit, "龙爪镇");
+        let issue = &out.issues[0];
+        assert_eq!((issue.code, issue.level), ("cell-too-long", Level::Error));
+        assert_eq!(issue.location(), "学习记录!A2");
+        assert_eq!(issue.field.as_deref(), Some("单位名称"));
+    }
+
+    /// A row the file ends inside of is accepted with a 警告 at its first missing column, when
+    /// it has fewer fields than the header; a last row with all its fields has none.
+    #[test]
+    fn a_row_cut_short_is_accepted_with_a_warning() {
+        let s = schema();
+        let mut raw = sheet!["学习记录";
+            ["序号", "日期", "学习形式", "学习主题", "参学人数"],
+            ["1", "2026-03-05", "集中学习", "二十大", "30"],
+            ["2", "2026-03-06", "集中学习"],
+        ];
+        for (fields, warned) in [(3, true), (5, false)] {
+            raw.unterminated = Some(crate::sheet::Unterminated { row: 2, fields });
+            let out = run(&s, 0, &raw);
+            assert_eq!(out.records.len(), 2);
+            let cut: Vec<_> = (out.issues.iter())
+                .filter(|i| i.code == "partial-row")
+                .map(|i| (i.level, i.location(), i.action))
+                .collect();
+            let expected = vec![(Level::Warning, "学习记录!D3".to_string(), action::ACCEPTED)];
+            assert_eq!(cut, if warned { expected } else { vec![] });
+        }
     }
 }

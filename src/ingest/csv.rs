@@ -1,11 +1,15 @@
 //! Reading a CSV file into one `RawSheet`: encoding detected (UTF-8 with or without BOM, UTF-16
 //! with BOM, else GB18030, which covers GBK), delimiter detected (comma, tab or semicolon), quoted
 //! fields with line breaks honoured. Every cell is text; coercion types it later. Bytes that are
-//! not valid in the detected encoding are reported, never silently replaced.
+//! not valid in the detected encoding are reported, never silently replaced. Records come from
+//! `records`, within the caps of `limits`; a record over a cap makes the file unreadable
+//! (`docs/inputs.md#limits`).
 
+use super::records::{Record, Records};
 use super::{ReadError, Workbook};
 use crate::outcome::Format;
-use crate::sheet::{Cell, RawSheet};
+use crate::sheet::{Cell, RawSheet, Unterminated};
+use std::borrow::Cow;
 
 /// The encoding a CSV was read in, for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,20 +20,21 @@ pub(super) enum Encoding {
 }
 
 /// Decodes `bytes` to text, and says which encoding was used and whether any byte was invalid.
-pub(super) fn decode(bytes: &[u8]) -> (String, Encoding, bool) {
+/// Valid UTF-8 is borrowed, not copied: a large CSV is held once.
+pub(super) fn decode(bytes: &[u8]) -> (Cow<'_, str>, Encoding, bool) {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         let (text, had_errors) = encoding_rs::UTF_8.decode_without_bom_handling(rest);
-        return (text.into_owned(), Encoding::Utf8, had_errors);
+        return (text, Encoding::Utf8, had_errors);
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         let (text, _, had_errors) = encoding_rs::UTF_16LE.decode(bytes);
-        return (text.into_owned(), Encoding::Utf16, had_errors);
+        return (text, Encoding::Utf16, had_errors);
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return (text.to_string(), Encoding::Utf8, false);
+        return (Cow::Borrowed(text), Encoding::Utf8, false);
     }
     let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-    (text.into_owned(), Encoding::Gb18030, had_errors)
+    (text, Encoding::Gb18030, had_errors)
 }
 
 fn delimiter(text: &str) -> u8 {
@@ -42,36 +47,19 @@ fn delimiter(text: &str) -> u8 {
 }
 
 /// Reads a CSV held in memory as a one-sheet workbook named after `stem`.
-/// Reading stops at `max_cells` non-empty cells (`--max-cells`).
+/// Reading stops at `max_cells` non-empty cells (`--max-cells`), and at a record over a cap.
 pub(super) fn read(bytes: &[u8], stem: &str, max_cells: usize) -> Result<Workbook, ReadError> {
     let (text, encoding, had_errors) = decode(bytes);
-    let mut reader = ::csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter(&text))
-        .from_reader(text.as_bytes());
+    let mut records = Records::new(text.as_bytes(), delimiter(&text));
+    let mut rows = Rows::default();
     let mut cells = Vec::new();
-    // Rows are numbered as Excel shows the file: a blank line is an empty row (the csv crate
-    // skips it), and a quoted field's line breaks stay inside one row. So a record's row is the
-    // number of line breaks before its first byte, less those inside the records before it.
-    let bytes = text.as_bytes();
-    let (mut scanned, mut lines, mut inside) = (0usize, 0u64, 0u64);
-    for record in reader.records() {
-        let record = record.map_err(|e| ReadError::new(format!("CSV 格式错误：{e}")))?;
-        // A record's position is where the reader stood: before the blank lines it skipped.
-        let mut start = record.position().map_or(0, |p| p.byte() as usize);
-        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
-            start += 1;
-        }
-        let start = start.max(scanned).min(bytes.len());
-        lines += line_breaks(&bytes[scanned..start]);
-        scanned = start;
-        let r = lines.saturating_sub(inside);
-        inside += record
-            .iter()
-            .map(|f| line_breaks(f.as_bytes()))
-            .sum::<u64>();
-        for (c, field) in record.iter().enumerate() {
+    let mut last = None;
+    while let Some((start, record)) = records.next() {
+        let r = rows.at(text.as_bytes(), start);
+        let record = record.map_err(|over| ReadError::new(over.message(r)))?;
+        rows.pass(&record);
+        for (c, field) in record.fields().enumerate() {
+            let field = String::from_utf8_lossy(field);
             if field.trim().is_empty() {
                 continue;
             }
@@ -81,11 +69,17 @@ pub(super) fn read(bytes: &[u8], stem: &str, max_cells: usize) -> Result<Workboo
                     max_cells
                 )));
             }
-            cells.push((r as u32, c as u32, Cell::Text(field.to_string())));
+            cells.push((r, c as u32, Cell::Text(field.into_owned())));
         }
+        last = Some((r, u32::try_from(record.len()).unwrap_or(u32::MAX)));
     }
     let mut workbook = Workbook::new(Format::Csv);
-    workbook.sheets.push(RawSheet::from_cells(stem, cells));
+    let mut sheet = RawSheet::from_cells(stem, cells);
+    // A file that ends without a line break may have been cut off inside its last record.
+    if !text.ends_with(['\r', '\n']) {
+        sheet.unterminated = last.map(|(row, fields)| Unterminated { row, fields });
+    }
+    workbook.sheets.push(sheet);
     if had_errors {
         let name = match encoding {
             Encoding::Utf8 => "UTF-8",
@@ -97,6 +91,37 @@ pub(super) fn read(bytes: &[u8], stem: &str, max_cells: usize) -> Result<Workboo
         ));
     }
     Ok(workbook)
+}
+
+/// Rows numbered as Excel shows the file: a blank line is an empty row (the CSV parser skips
+/// it), and a quoted field's line breaks stay inside one row. So a record's row is the number of
+/// line breaks before its first byte, less those inside the records before it.
+#[derive(Default)]
+struct Rows {
+    /// Where the last record started, and the line breaks before it.
+    scanned: usize,
+    lines: u64,
+    /// Line breaks inside the fields of the records so far.
+    inside: u64,
+}
+
+impl Rows {
+    /// The 0-based row of the record the parser started reading at `start`.
+    fn at(&mut self, text: &[u8], mut start: usize) -> u32 {
+        // The parser stood before the blank lines it skipped.
+        while matches!(text.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let start = start.max(self.scanned).min(text.len());
+        self.lines += line_breaks(&text[self.scanned..start]);
+        self.scanned = start;
+        u32::try_from(self.lines.saturating_sub(self.inside)).unwrap_or(u32::MAX)
+    }
+
+    /// Counts the line breaks inside `record`'s fields.
+    fn pass(&mut self, record: &Record<'_>) {
+        self.inside += record.fields().map(line_breaks).sum::<u64>();
+    }
 }
 
 /// Line breaks in `s`: `\r\n`, `\n` and a lone `\r` each count once.
@@ -118,7 +143,7 @@ mod tests {
         assert_eq!((enc, bad), (Encoding::Gb18030, false));
         assert!(text.starts_with("日期,学习形式"));
         let (text, enc, _) = decode("\u{feff}日期".as_bytes());
-        assert_eq!((text.as_str(), enc), ("日期", Encoding::Utf8));
+        assert_eq!((&*text, enc), ("日期", Encoding::Utf8));
     }
 
     #[test]
@@ -171,5 +196,58 @@ mod tests {
     fn invalid_bytes_are_reported() {
         let wb = read(b"\xB6\xFF,\xFF\xFF\n", "x", usize::MAX).unwrap();
         assert_eq!(wb.warnings.len(), 1);
+    }
+
+    fn unreadable(text: &[u8]) -> String {
+        read(text, "学习记录", usize::MAX).unwrap_err().message
+    }
+
+    /// Each cap is named in the file's 错误 with its number and what it counts, and with the
+    /// record's own size: the record is counted to its end, not kept.
+    #[test]
+    fn a_record_over_a_cap_makes_the_file_unreadable_and_names_the_cap() {
+        use crate::ingest::limits::MAX_CSV_FIELDS;
+        let fields = format!("日期,主题\n\n2026-03-05,{}\n", ",".repeat(19_999));
+        let message = unreadable(fields.as_bytes());
+        assert!(message.contains("第 3 行有 20001 个字段"), "{message}");
+        assert!(message.contains("上限 16384"), "{message}");
+        let field = format!("日期,主题\n2026-03-05,\"{}\"\n", "a,\n".repeat(400_000));
+        let message = unreadable(field.as_bytes());
+        assert!(
+            message.contains("第 2 行 B 列的内容有 1200000 字节"),
+            "{message}"
+        );
+        assert!(message.contains("上限 1048576 字节"), "{message}");
+        let wide = format!("{}\n", vec!["a".repeat(900_000); 5].join(","));
+        let message = unreadable(wide.as_bytes());
+        assert!(
+            message.contains("第 1 行的内容有 4500000 字节"),
+            "{message}"
+        );
+        assert!(message.contains("上限 4194304 字节"), "{message}");
+        // Within the caps, a record of the caps' size is read.
+        let most = format!("{}\n", vec!["1"; MAX_CSV_FIELDS].join(","));
+        let wb = read(most.as_bytes(), "x", usize::MAX).unwrap();
+        assert_eq!(wb.sheets[0].rows[0].cells.len(), MAX_CSV_FIELDS);
+    }
+
+    /// The last record is marked when no line break follows it, with its fields counted.
+    #[test]
+    fn a_last_record_without_a_line_break_is_marked() {
+        let sheet = |text: &str| {
+            read(text.as_bytes(), "x", usize::MAX)
+                .unwrap()
+                .sheets
+                .remove(0)
+        };
+        let cut = sheet("a,b,c\n1,2,3\n\n4,5");
+        assert_eq!(cut.unterminated, Some(Unterminated { row: 3, fields: 2 }));
+        assert_eq!(
+            sheet("a,b,c\n4,,").unterminated,
+            Some(Unterminated { row: 1, fields: 3 })
+        );
+        assert_eq!(sheet("a,b,c\n4,5\r\n").unterminated, None);
+        assert_eq!(sheet("a,b,c\r4,5\r").unterminated, None);
+        assert_eq!(sheet("").unterminated, None);
     }
 }

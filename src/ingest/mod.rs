@@ -11,6 +11,7 @@ mod macros;
 mod merges;
 mod package;
 pub(crate) mod readahead;
+mod records;
 pub(crate) mod sniff;
 mod xml;
 mod zipout;
@@ -47,6 +48,22 @@ pub(crate) mod limits {
 
     /// Default for the most non-empty cells read from one sheet (`--max-cells`).
     pub(crate) const DEFAULT_MAX_CELLS: usize = 2_000_000;
+
+    /// Most fields in one CSV record: Excel's 16,384 columns (A to XFD).
+    pub(crate) const MAX_CSV_FIELDS: usize = 16_384;
+
+    /// Most bytes (as UTF-8, quotes and delimiters left out) in one CSV record. The reader holds
+    /// one record at a time, so this bounds its buffer; a real ledger row is a few hundred bytes.
+    pub(crate) const MAX_CSV_RECORD_BYTES: usize = 4 * 1024 * 1024;
+
+    /// Most bytes (as UTF-8) in one CSV field: room for 32,767 characters of any script and much
+    /// more, so that a cell merely too long for Excel is that cell's problem (`MAX_CELL_CHARS`),
+    /// not the whole file's.
+    pub(crate) const MAX_CSV_FIELD_BYTES: usize = 1024 * 1024;
+
+    /// Most characters in one cell, Excel's own limit: a longer value is refused at its cell
+    /// (`cell-too-long`), so that no record holds a text no workbook could show.
+    pub(crate) const MAX_CELL_CHARS: usize = 32_767;
 }
 
 /// A file's sheets as read.

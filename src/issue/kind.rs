@@ -278,6 +278,11 @@ pub enum Kind {
     TotalsRow,
     RepeatedHeader,
     FootnoteRow,
+    /// A CSV's last row the file ends inside of, with fewer fields than its header's columns.
+    PartialRow {
+        fields: u32,
+        columns: u32,
+    },
 
     // Values.
     RequiredEmpty {
@@ -360,6 +365,7 @@ impl Kind {
             Kind::TotalsRow => "totals-row",
             Kind::RepeatedHeader => "repeated-header",
             Kind::FootnoteRow => "footnote-row",
+            Kind::PartialRow { .. } => "partial-row",
             Kind::RequiredEmpty { .. } => "required-empty",
             Kind::BadValue { refusal, .. } => refusal.code(),
             Kind::Greater { .. } | Kind::Requires { .. } => "check-failed",
@@ -452,6 +458,10 @@ impl fmt::Display for Kind {
             Kind::TotalsRow => f.write_str("合计行，不作为数据"),
             Kind::RepeatedHeader => f.write_str("重复的表头行，不作为数据"),
             Kind::FootnoteRow => f.write_str("表尾说明或签字行，不作为数据"),
+            Kind::PartialRow { fields, columns } => write!(
+                f,
+                "文件在此行中途结束：该行只有 {fields} 列，表头有 {columns} 列，文件可能未完整保存或传送；已按现有内容采用，请核对该行是否完整"
+            ),
             Kind::RequiredEmpty { field } => write!(f, "必填项“{field}”为空"),
             Kind::BadValue { field, refusal } => write!(f, "{field}：{refusal}"),
             Kind::Greater {
@@ -582,6 +592,10 @@ const CODES: &[(&str, &str)] = &[
     ("totals-row", "a totals row, not data"),
     ("repeated-header", "a repeated header row, not data"),
     ("footnote-row", "a note or signature row below the data"),
+    (
+        "partial-row",
+        "a CSV's last row cut short: the file ends inside it, with fewer fields than the header",
+    ),
     ("required-empty", "a required field left empty"),
     ("formula-without-value", "a formula saved without its value"),
     ("cell-error", "an error value such as #N/A"),
@@ -712,6 +726,10 @@ mod tests {
             Kind::TotalsRow,
             Kind::RepeatedHeader,
             Kind::FootnoteRow,
+            Kind::PartialRow {
+                fields: 3,
+                columns: 7,
+            },
             Kind::RequiredEmpty { field: text() },
             Kind::Greater {
                 message: text(),

@@ -6,7 +6,9 @@
 
 mod kind;
 
-pub(crate) use kind::{Kind, Refusal, UnitLoss, UnitProblem};
+#[cfg(test)]
+pub(crate) use kind::SHOWN_CHARS;
+pub(crate) use kind::{Kind, Refusal, UnitLoss, UnitProblem, shown as excerpt};
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -113,7 +115,7 @@ impl Issue {
     pub fn value(mut self, value: impl Into<String>) -> Self {
         let value = value.into();
         if !value.is_empty() {
-            self.value = Some(match kind::shown(&value) {
+            self.value = Some(match excerpt(&value) {
                 Cow::Borrowed(_) => value,
                 Cow::Owned(cut) => cut,
             });
@@ -201,6 +203,18 @@ mod tests {
         assert_eq!(column_letter(25), "Z");
         assert_eq!(column_letter(26), "AA");
         assert_eq!(column_letter(16383), "XFD");
+    }
+
+    #[test]
+    fn a_long_value_is_shown_cut() {
+        let long = "长".repeat(40_000);
+        let issue = Issue::new(Level::Error, "a.csv", Kind::TotalsRow, action::ROW_REJECTED)
+            .value(long.as_str());
+        let shown = issue.value.unwrap();
+        assert_eq!(shown.chars().count(), SHOWN_CHARS + 1);
+        assert!(shown.starts_with("长长") && shown.ends_with('…'));
+        assert_eq!(excerpt(&"a".repeat(SHOWN_CHARS)), "a".repeat(SHOWN_CHARS));
+        assert_eq!(excerpt(&"长".repeat(SHOWN_CHARS)), "长".repeat(SHOWN_CHARS));
     }
 
     #[test]

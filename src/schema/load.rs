@@ -4,6 +4,7 @@
 //! shapes (`Raw*`); the resolved types live in `schema`.
 
 use super::keys::struct_fields;
+use super::names;
 use super::*;
 use crate::issue::Level;
 use serde::Deserialize;
@@ -85,7 +86,7 @@ struct RawMeta {
 
 #[derive(Deserialize)]
 struct RawInfo {
-    sheet: String,
+    sheet: Spanned<String>,
     #[serde(default)]
     aliases: Vec<String>,
     fields: Vec<Spanned<RawField>>,
@@ -312,26 +313,19 @@ impl Compiler<'_> {
         if unit_types.is_empty() {
             self.problem(&raw.schema.unit_types, "unit_types 不能为空".into());
         }
+        self.sheet_names(raw.info.as_ref().map(|i| &i.sheet), &raw.sheet);
         let info = raw.info.map(|info| {
-            let fields = self.fields(&info.fields, &info.sheet);
+            let name = info.sheet.into_inner();
+            let fields = self.fields(&info.fields, &name);
             if !fields.iter().any(|f| f.name == "单位名称") {
                 self.problems.push(Problem {
                     line: None,
-                    message: format!("[info] 表“{}”必须有字段“单位名称”", info.sheet),
+                    message: format!("[info] 表“{name}”必须有字段“单位名称”"),
                 });
             }
-            InfoSheet::new(info.sheet, info.aliases, fields)
+            InfoSheet::new(name, info.aliases, fields)
         });
-        let mut sheets: Vec<SheetSpec> = Vec::new();
-        for sheet in raw.sheet {
-            if sheets.iter().any(|s| s.name == *sheet.name.get_ref()) {
-                self.problem(
-                    &sheet.name,
-                    format!("工作表“{}”重复定义", sheet.name.get_ref()),
-                );
-            }
-            sheets.push(self.sheet(sheet));
-        }
+        let sheets: Vec<SheetSpec> = raw.sheet.into_iter().map(|s| self.sheet(s)).collect();
         // Each rule with the line of its name, for a rule defined twice.
         let (rules, lines): (Vec<Rule>, Vec<usize>) = raw
             .rule
@@ -390,6 +384,37 @@ impl Compiler<'_> {
             workdays,
             min_working_days: raw_ref.min_working_days,
             basis: raw_ref.basis.clone(),
+        }
+    }
+
+    /// Every sheet name, the info sheet's first: one Excel and every file system take
+    /// (`names::problem`), and no two that Excel or the readers would take for one sheet.
+    fn sheet_names(&mut self, info: Option<&Spanned<String>>, sheets: &[RawSheet]) {
+        let all: Vec<&Spanned<String>> = info
+            .into_iter()
+            .chain(sheets.iter().map(|s| &s.name))
+            .collect();
+        for (i, spanned) in all.iter().enumerate() {
+            let name = spanned.get_ref();
+            if let Some(problem) = names::problem(name) {
+                self.problem(spanned, problem);
+                continue;
+            }
+            let Some(first) = all[..i]
+                .iter()
+                .map(|s| s.get_ref())
+                .find(|n| names::same(n, name))
+            else {
+                continue;
+            };
+            let message = if first == name {
+                format!("工作表“{name}”重复定义")
+            } else {
+                format!(
+                    "工作表“{name}”与“{first}”会被当作同一张表（Excel 不区分大小写，读取时也不区分繁简、全半角和空格），请换一个名称"
+                )
+            };
+            self.problem(spanned, message);
         }
     }
 
@@ -917,5 +942,34 @@ mod tests {
         let found = problems(&text);
         assert_eq!(found.len(), 1);
         assert!(found[0].contains("min"), "{found:?}");
+    }
+
+    /// Sheet names are held to Excel's rules, the info sheet's too, each problem at its line;
+    /// names Excel or the readers cannot tell apart are one name.
+    #[test]
+    fn sheet_names_excel_refuses_are_reported_at_their_line() {
+        let text = DEFAULT
+            .replacen("sheet = \"基本信息\"", "sheet = \"基本信息/2026\"", 1)
+            .replace("\"学习记录\"", "\"../../../x\"")
+            .replace("\"研究研判\"", "\"學習記錄\"");
+        let found = problems(&text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].starts_with("7: 工作表名“基本信息/2026”含有“/”"),
+            "{found:?}"
+        );
+        assert!(
+            found[1].starts_with("19: 工作表名“../../../x”含有“/”"),
+            "{found:?}"
+        );
+        let text = DEFAULT.replace("\"研究研判\"", "\"學習記錄\"");
+        assert_eq!(
+            problems(&text),
+            [
+                "35: 工作表“學習記錄”与“学习记录”会被当作同一张表（Excel 不区分大小写，读取时也不区分繁简、全半角和空格），请换一个名称"
+            ]
+        );
+        let text = DEFAULT.replace("\"研究研判\"", "\"基本信息\"");
+        assert_eq!(problems(&text), ["35: 工作表“基本信息”重复定义"]);
     }
 }

@@ -6,6 +6,7 @@
 mod calendar;
 mod keys;
 mod load;
+mod names;
 
 pub(crate) use calendar::Calendar;
 pub(crate) use load::SchemaError;
