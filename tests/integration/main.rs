@@ -4,6 +4,7 @@
 mod check;
 mod fuzz;
 mod hostile;
+mod inputs;
 mod properties;
 mod run;
 mod samples;
