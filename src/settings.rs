@@ -33,6 +33,9 @@ pub struct Settings {
     pub quiet: bool,
     /// The run makes a 未报送 list, so a run without a roster is told (with a 警告) that it cannot.
     pub expects_roster: bool,
+    /// Folders inside the inputs that are not searched, without a word: the run's own `--out`
+    /// (canonical).
+    pub leave_out: Vec<PathBuf>,
 }
 
 /// `huizong run`.
@@ -70,6 +73,7 @@ impl Settings {
             jobs: 0,
             quiet: false,
             expects_roster: false,
+            leave_out: Vec::new(),
         }
     }
 

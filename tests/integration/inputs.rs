@@ -5,6 +5,7 @@
 
 use crate::workdir::Workdir;
 use serde_json::Value;
+use std::time::Duration;
 
 /// The unit rows of the county below: three in a multi-unit export, two in one unit's CSV.
 const ROWS: &str = "数据行：读取 5 = 采用 5 + 剔除 0";
@@ -69,4 +70,146 @@ fn a_copy_of_a_submission_counts_once() {
     assert_eq!(copies.len(), 1, "{issues:?}");
     assert_eq!(copies[0].0, "网上填报_学习记录(1).csv");
     assert!(copies[0].1.contains("网上填报_学习记录.csv"), "{copies:?}");
+}
+
+/// `huizong run in in`: the folder is searched once.
+#[test]
+fn the_same_folder_given_twice_is_searched_once() {
+    let wd = Workdir::new();
+    county(&wd, "in");
+    let (issues, summary) = check(&wd, &["in", "in", "./in/"]);
+    assert!(summary.contains(ROWS), "{summary}");
+    assert!(summary.contains("找到 2 ="), "{summary}");
+    let named = with_code(&issues, "duplicate-file");
+    assert_eq!(named.len(), 2, "{issues:?}");
+}
+
+/// A link or a hard link to a submission inside the input reaches the same file: read once.
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_submission_counts_once() {
+    let wd = Workdir::new();
+    county(&wd, "in");
+    std::os::unix::fs::symlink("网上填报_学习记录.csv", wd.path("in/链接_学习记录.csv")).unwrap();
+    std::fs::hard_link(
+        wd.path("in/网上填报_学习记录.csv"),
+        wd.path("in/链接_硬_学习记录.csv"),
+    )
+    .unwrap();
+    std::fs::create_dir(wd.path("in/部门")).unwrap();
+    std::os::unix::fs::symlink("..", wd.path("in/部门/上级")).unwrap();
+    let (issues, summary) = check(&wd, &["in"]);
+    assert!(summary.contains(ROWS), "{summary}");
+    let copies = with_code(&issues, "duplicate-file");
+    let files: Vec<&str> = copies.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(
+        files,
+        ["链接_学习记录.csv", "链接_硬_学习记录.csv"],
+        "{issues:?}"
+    );
+    let loops = with_code(&issues, "link-loop");
+    assert_eq!(loops.len(), 1, "{issues:?}");
+    assert_eq!(loops[0].0, "部门/上级");
+}
+
+/// `ln -s . loop; ln -s . loop2` in the input made the search run away; one loop read every
+/// file forty times. Each loop is named once and followed nowhere.
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_named_and_followed_nowhere() {
+    let wd = Workdir::new();
+    county(&wd, "in");
+    std::os::unix::fs::symlink(".", wd.path("in/loop")).unwrap();
+    std::os::unix::fs::symlink(".", wd.path("in/loop2")).unwrap();
+    let args = ["check", "in", "--json", "--year", "2026"];
+    let run = (wd.run_within(&args, Duration::from_secs(20)))
+        .expect("the search ran away round the loops");
+    assert!(run.stderr().contains(ROWS), "{}", run.stderr());
+    assert!(run.stderr().contains("找到 2 ="), "{}", run.stderr());
+    let issues = issues(&run.stdout());
+    let loops = with_code(&issues, "link-loop");
+    let files: Vec<&str> = loops.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(files, ["loop", "loop2"], "{issues:?}");
+}
+
+/// A link to a file or a folder outside the input folders is named, not followed; a file given
+/// on the command line is taken wherever it is.
+#[cfg(unix)]
+#[test]
+fn links_outside_the_input_are_not_followed() {
+    let wd = Workdir::new();
+    county(&wd, "in");
+    let outside = "单位名称,序号,日期,学习形式,学习主题\n县教育局,1,2026-03-05,集中学习,外\n";
+    let file = wd.write("别处/外部_学习记录.csv", outside);
+    std::os::unix::fs::symlink(&file, wd.path("in/外部_学习记录.csv")).unwrap();
+    std::os::unix::fs::symlink("../别处", wd.path("in/外部文件夹")).unwrap();
+    let (issues, summary) = check(&wd, &["in"]);
+    assert!(summary.contains(ROWS), "{summary}");
+    assert!(summary.contains("找到 3 = 读取 2 + 跳过 1"), "{summary}");
+    let links = with_code(&issues, "link-outside");
+    let files: Vec<&str> = links.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(files, ["外部_学习记录.csv", "外部文件夹"], "{issues:?}");
+    assert!(links[0].1.contains("外部_学习记录.csv"), "{links:?}");
+
+    let (_, summary) = check(&wd, &["in", "别处/外部_学习记录.csv"]);
+    assert!(summary.contains("数据行：读取 6 = 采用 6"), "{summary}");
+}
+
+/// A pipe under a spreadsheet's name is not read, and it is counted among the files found.
+#[cfg(unix)]
+#[test]
+fn a_pipe_is_counted_among_the_files_found() {
+    let wd = Workdir::new();
+    county(&wd, "in");
+    let made = std::process::Command::new("mkfifo")
+        .arg(wd.path("in/管道.xlsx"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let (issues, summary) = check(&wd, &["in"]);
+    assert!(
+        summary.contains("找到 3 = 读取 2 + 跳过 0 + 无法读取 1 + 被替代 0"),
+        "{summary}"
+    );
+    let pipes = with_code(&issues, "path-unreadable");
+    assert_eq!(pipes.len(), 1, "{issues:?}");
+    assert_eq!(pipes[0].0, "管道.xlsx");
+}
+
+/// Two names that differ only in bytes that are not UTF-8 are shown apart.
+#[cfg(unix)]
+#[test]
+fn names_with_invalid_bytes_are_shown_apart() {
+    use std::os::unix::ffi::OsStrExt;
+    let wd = Workdir::new();
+    county(&wd, "in");
+    for byte in [0xff, 0xfe] {
+        let name = [b'a', byte, b'.', b't', b'x', b't'];
+        let path = wd.path("in").join(std::ffi::OsStr::from_bytes(&name));
+        std::fs::write(path, "x").unwrap();
+    }
+    let (issues, _) = check(&wd, &["in"]);
+    let skipped = with_code(&issues, "file-skipped");
+    let files: Vec<&str> = skipped.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(files, ["a\\xFE.txt", "a\\xFF.txt"], "{issues:?}");
+}
+
+/// An earlier report set moved among the inputs is named once and not read.
+#[test]
+fn an_earlier_report_set_among_the_inputs_is_named_not_read() {
+    let wd = Workdir::new();
+    county(&wd, "in");
+    let run = wd.run(&["run", "in", "--year", "2026", "--out", "旧报表", "--quiet"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    std::fs::rename(wd.path("旧报表"), wd.path("in/2025年报表")).unwrap();
+    let (issues, summary) = check(&wd, &["in"]);
+    assert!(summary.contains(ROWS), "{summary}");
+    let named = with_code(&issues, "report-folder");
+    assert_eq!(named.len(), 1, "{issues:?}");
+    assert_eq!(named[0].0, "2025年报表");
+    assert!(
+        issues
+            .iter()
+            .all(|i| i["file"] != "2025年报表/明细/学习记录.csv")
+    );
 }
