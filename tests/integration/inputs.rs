@@ -213,3 +213,65 @@ fn an_earlier_report_set_among_the_inputs_is_named_not_read() {
             .all(|i| i["file"] != "2025年报表/明细/学习记录.csv")
     );
 }
+
+/// `cd 报送 && huizong run .`, three times: the default `reports/` is inside `.`, and the second
+/// and third runs must not read the first's 明细 back as submissions.
+#[test]
+fn a_run_inside_its_input_never_reads_its_own_reports() {
+    let wd = Workdir::new();
+    county(&wd, ".");
+    for _ in 0..3 {
+        let run = wd.run(&["run", ".", "--year", "2026"]);
+        assert_eq!(run.code(), 0, "{}", run.stderr());
+        assert!(run.stderr().contains(ROWS), "{}", run.stderr());
+        assert!(
+            run.stderr().contains("文件：找到 2 = 读取 2"),
+            "{}",
+            run.stderr()
+        );
+    }
+    assert!(wd.path("reports/汇总_2026.xlsx").is_file());
+}
+
+/// `--out` equal to an input folder, however it is spelled, is a usage error: the reports would
+/// be mixed with the submissions.
+#[test]
+fn out_equal_to_an_input_folder_is_a_usage_error() {
+    let wd = Workdir::new();
+    county(&wd, "in");
+    for out in ["in", "./in/", "in/../in"] {
+        let run = wd.run(&["run", "in", "--year", "2026", "--out", out]);
+        assert_eq!(run.code(), 2, "--out {out}: {}", run.stderr());
+        assert!(run.stderr().contains("输入文件夹"), "{}", run.stderr());
+    }
+    assert!(!wd.path("in/汇总_2026.xlsx").exists());
+}
+
+/// A `--out` that is a file, or under a file, or in a folder that cannot be written, is refused
+/// before anything is read, and nothing is created for it.
+#[test]
+fn an_unusable_out_is_refused_before_reading() {
+    let wd = Workdir::new();
+    county(&wd, "in");
+    wd.write("报表.txt", "不是文件夹");
+    for out in ["报表.txt", "in/名册.csv/报表"] {
+        let run = wd.run(&["run", "in", "--year", "2026", "--out", out]);
+        assert_eq!(run.code(), 2, "--out {out}: {}", run.stderr());
+        assert!(run.stderr().contains("--out"), "{}", run.stderr());
+        assert!(!run.stderr().contains("文件：找到"), "{}", run.stderr());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::create_dir(wd.path("只读")).unwrap();
+        let readonly = std::fs::Permissions::from_mode(0o555);
+        std::fs::set_permissions(wd.path("只读"), readonly).unwrap();
+        // Root writes anywhere: then there is nothing to refuse.
+        if std::fs::create_dir(wd.path("只读/试")).is_err() {
+            let run = wd.run(&["run", "in", "--year", "2026", "--out", "只读/报表"]);
+            assert_eq!(run.code(), 2, "{}", run.stderr());
+            assert!(!run.stderr().contains("文件：找到"), "{}", run.stderr());
+        }
+        assert!(!wd.path("只读/报表").exists());
+    }
+}
