@@ -115,7 +115,7 @@ impl Fate {
             Fate::Skipped(why) => format!("已跳过：{why}"),
             Fate::Failed(why) => format!("无法读取：{why}"),
             Fate::Superseded(by) => format!("已被较新报送替代：{by}"),
-            Fate::Duplicate(first) => format!("与 {first} 相同，未重复计入"),
+            Fate::Duplicate(first) => format!("与已读取文件重复：{first}"),
         }
     }
 }
