@@ -190,10 +190,10 @@ impl Search {
     /// `shown` in a notice.
     fn folder(&mut self, path: &Path, rel: &str, shown: String, meta: &Metadata) {
         let id = id(path, meta);
-        if id.is_some_and(|id| self.left_out.contains(&id)) {
+        if id.as_ref().is_some_and(|id| self.left_out.contains(id)) {
             return;
         }
-        if let Some(first) = id.and_then(|id| self.folders.get(&id)) {
+        if let Some(first) = id.as_ref().and_then(|id| self.folders.get(id)) {
             let why = Unsearched::SameAs(first.clone());
             return self.found.unsearched.push((shown, why));
         }

@@ -5,7 +5,6 @@
 
 use crate::workdir::Workdir;
 use serde_json::Value;
-use std::time::Duration;
 
 /// The unit rows of the county below: three in a multi-unit export, two in one unit's CSV.
 const ROWS: &str = "数据行：读取 5 = 采用 5 + 剔除 0";
@@ -122,7 +121,7 @@ fn symlink_loops_are_named_and_followed_nowhere() {
     std::os::unix::fs::symlink(".", wd.path("in/loop")).unwrap();
     std::os::unix::fs::symlink(".", wd.path("in/loop2")).unwrap();
     let args = ["check", "in", "--json", "--year", "2026"];
-    let run = (wd.run_within(&args, Duration::from_secs(20)))
+    let run = (wd.run_within(&args, std::time::Duration::from_secs(20)))
         .expect("the search ran away round the loops");
     assert!(run.stderr().contains(ROWS), "{}", run.stderr());
     assert!(run.stderr().contains("找到 2 ="), "{}", run.stderr());
