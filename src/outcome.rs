@@ -103,6 +103,9 @@ pub enum Fate {
     Skipped(String),
     Failed(String),
     Superseded(String),
+    /// A second way to a file already found, or the same content under another name: the
+    /// first's name. Counted with the superseded files.
+    Duplicate(String),
 }
 
 impl Fate {
@@ -112,6 +115,7 @@ impl Fate {
             Fate::Skipped(why) => format!("已跳过：{why}"),
             Fate::Failed(why) => format!("无法读取：{why}"),
             Fate::Superseded(by) => format!("已被较新报送替代：{by}"),
+            Fate::Duplicate(first) => format!("与已读取文件重复：{first}"),
         }
     }
 }
@@ -177,6 +181,7 @@ pub struct Totals {
     pub files_read: usize,
     pub files_skipped: usize,
     pub files_failed: usize,
+    /// Superseded by a newer submission, or a copy of a file counted (`Fate::Duplicate`).
     pub files_superseded: usize,
     pub rows_read: u64,
     pub rows_accepted: u64,

@@ -4,9 +4,10 @@
 
 use crate::error::{Error, Result};
 use crate::examine::examine;
+use crate::ingest::discover::{Unread, Unsearched};
 use crate::ingest::{self, readahead::ReadAhead};
 use crate::issue::{Issue, Kind, Level, action};
-use crate::outcome::{Checked, FileOutcome, Source};
+use crate::outcome::{Checked, Fate, FileOutcome, Source};
 use crate::resolve;
 use crate::roster::{Roster, is_roster_name};
 use crate::settings::Settings;
@@ -28,15 +29,19 @@ pub enum Progress {
 /// thread pool the caller installed (`Settings::install`).
 pub fn check(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Result<Checked> {
     let stage = Stages::new("  ");
-    let found = ingest::discover(&settings.inputs);
+    let found = ingest::discover(&settings.inputs, &settings.leave_out);
     stage.done("discover");
-    let mut issues = walk_issues(found.errors, found.hidden_folders);
+    let mut issues: Vec<Issue> = (found.unsearched.iter())
+        .map(|(folder, why)| unsearched(folder, why))
+        .collect();
+    let settled = (found.unread.into_iter()).map(|(source, why)| unread(&source, why));
     let inputs = take_roster(settings, found.sources)?;
     issues.extend(inputs.issues);
     stage.done("roster");
     progress(Progress::Found(inputs.sources.len()));
     let mut files = read_all(settings, &inputs.sources, inputs.roster.as_ref(), progress);
     files.extend(inputs.other_rosters);
+    files.extend(settled);
     files.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
     stage.done("read");
     let resolved = resolve::resolve(
@@ -130,21 +135,62 @@ fn take_roster(settings: &Settings, mut sources: Vec<Source>) -> Result<Inputs> 
     })
 }
 
-/// Folders and files that could not be listed, and hidden folders, which are not searched.
-fn walk_issues(errors: Vec<(String, String)>, hidden_folders: Vec<String>) -> Vec<Issue> {
-    let unreadable = (errors.into_iter()).map(|(place, why)| {
-        let kind = Kind::PathUnreadable { why };
-        Issue::new(Level::Error, &place, kind, action::FILE_SKIPPED)
-    });
-    let hidden = (hidden_folders.iter()).map(|folder| {
-        Issue::new(
+/// The 提示 (or 错误) of a folder not searched.
+fn unsearched(folder: &str, why: &Unsearched) -> Issue {
+    let (level, kind) = match why {
+        Unsearched::Hidden => (Level::Notice, Kind::HiddenFolder),
+        Unsearched::Reports => (Level::Notice, Kind::ReportFolder),
+        Unsearched::Unlistable(why) => (Level::Error, Kind::PathUnreadable { why: why.clone() }),
+        Unsearched::Link { target, looped } => {
+            let (target, looped) = (target.clone(), *looped);
+            (Level::Notice, Kind::LinkSkipped { target, looped })
+        }
+        Unsearched::SameAs(first) => (
             Level::Notice,
-            folder,
-            Kind::HiddenFolder,
-            action::FOLDER_SKIPPED,
-        )
-    });
-    unreadable.chain(hidden).collect()
+            Kind::SameFile {
+                first: first.clone(),
+            },
+        ),
+    };
+    Issue::new(level, folder, kind, action::FOLDER_SKIPPED)
+}
+
+/// The outcome of a file found that will not be read: it counts among the files found.
+fn unread(source: &Source, why: Unread) -> FileOutcome {
+    let (fate, level, kind, act) = match why {
+        Unread::Unreadable(why) => (
+            Fate::Failed(why.clone()),
+            Level::Error,
+            Kind::PathUnreadable { why },
+            action::FILE_SKIPPED,
+        ),
+        Unread::LinkOutside(target) => {
+            let kind = Kind::LinkSkipped {
+                target,
+                looped: false,
+            };
+            let fate = Fate::Skipped(kind.to_string());
+            (fate, Level::Notice, kind, action::FILE_SKIPPED)
+        }
+        Unread::InReports => {
+            let fate = Fate::Skipped(Kind::ReportFolder.to_string());
+            (
+                fate,
+                Level::Notice,
+                Kind::ReportFolder,
+                action::FILE_SKIPPED,
+            )
+        }
+        Unread::SameAs(first) => (
+            Fate::Duplicate(first.clone()),
+            Level::Notice,
+            Kind::SameFile { first },
+            action::FILE_SUPERSEDED,
+        ),
+    };
+    let mut out = FileOutcome::new(source, fate);
+    (out.issues).push(Issue::new(level, &source.rel, kind, act));
+    out
 }
 
 /// Examines every file on every core, in the order found (not split among the workers), so that

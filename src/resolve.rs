@@ -1,7 +1,8 @@
-//! After every file is read: the report year, each workbook's unit (基本信息, else the file
-//! name), multi-unit rows, duplicate submissions (latest 填报日期, then modification time, then
-//! path), the report-year check on every record, and the reconciliation. It owns `docs/units.md` and the
-//! rule that every data row ends accepted or rejected; it must not read files.
+//! After every file is read: copies (the same content twice counts once), the report year, each
+//! workbook's unit (基本信息, else the file name), multi-unit rows, duplicate submissions (latest
+//! 填报日期, then modification time, then path), the report-year check on every record, and the
+//! reconciliation. It owns `docs/units.md` and the rule that every data row ends accepted or
+//! rejected; it must not read files.
 
 use crate::issue::{Issue, Kind, Level, UnitLoss, UnitProblem, action};
 use crate::normalize::normalize;
@@ -107,6 +108,7 @@ pub(crate) fn resolve(
     roster: Option<&Roster>,
     asked: Asked,
 ) -> Resolved {
+    let copies = count_once(&mut files);
     let year = (asked.year).unwrap_or_else(|| infer_year(&files, asked.today.year()));
     let as_of = (asked.as_of).unwrap_or_else(|| default_as_of(year, asked.today));
     let mut units = Units {
@@ -116,6 +118,10 @@ pub(crate) fn resolve(
         shared: Vec::new(),
     };
     assign_file_units(&mut files, &mut units);
+    for (copy, first) in copies {
+        // Named as the file that counts is: its 提示 and the manifest then say whose it is.
+        files[copy].unit = files[first].unit;
+    }
     supersede(&mut files, year, &units);
     let mut issues = Vec::new();
     let mut totals = Totals::default();
@@ -204,7 +210,7 @@ fn count_file(file: &FileOutcome, totals: &mut Totals) {
         Fate::Read => totals.files_read += 1,
         Fate::Skipped(_) => totals.files_skipped += 1,
         Fate::Failed(_) => totals.files_failed += 1,
-        Fate::Superseded(_) => totals.files_superseded += 1,
+        Fate::Superseded(_) | Fate::Duplicate(_) => totals.files_superseded += 1,
     }
 }
 
@@ -401,6 +407,60 @@ fn infer_year(files: &[FileOutcome], this_year: i32) -> i32 {
         .map_or(this_year, |(y, _)| y)
 }
 
+/// Reads each content once: of the files read with the same SHA-256 (a copy `…(1).csv`, one file
+/// under two names), the first by `copy_order` counts and each other is a duplicate with a 提示
+/// naming it; none of its rows count. Returns the (copy, first) pairs. Done before anything else,
+/// so that no copy decides the year or supersedes the file it copies.
+fn count_once(files: &mut [FileOutcome]) -> Vec<(usize, usize)> {
+    fn content(file: &FileOutcome) -> Option<&str> {
+        match (&file.fate, file.sha256.as_deref()) {
+            (Fate::Read, Some(sha)) => Some(sha),
+            _ => None,
+        }
+    }
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (i, file) in files.iter().enumerate() {
+        if let Some(sha) = content(file) {
+            let at = first.entry(sha).or_insert(i);
+            if copy_order(&file.source.rel) < copy_order(&files[*at].source.rel) {
+                *at = i;
+            }
+        }
+    }
+    let copies: Vec<(usize, usize)> = (files.iter().enumerate())
+        .filter_map(|(i, file)| Some((i, first[content(file)?])))
+        .filter(|(i, at)| i != at)
+        .collect();
+    for &(copy, at) in &copies {
+        let first = files[at].source.rel.clone();
+        let file = &mut files[copy];
+        file.fate = Fate::Duplicate(first.clone());
+        file.sheets.clear();
+        file.issues.clear();
+        file.info = None;
+        let kind = Kind::SameFile { first };
+        let issue = Issue::new(
+            Level::Notice,
+            &file.source.rel,
+            kind,
+            action::FILE_SUPERSEDED,
+        );
+        file.issues.push(issue);
+    }
+    copies
+}
+
+/// The order in which a copy is told from the file it copies: the name without its extension
+/// first, so that a name comes before the same name with something added (`台账.csv` before
+/// `台账(1).csv` and `台账 - 副本.csv`, though `(` sorts before `.`), then the whole path.
+fn copy_order(rel: &str) -> (&str, &str) {
+    let stem = match rel.rsplit_once('.') {
+        Some((stem, extension)) if !extension.contains('/') => stem,
+        _ => rel,
+    };
+    (stem, rel)
+}
+
 /// Marks all but the newest workbook of each unit and year as superseded; the 提示 names the unit
 /// as the roster does, not as the workbook spelled it.
 fn supersede(files: &mut [FileOutcome], year: i32, units: &Units<'_>) {
@@ -454,7 +514,7 @@ fn statuses(files: &[FileOutcome], units: &Units<'_>) -> Vec<UnitStatus> {
     let mut unreadable = vec![false; all.len()];
     for file in files {
         match (&file.fate, file.unit) {
-            (Fate::Read | Fate::Superseded(_), Some(u)) => submitted[u] = true,
+            (Fate::Read | Fate::Superseded(_) | Fate::Duplicate(_), Some(u)) => submitted[u] = true,
             (Fate::Failed(_), _) => {
                 if let Some(u) = units.in_path(&file.source.rel) {
                     unreadable[u] = true;

@@ -1,7 +1,8 @@
-//! Flags become settings here, once (`docs/cli.md`): the schema is loaded, the input paths and
-//! the roster are checked, and every value a stage needs (`--year`, `--max-cells`, `--jobs`, …) is
-//! carried in one struct handed down. Nothing below reads a flag or a global. It must not read
-//! any input file but the schema.
+//! Flags become settings here, once (`docs/cli.md`): the schema is loaded, the input paths, the
+//! roster and `--out` are checked, and every value a stage needs (`--year`, `--max-cells`,
+//! `--jobs`, the folders the search leaves out, …) is carried in one struct handed down. Nothing
+//! below reads a flag or a global. It must not read any input file but the schema, nor create
+//! anything.
 
 use crate::cli::{CheckArgs, InputArgs, RunArgs, TemplateArgs};
 use crate::error::{Error, Result};
@@ -40,6 +41,9 @@ pub struct Settings {
     pub quiet: bool,
     /// The run makes a 未报送 list, so a run without a roster is told (with a 警告) that it cannot.
     pub expects_roster: bool,
+    /// Folders inside the inputs that are not searched, without a word: the run's own `--out`
+    /// (canonical).
+    pub leave_out: Vec<PathBuf>,
 }
 
 /// `huizong run`.
@@ -79,6 +83,7 @@ impl Settings {
             jobs: 0,
             quiet: false,
             expects_roster: false,
+            leave_out: Vec::new(),
         }
     }
 
@@ -132,6 +137,7 @@ impl RunSettings {
         read.jobs = args.jobs.map_or(0, usize::from);
         read.quiet = args.quiet;
         read.expects_roster = true;
+        read.leave_out = check_out(&args.out, &read.inputs)?;
         Ok(RunSettings {
             read,
             out: args.out.clone(),
@@ -186,6 +192,84 @@ fn today() -> NaiveDate {
         .ok()
         .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
         .unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+/// Checks `--out` before anything is read, creating nothing: it must be a folder or not exist
+/// yet, the folder it goes in must be one that can be written, and it must not be an input folder
+/// (the reports would mix with the submissions). Returns it when it lies inside an input folder,
+/// where the search must leave it out (`docs/cli.md#run`).
+fn check_out(out: &Path, inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let refuse = |why: String| Err(Error::Usage(format!("--out {}：{why}", out.display())));
+    if out.exists() && !out.is_dir() {
+        return refuse("已存在且不是文件夹，请另选报表文件夹".into());
+    }
+    let full = match resolve_path(out) {
+        Ok(full) => full,
+        Err(why) => return refuse(why),
+    };
+    // The reports are made beside `--out` and then moved into it: both must be writable.
+    let beside = full.parent().unwrap_or(&full);
+    for folder in [beside, &full] {
+        if let Some(why) = unwritable(folder) {
+            return refuse(why);
+        }
+    }
+    let mut inside = false;
+    for input in inputs.iter().filter(|p| p.is_dir()) {
+        let Ok(input_full) = input.canonicalize() else {
+            continue;
+        };
+        if input_full == full {
+            return refuse(format!(
+                "与输入文件夹 {} 相同，报表会与报送文件混在一起；请另选报表文件夹",
+                input.display()
+            ));
+        }
+        inside |= full.starts_with(&input_full);
+    }
+    Ok(if inside { vec![full] } else { Vec::new() })
+}
+
+/// `path` made absolute with every link resolved, though its last folders may not exist yet
+/// (those are taken as written); why not when a folder on the way is a file.
+fn resolve_path(path: &Path) -> std::result::Result<PathBuf, String> {
+    let absolute = std::path::absolute(path).map_err(|e| format!("无法解析路径：{e}"))?;
+    let existing = (absolute.ancestors())
+        .find(|a| a.exists())
+        .unwrap_or(Path::new("/"));
+    if !existing.is_dir() {
+        return Err(format!(
+            "{} 不是文件夹，无法在其中创建报表文件夹",
+            existing.display()
+        ));
+    }
+    let mut full = existing
+        .canonicalize()
+        .map_err(|e| format!("无法解析路径：{e}"))?;
+    let rest = absolute.strip_prefix(existing).unwrap_or(Path::new(""));
+    for part in rest.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                full.pop();
+            }
+            std::path::Component::Normal(name) => full.push(name),
+            _ => {}
+        }
+    }
+    Ok(full)
+}
+
+/// Why the nearest existing folder at or above `folder` cannot be written in, if it cannot.
+fn unwritable(folder: &Path) -> Option<String> {
+    let existing = folder.ancestors().find(|a| a.exists())?;
+    #[cfg(target_os = "linux")]
+    let denied = {
+        use rustix::fs::{Access, access};
+        access(existing, Access::WRITE_OK | Access::EXEC_OK).is_err()
+    };
+    #[cfg(not(target_os = "linux"))]
+    let denied = std::fs::metadata(existing).is_ok_and(|m| m.permissions().readonly());
+    denied.then(|| format!("没有在 {} 中写入的权限", existing.display()))
 }
 
 /// Loads `--schema`, else the default file, else the built-in copy of it.

@@ -5,6 +5,7 @@ mod as_of;
 mod check;
 mod fuzz;
 mod hostile;
+mod inputs;
 mod limits;
 mod properties;
 mod reports;

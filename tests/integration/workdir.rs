@@ -1,7 +1,9 @@
 //! A scratch directory per test and a way to run the binary in it.
 
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
 pub(crate) struct Workdir {
     pub dir: tempfile::TempDir,
@@ -67,6 +69,43 @@ impl Workdir {
             .output()
             .expect("run huizong");
         Run { output }
+    }
+
+    /// Runs `huizong` with `args` in the work dir, killed after `limit`: `None` when it ran that
+    /// long (a run that never ends fails its test instead of hanging it).
+    pub(crate) fn run_within(&self, args: &[&str], limit: Duration) -> Option<Run> {
+        let (out, err) = (tempfile::tempfile().unwrap(), tempfile::tempfile().unwrap());
+        let mut child = Command::new(env!("CARGO_BIN_EXE_huizong"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .stdout(out.try_clone().unwrap())
+            .stderr(err.try_clone().unwrap())
+            .spawn()
+            .expect("run huizong");
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if start.elapsed() > limit {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let read = |mut file: std::fs::File| {
+            let mut bytes = Vec::new();
+            file.seek(SeekFrom::Start(0)).unwrap();
+            file.read_to_end(&mut bytes).unwrap();
+            bytes
+        };
+        let output = Output {
+            status,
+            stdout: read(out),
+            stderr: read(err),
+        };
+        Some(Run { output })
     }
 }
 

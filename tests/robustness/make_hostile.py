@@ -2,7 +2,9 @@
 """Writes hostile spreadsheet files into a folder, with the Python standard library only.
 
 Each file attacks one way a reader can be made to crash, hang or exhaust memory: cells far apart,
-lying counts, zip and XML bombs, external entities, truncated, encrypted-looking and renamed files.
+lying counts, zip and XML bombs, external entities, truncated, encrypted-looking and renamed files;
+and what else a folder of submissions holds: a copy of one, an earlier report set, links out of the
+folder and links round a loop.
 `run.py` runs huizong over them and asserts it survives with an honest reason for every file.
 """
 import io
@@ -123,6 +125,30 @@ def main(out):
         f.write("日期,学习形式,学习主题,参学人数,备注,x,y,z,w,v\n")
         line = "2026-03-05,集中学习,二十大,30,,1,2,3,4,5\n"
         f.write(line * 310_000)
+    inputs_that_are_not_submissions(out)
+
+
+def inputs_that_are_not_submissions(out):
+    """What a folder of submissions holds besides them: a copy of a submission, an earlier report
+    set of huizong's, links out of the folder and links back round it (two of those once made the
+    search run away)."""
+    p = lambda name: os.path.join(out, name)
+    export = "单位名称,序号,日期,学习形式,学习主题,参学人数\n" + "".join(
+        f"单位{i},{i + 1},2026-03-{i % 28 + 1:02d},集中学习,二十大,30\n" for i in range(50)
+    )
+    for name in ("网上填报_学习记录.csv", "网上填报_学习记录(1).csv"):
+        open(p(name), "w", encoding="utf-8").write(export)
+    os.makedirs(p("2025年报表/明细"))
+    open(p("2025年报表/.huizong-报表"), "w", encoding="utf-8").write("huizong 报表文件夹\n")
+    open(p("2025年报表/明细/学习记录.csv"), "w", encoding="utf-8").write(export)
+    try:
+        os.symlink(".", p("loop"))
+        os.symlink(".", p("loop2"))
+        os.symlink("..", p("上级"))
+        os.symlink(os.path.abspath(__file__), p("外部链接.csv"))
+        os.symlink(os.path.dirname(os.path.abspath(__file__)), p("外部文件夹"))
+    except (OSError, NotImplementedError):
+        print("symlinks not available: the link classes are left out")
 
 
 if __name__ == "__main__":

@@ -3,8 +3,9 @@
 and Apache POI's test files) and over the hostile files `make_hostile.py` writes.
 
 Asserts, for `check` and for `run`: the exit code is 0 or 1 (never a crash), no panic text on
-stderr, peak memory under 1 GiB, a wall-time bound, and every input file named in the output
-(`run` lists every file with its fate in 汇总_<year>.json). Exits 1 with the reasons otherwise.
+stderr, peak memory under 1 GiB, a wall-time bound, every input file named in the output (`run`
+lists every file with its fate in 汇总_<year>.json), none read through a link to a folder or from
+an earlier report set, and no content read twice. Exits 1 with the reasons otherwise.
 
 usage: run.py BINARY [CORPUS]   (CORPUS defaults to ../shared/corpus; skipped with a note if absent)
 """
@@ -37,11 +38,39 @@ def run(binary, args):
         return code, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"), seconds, usage.ru_maxrss
 
 
+MARKER = ".huizong-报表"
+
+
+def rel(path, folder):
+    return os.path.relpath(path, folder).replace(os.sep, "/")
+
+
 def every_file(folder):
+    """Every file huizong must name: not in hidden folders or earlier report sets (os.walk does
+    not follow links to folders, and neither does huizong out of the input)."""
     for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        dirs[:] = [d for d in dirs if not d.startswith(".") and not os.path.exists(os.path.join(root, d, MARKER))]
         for name in files:
-            yield os.path.relpath(os.path.join(root, name), folder).replace(os.sep, "/")
+            yield rel(os.path.join(root, name), folder)
+
+
+def not_to_read(folder):
+    """The folders whose files must never be read: earlier report sets, and what links to folders
+    lead to (out of the input, or back into it: each file is read by its real path)."""
+    for root, dirs, _ in os.walk(folder):
+        for d in dirs:
+            path = os.path.join(root, d)
+            if os.path.islink(path) or os.path.exists(os.path.join(path, MARKER)):
+                yield rel(path, folder) + "/"
+
+
+def read_once(files):
+    """Files of the same content of which more than one was read."""
+    read = {}
+    for f in files:
+        if f.get("sha256") and f["fate"] == "已读取":
+            read.setdefault(f["sha256"], []).append(f["file"])
+    return [names for names in read.values() if len(names) > 1]
 
 
 def survive(binary, folder, label):
@@ -67,7 +96,15 @@ def survive(binary, folder, label):
         print(f"{label}: run exit {code}, {seconds:.1f} s, peak {rss // 1024} MB")
         summary = os.path.join(out_dir, "汇总_2026.json")
         if os.path.exists(summary):
-            named = {f["file"]: f["fate"] for f in json.load(open(summary, encoding="utf-8"))["files"]}
+            files = json.load(open(summary, encoding="utf-8"))["files"]
+            named = {f["file"]: f["fate"] for f in files}
+            forbidden = tuple(not_to_read(folder))
+            read_there = [f for f in named if f.startswith(forbidden)] if forbidden else []
+            if read_there:
+                failures.append(f"{label}: files read through a link or from a report set, e.g. {read_there[:5]}")
+            twice = read_once(files)
+            if twice:
+                failures.append(f"{label}: one content read more than once: {twice[:3]}")
             missing = [f for f in every_file(folder) if f not in named and not f.startswith(".")]
             # Hidden files are skipped by name but still listed; the roster is not an input.
             missing = [f for f in missing if os.path.basename(f).split(".")[0] not in ("名册", "roster")]
