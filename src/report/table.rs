@@ -75,6 +75,7 @@ pub(crate) struct Formats {
     pub red_text: Format,
     pub red_number: Format,
     pub amber_text: Format,
+    pub amber_number: Format,
 }
 
 const FONT: &str = "宋体";
@@ -124,6 +125,11 @@ impl Formats {
                 .clone()
                 .set_background_color(amber)
                 .set_font_color(Color::RGB(0x9C5700)),
+            amber_number: base
+                .clone()
+                .set_background_color(amber)
+                .set_font_color(Color::RGB(0x9C5700))
+                .set_align(FormatAlign::Center),
         }
     }
 }
@@ -244,7 +250,8 @@ impl<'a> Table<'a> {
         match (out, mark) {
             (Out::Pct(_), _) => &f.pct,
             (Out::Int(_), Mark::Red) => &f.red_number,
-            (Out::Int(_), Mark::Plain | Mark::Amber) => &f.number,
+            (Out::Int(_), Mark::Plain) => &f.number,
+            (Out::Int(_), Mark::Amber) => &f.amber_number,
             (Out::Empty | Out::Text(_), Mark::Plain) => &f.text,
             (Out::Empty | Out::Text(_), Mark::Red) => &f.red_text,
             (Out::Empty | Out::Text(_), Mark::Amber) => &f.amber_text,
