@@ -125,7 +125,33 @@ def main(out):
         f.write("日期,学习形式,学习主题,参学人数,备注,x,y,z,w,v\n")
         line = "2026-03-05,集中学习,二十大,30,,1,2,3,4,5\n"
         f.write(line * 310_000)
+    what_a_unit_types(out)
     inputs_that_are_not_submissions(out)
+
+
+def what_a_unit_types(out):
+    """Cells and names that must not stop the reports: a cell longer than Excel holds, a sheet
+    of 10,000 columns, a record of 20,000 fields, a field of 2 MB of commas and line breaks, a
+    line of 5 MB, formulas a spreadsheet would run, unit names no file system takes."""
+    p = lambda name: os.path.join(out, name)
+    header = "单位名称,序号,日期,学习形式,学习主题,参学人数"
+    with open(p("long_cell.csv"), "w", encoding="utf-8") as f:
+        f.write(f"{header}\n甲镇,1,2026-03-05,集中学习,{'学' * 40_000},{'9' * 40_000}\n")
+    with open(p("wide.csv"), "w", encoding="utf-8") as f:
+        f.write(header + "," + ",".join(f"附加{i}" for i in range(10_000)) + "\n")
+        f.write("甲镇,1,2026-03-05,集中学习,a,3\n")
+    with open(p("many_fields.csv"), "w", encoding="utf-8") as f:
+        f.write(header + "\n" + "," * 20_000 + "\n")
+    with open(p("comma_field.csv"), "w", encoding="utf-8") as f:
+        f.write(header + '\n甲镇,1,2026-03-05,集中学习,"' + "a,b\n" * 500_000 + '",3\n')
+    with open(p("long_line.csv"), "w", encoding="utf-8") as f:
+        f.write(header + "\n" + "a" * 5_000_000 + "\n")
+    names = ["镇" * 100, "a/b", "a\\b", "CON", "甲\n乙", "丙\u202exslx.exe", "=cmd|' /C calc'!A0"]
+    with open(p("hostile_names.csv"), "w", encoding="utf-8") as f:
+        f.write(header + "\n")
+        for i, name in enumerate(names):
+            quoted = name.replace('"', '""')
+            f.write(f'"{quoted}",{i},2026-03-05,读书会,"=HYPERLINK(""http://x"")",3\n')
 
 
 def inputs_that_are_not_submissions(out):

@@ -86,7 +86,7 @@ def survive(binary, folder, label):
         json.loads(line)
     print(f"{label}: check exit {code}, {seconds:.1f} s, peak {rss // 1024} MB, {len(out.splitlines())} issues")
     with tempfile.TemporaryDirectory() as out_dir:
-        code, _, err, seconds, rss = run(binary, ["run", folder, "--year", "2026", "--out", out_dir, "--quiet"])
+        code, _, err, seconds, rss = run(binary, ["run", folder, "--year", "2026", "--out", out_dir, "--feedback", "--quiet"])
         if code != 0:
             failures.append(f"{label}: run exited {code}: {err[-2000:]}")
         if "panicked" in err:
