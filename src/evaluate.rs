@@ -429,7 +429,13 @@ mod tests {
         }
     }
 
-    fn score(schema: &Schema, records: &[Record], units: &[UnitStatus]) -> Scorecard {
+    /// The 2026 scorecard of `records` as of `as_of`.
+    fn score_at(
+        schema: &Schema,
+        records: &[Record],
+        units: &[UnitStatus],
+        as_of: NaiveDate,
+    ) -> Scorecard {
         let frames = aggregate::frames(
             schema,
             records,
@@ -438,20 +444,17 @@ mod tests {
             &aggregate::counted_fields(schema, &[]),
         )
         .unwrap();
-        evaluate(schema, &frames, units, 2026, date(2026, 12, 31)).unwrap()
+        evaluate(schema, &frames, units, 2026, as_of).unwrap()
+    }
+
+    /// The whole year's scorecard.
+    fn score(schema: &Schema, records: &[Record], units: &[UnitStatus]) -> Scorecard {
+        score_at(schema, records, units, date(2026, 12, 31))
     }
 
     fn score_as_of(schema: &Schema, records: &[Record], as_of: NaiveDate) -> Scorecard {
-        let frames = aggregate::frames(
-            schema,
-            records,
-            &["f.xlsx".into()],
-            2026,
-            &aggregate::counted_fields(schema, &[]),
-        )
-        .unwrap();
         let units = [unit("镇", "乡镇", Submission::Submitted)];
-        evaluate(schema, &frames, &units, 2026, as_of).unwrap()
+        score_at(schema, records, &units, as_of)
     }
 
     fn column(card: &Scorecard, name: &str) -> usize {
@@ -515,16 +518,7 @@ mod tests {
         let records: Vec<Record> = (1..=5)
             .map(|m| study("镇", date(2026, m, 10), "集中学习", m <= 2))
             .collect();
-        let units = [unit("镇", "乡镇", Submission::Submitted)];
-        let frames = aggregate::frames(
-            &s,
-            &records,
-            &["f.xlsx".into()],
-            2026,
-            &aggregate::counted_fields(&s, &[]),
-        )
-        .unwrap();
-        let card = evaluate(&s, &frames, &units, 2026, date(2026, 7, 5)).unwrap();
+        let card = score_as_of(&s, &records, date(2026, 7, 5));
         let short = |rule: &str| -> Vec<(&str, Lateness, u32, u32)> {
             (card.shortfalls.iter())
                 .filter(|f| f.rule == rule)

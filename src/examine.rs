@@ -52,17 +52,7 @@ fn open(source: &Source, max_cells: usize) -> Opened {
     if let Candidate::Skip(why) = ingest::classify(&source.path) {
         return Opened::Done(FileOutcome::skipped(source, why.to_string()));
     }
-    let failed = |why: String, sha256: Option<String>| {
-        let mut out = FileOutcome::new(source, Fate::Failed(why.clone()));
-        out.sha256 = sha256;
-        out.issues.push(Issue::new(
-            Level::Error,
-            &source.rel,
-            Kind::FileUnreadable { why },
-            action::FILE_SKIPPED,
-        ));
-        out
-    };
+    let failed = |why, sha256| FileOutcome::failed(source, why, sha256);
     let loaded = match ingest::load(source) {
         Ok(loaded) => loaded,
         Err(e) => return Opened::Done(failed(e.message, None)),

@@ -164,6 +164,19 @@ impl FileOutcome {
         out
     }
 
+    /// A file that could not be read, with the 错误 that says why.
+    pub fn failed(source: &Source, why: String, sha256: Option<String>) -> Self {
+        let mut out = FileOutcome::new(source, Fate::Failed(why.clone()));
+        out.sha256 = sha256;
+        out.issues.push(Issue::new(
+            Level::Error,
+            &source.rel,
+            Kind::FileUnreadable { why },
+            action::FILE_SKIPPED,
+        ));
+        out
+    }
+
     pub fn data_rows(&self) -> u32 {
         self.sheets.iter().map(|s| s.data_rows).sum()
     }
