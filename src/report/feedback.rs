@@ -169,6 +169,7 @@ pub(crate) fn fix_suggestion(issue: &Issue) -> String {
             None => "从下拉列表中选择",
         },
         "date-out-of-year" => "核对日期；不属于本年度的记录请删除",
+        "date-after-as-of" => "核对日期；统计截止日之后的记录不计入本次统计",
         "required-empty" => return format!("补填“{field}”"),
         "unknown-unit" => "单位名称须与县里名册一致",
         "not-a-date" => "按 2026-03-05 的格式填写完整日期",
