@@ -60,7 +60,7 @@ fn open(source: &Source, max_cells: usize) -> Opened {
     let stem = (source.path.file_stem())
         .and_then(|s| s.to_str())
         .unwrap_or("");
-    let workbook = match ingest::parse(&loaded.bytes, stem, max_cells) {
+    let workbook = match ingest::parse(loaded.bytes, stem, max_cells) {
         Ok(workbook) => workbook,
         Err(e) => return Opened::Done(failed(e.message, Some(loaded.sha256))),
     };

@@ -116,7 +116,7 @@ impl Roster {
             message,
         };
         let bytes = std::fs::read(path).map_err(|e| fail(format!("无法读取：{e}")))?;
-        let workbook = ingest::parse(&bytes, "名册", ingest::limits::DEFAULT_MAX_CELLS)
+        let workbook = ingest::parse(bytes, "名册", ingest::limits::DEFAULT_MAX_CELLS)
             .map_err(|e| fail(e.message))?;
         let sheet = workbook
             .sheets

@@ -6,7 +6,7 @@
 //! (`docs/inputs.md#limits`).
 
 use super::records::{Record, Records};
-use super::{ReadError, Workbook};
+use super::{ReadError, Workbook, limits};
 use crate::outcome::Format;
 use crate::sheet::{Cell, RawSheet, Unterminated};
 use std::borrow::Cow;
@@ -48,9 +48,52 @@ fn delimiter(text: &str) -> u8 {
 
 /// Reads a CSV held in memory as a one-sheet workbook named after `stem`.
 /// Reading stops at `max_cells` non-empty cells (`--max-cells`), and at a record over a cap.
-pub(super) fn read(bytes: &[u8], stem: &str, max_cells: usize) -> Result<Workbook, ReadError> {
-    let (text, encoding, had_errors) = decode(bytes);
-    let mut records = Records::new(text.as_bytes(), delimiter(&text));
+pub(super) fn read(bytes: Vec<u8>, stem: &str, max_cells: usize) -> Result<Workbook, ReadError> {
+    let (decoded, encoding, had_errors) = match decode(&bytes) {
+        (Cow::Owned(text), encoding, bad) => (Some(text), encoding, bad),
+        (Cow::Borrowed(_), encoding, bad) => (None, encoding, bad),
+    };
+    let decoding = Decoding {
+        encoding,
+        had_errors,
+    };
+    match decoded {
+        // Text decoded anew (GBK, UTF-16): the file's bytes are freed before its cells are made,
+        // so that a large CSV is held twice at most, not three times.
+        Some(text) => {
+            drop(bytes);
+            read_text(&text, decoding, stem, max_cells, limits::MAX_CSV_TEXT_BYTES)
+        }
+        None => read_text(
+            &decode(&bytes).0,
+            decoding,
+            stem,
+            max_cells,
+            limits::MAX_CSV_TEXT_BYTES,
+        ),
+    }
+}
+
+/// How a CSV's text was decoded.
+#[derive(Debug, Clone, Copy)]
+struct Decoding {
+    encoding: Encoding,
+    had_errors: bool,
+}
+
+/// Reads a CSV's decoded text.
+fn read_text(
+    text: &str,
+    Decoding {
+        encoding,
+        had_errors,
+    }: Decoding,
+    stem: &str,
+    max_cells: usize,
+    max_text: usize,
+) -> Result<Workbook, ReadError> {
+    let mut text_bytes = 0;
+    let mut records = Records::new(text.as_bytes(), delimiter(text));
     let mut rows = Rows::default();
     let mut cells = Vec::new();
     let mut last = None;
@@ -67,6 +110,13 @@ pub(super) fn read(bytes: &[u8], stem: &str, max_cells: usize) -> Result<Workboo
                 return Err(ReadError::new(format!(
                     "CSV 单元格超过上限 {} 个（--max-cells），已停止读取",
                     max_cells
+                )));
+            }
+            text_bytes += field.len();
+            if text_bytes > max_text {
+                return Err(ReadError::new(format!(
+                    "CSV 各单元格文字合计超过上限 {} MB，已停止读取；台账不会有这么多内容，请核对文件或拆分后重新报送",
+                    max_text / (1024 * 1024)
                 )));
             }
             cells.push((r, c as u32, Cell::Text(field.into_owned())));
@@ -136,6 +186,21 @@ fn line_breaks(s: &[u8]) -> u64 {
 mod tests {
     use super::*;
 
+    /// The cells' text is capped as a whole, and the cap is named: what keeps a large CSV within
+    /// the run's memory.
+    #[test]
+    fn the_cells_text_is_capped_as_a_whole() {
+        let text =
+            "日期,学习主题\n2026-03-05,一二三四五六七八九十\n2026-03-06,一二三四五六七八九十\n";
+        let decoding = Decoding {
+            encoding: Encoding::Utf8,
+            had_errors: false,
+        };
+        assert!(read_text(text, decoding, "x", usize::MAX, 100).is_ok());
+        let e = read_text(text, decoding, "x", usize::MAX, 60).unwrap_err();
+        assert!(e.message.contains("文字合计超过上限"), "{}", e.message);
+    }
+
     #[test]
     fn gbk_utf8_and_bom_are_detected() {
         let (gbk, _, _) = encoding_rs::GBK.encode("日期,学习形式\n2026-03-05,集中学习\n");
@@ -149,7 +214,9 @@ mod tests {
     #[test]
     fn quoted_fields_and_tabs_are_read() {
         let wb = read(
-            "日期\t主题\n2026-03-05\t\"学习\n二十大\"\n".as_bytes(),
+            "日期\t主题\n2026-03-05\t\"学习\n二十大\"\n"
+                .as_bytes()
+                .to_vec(),
             "学习记录",
             usize::MAX,
         )
@@ -162,7 +229,7 @@ mod tests {
     #[test]
     fn rows_are_numbered_as_excel_shows_them() {
         let text = "日期,主题\n\n2026-03-05,\"学习\r\n二十大\"\r\n\r\n2026-03-06,b\n2026-03-07,c\n";
-        let wb = read(text.as_bytes(), "学习记录", usize::MAX).unwrap();
+        let wb = read(text.as_bytes().to_vec(), "学习记录", usize::MAX).unwrap();
         let sheet = &wb.sheets[0];
         let dates: Vec<(u32, String)> = (0..8)
             .filter_map(|r| match sheet.cell(r, 0) {
@@ -182,7 +249,7 @@ mod tests {
         assert_eq!(sheet.cell(2, 1), Some(&Cell::Text("学习\r\n二十大".into())));
         // Old Mac line ends.
         let wb = read(
-            "日期\r\r2026-03-05\r2026-03-06\r".as_bytes(),
+            "日期\r\r2026-03-05\r2026-03-06\r".as_bytes().to_vec(),
             "学习记录",
             usize::MAX,
         )
@@ -194,12 +261,14 @@ mod tests {
 
     #[test]
     fn invalid_bytes_are_reported() {
-        let wb = read(b"\xB6\xFF,\xFF\xFF\n", "x", usize::MAX).unwrap();
+        let wb = read(b"\xB6\xFF,\xFF\xFF\n".to_vec(), "x", usize::MAX).unwrap();
         assert_eq!(wb.warnings.len(), 1);
     }
 
     fn unreadable(text: &[u8]) -> String {
-        read(text, "学习记录", usize::MAX).unwrap_err().message
+        read(text.to_vec(), "学习记录", usize::MAX)
+            .unwrap_err()
+            .message
     }
 
     /// Each cap is named in the file's 错误 with its number and what it counts, and with the
@@ -227,7 +296,7 @@ mod tests {
         assert!(message.contains("上限 4194304 字节"), "{message}");
         // Within the caps, a record of the caps' size is read.
         let most = format!("{}\n", vec!["1"; MAX_CSV_FIELDS].join(","));
-        let wb = read(most.as_bytes(), "x", usize::MAX).unwrap();
+        let wb = read(most.as_bytes().to_vec(), "x", usize::MAX).unwrap();
         assert_eq!(wb.sheets[0].rows[0].cells.len(), MAX_CSV_FIELDS);
     }
 
@@ -235,7 +304,7 @@ mod tests {
     #[test]
     fn a_last_record_without_a_line_break_is_marked() {
         let sheet = |text: &str| {
-            read(text.as_bytes(), "x", usize::MAX)
+            read(text.as_bytes().to_vec(), "x", usize::MAX)
                 .unwrap()
                 .sheets
                 .remove(0)

@@ -64,6 +64,11 @@ pub(crate) mod limits {
     /// Most characters in one cell, Excel's own limit: a longer value is refused at its cell
     /// (`cell-too-long`), so that no record holds a text no workbook could show.
     pub(crate) const MAX_CELL_CHARS: usize = 32_767;
+
+    /// Most bytes of text (as UTF-8) in the cells of one CSV: 128 MB, thousands of times a real
+    /// ledger. The cells, their records and the file's decoded text each hold a copy, so this is
+    /// what keeps a run on any file huizong reads (≤ 256 MB) within 1 GiB.
+    pub(crate) const MAX_CSV_TEXT_BYTES: usize = 128 * 1024 * 1024;
 }
 
 /// A file's sheets as read.
@@ -202,8 +207,20 @@ pub fn install_panic_hook() {
 }
 
 /// Parses a loaded file by its content. `stem` names a CSV's only sheet; a sheet stops being read
-/// at `max_cells` non-empty cells.
-pub(crate) fn parse(bytes: &[u8], stem: &str, max_cells: usize) -> Result<Workbook, ReadError> {
+/// at `max_cells` non-empty cells. The bytes are taken, so that a CSV's can be freed once decoded.
+pub(crate) fn parse(bytes: Vec<u8>, stem: &str, max_cells: usize) -> Result<Workbook, ReadError> {
+    let format = {
+        let zip = open_zip(&bytes);
+        match sniff(&bytes, zip.as_ref()) {
+            Sniffed::Readable(format) => format,
+            Sniffed::Unreadable(message) => return Err(ReadError::new(message)),
+        }
+    };
+    if format == Format::Csv {
+        return quietly(|| csv::read(bytes, stem, max_cells))
+            .unwrap_or_else(|()| Err(reader_failed(format)));
+    }
+    let bytes = &bytes[..];
     let zip = open_zip(bytes);
     let format = match sniff(bytes, zip.as_ref()) {
         Sniffed::Readable(format) => format,
@@ -216,23 +233,23 @@ pub(crate) fn parse(bytes: &[u8], stem: &str, max_cells: usize) -> Result<Workbo
         (Format::Xls, _) => bounds::check_xls(bytes)?,
         _ => {}
     }
-    let parsed = quietly(|| match format {
-        Format::Csv => csv::read(bytes, stem, max_cells),
-        other => excel::read(bytes, other, zip, max_cells),
-    });
+    let parsed = quietly(|| excel::read(bytes, format, zip, max_cells));
     let mut workbook = match parsed {
         Ok(result) => result?,
-        Err(_) => {
-            return Err(ReadError::new(format!(
-                "读取 {} 文件时读取器内部出错，文件可能已损坏；请用 Excel 或 WPS 打开后另存再报送",
-                format.label()
-            )));
-        }
+        Err(()) => return Err(reader_failed(format)),
     };
     for sheet in &mut workbook.sheets {
         sheet.fill_merges();
     }
     Ok(workbook)
+}
+
+/// The 错误 of a reader that panicked.
+fn reader_failed(format: Format) -> ReadError {
+    ReadError::new(format!(
+        "读取 {} 文件时读取器内部出错，文件可能已损坏；请用 Excel 或 WPS 打开后另存再报送",
+        format.label()
+    ))
 }
 
 #[cfg(test)]
