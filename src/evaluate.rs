@@ -100,6 +100,8 @@ fn bucket(period: &Period) -> Bucket<'_> {
 struct RuleCounts {
     /// The rule's periods, each with how it stands on the date judged.
     periods: Vec<(Span, Due)>,
+    /// Some period is judged by the date: else the rule is left out of 完成率.
+    judged: bool,
     /// Matching records per unit number (row) and period (column), `periods.len()` to a row.
     by_unit: Vec<u32>,
     /// Matching records per unit number for the whole year.
@@ -205,12 +207,7 @@ fn score_unit(
     let mut shortfalls = Vec::new();
     let (mut weighted, mut weights) = (0.0, 0.0);
     for ((rule, counted), &column) in schema.rules.iter().zip(&counts.rules).zip(columns) {
-        // A rule with no period judged by the date is left out of 完成率.
-        let judged = counted
-            .periods
-            .iter()
-            .any(|(_, due)| due.required().is_some());
-        if !rule.applies_to(&unit.unit_type) || !judged {
+        if !rule.applies_to(&unit.unit_type) || !counted.judged {
             continue;
         }
         weights += rule.weight;
@@ -297,6 +294,7 @@ fn count_rule(
     let units = frames.unit_count();
     let by_unit = aggregate::count_by_unit(&selected, bucket(&rule.period), units, periods.len())?;
     Ok(RuleCounts {
+        judged: periods.iter().any(|(_, due)| due.required().is_some()),
         periods,
         by_unit,
         by_year: aggregate::count_per_unit(&selected, units)?,

@@ -14,7 +14,7 @@ const NAMED_COLUMNS: usize = 20;
 /// A submitted value as an issue shows it: its first 200 characters, then `…`. A cell can hold
 /// 32,767 characters, and a sheet thousands of columns: shown whole they would make one issue
 /// longer than any workbook cell can hold.
-pub(crate) fn shown(value: &str) -> Cow<'_, str> {
+pub(crate) fn excerpt(value: &str) -> Cow<'_, str> {
     // Checked by bytes first: nearly every value is far shorter.
     if value.len() <= SHOWN_CHARS || value.chars().nth(SHOWN_CHARS).is_none() {
         return Cow::Borrowed(value);
@@ -105,7 +105,7 @@ impl fmt::Display for Refusal {
                 suggestion,
                 allowed,
             } => {
-                write!(f, "“{}”不是{field}的可选值", self::shown(shown))?;
+                write!(f, "“{}”不是{field}的可选值", excerpt(shown))?;
                 if let Some(s) = suggestion {
                     write!(f, "，是否应为“{s}”")?;
                 }
@@ -114,7 +114,7 @@ impl fmt::Display for Refusal {
                 }
                 Ok(())
             }
-            Refusal::Pattern(value) => write!(f, "“{}”格式不正确", shown(value)),
+            Refusal::Pattern(value) => write!(f, "“{}”格式不正确", excerpt(value)),
             Refusal::BelowMinimum { value, minimum } => {
                 write!(f, "{value} 小于允许的最小值 {minimum}")
             }
@@ -122,19 +122,23 @@ impl fmt::Display for Refusal {
                 write!(f, "{value} 大于允许的最大值 {maximum}")
             }
             Refusal::Fraction(n) => write!(f, "{n} 不是整数"),
-            Refusal::NotIntegerText(s) => write!(f, "“{}”不是整数，请只填数字", shown(s)),
-            Refusal::NotInteger(s) => write!(f, "“{}”不是整数", shown(s)),
+            Refusal::NotIntegerText(s) => write!(f, "“{}”不是整数，请只填数字", excerpt(s)),
+            Refusal::NotInteger(s) => write!(f, "“{}”不是整数", excerpt(s)),
             Refusal::NotBoolean(s) => {
-                write!(f, "“{}”无法识别为是/否，请填“是”或“否”", shown(s))
+                write!(f, "“{}”无法识别为是/否，请填“是”或“否”", excerpt(s))
             }
             Refusal::NotDate(s) => {
-                write!(f, "“{}”不是有效日期，请按 2026-03-05 的格式填写", shown(s))
+                write!(
+                    f,
+                    "“{}”不是有效日期，请按 2026-03-05 的格式填写",
+                    excerpt(s)
+                )
             }
             Refusal::NoYear(s) => {
                 write!(
                     f,
                     "“{}”没有年份，且无法确定填报年度；请写完整日期",
-                    shown(s)
+                    excerpt(s)
                 )
             }
             Refusal::TooLong { chars } => write!(
@@ -163,7 +167,7 @@ impl fmt::Display for UnitProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             UnitProblem::NotInRoster { name, suggestion } => {
-                write!(f, "名册中无此单位：“{}”", shown(name))?;
+                write!(f, "名册中无此单位：“{}”", excerpt(name))?;
                 match suggestion {
                     Some(s) => write!(f, "（最接近的是“{s}”）"),
                     None => Ok(()),
@@ -447,7 +451,7 @@ impl fmt::Display for Kind {
             ),
             Kind::ExtraColumns { headers } => {
                 let named: Vec<Cow<'_, str>> = (headers.iter().take(NAMED_COLUMNS))
-                    .map(|h| shown(h))
+                    .map(|h| excerpt(h))
                     .collect();
                 write!(f, "以下列不在模板中，已忽略：{}", named.join("、"))?;
                 match headers.len() {
@@ -481,7 +485,7 @@ impl fmt::Display for Kind {
                 allowed,
             } => {
                 let when: Vec<String> = (when.iter())
-                    .map(|(name, value)| format!("{name}为“{}”", shown(value)))
+                    .map(|(name, value)| format!("{name}为“{}”", excerpt(value)))
                     .collect();
                 write!(
                     f,

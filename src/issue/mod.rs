@@ -8,7 +8,7 @@ mod kind;
 
 #[cfg(test)]
 pub(crate) use kind::SHOWN_CHARS;
-pub(crate) use kind::{Kind, Refusal, UnitLoss, UnitProblem, shown as excerpt};
+pub(crate) use kind::{Kind, Refusal, UnitLoss, UnitProblem, excerpt};
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -111,7 +111,7 @@ impl Issue {
         self
     }
 
-    /// The value as submitted, cut to its first 200 characters (`kind::shown`).
+    /// The value as submitted, cut to its first 200 characters (`kind::excerpt`).
     pub fn value(mut self, value: impl Into<String>) -> Self {
         let value = value.into();
         if !value.is_empty() {
