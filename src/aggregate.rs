@@ -19,6 +19,8 @@ const UNIT_ID: &str = "_单位号";
 const MONTH: &str = "_月";
 const DAY: &str = "_日";
 const WEEK: &str = "_周";
+/// What joins the values of a multi-valued field in its column (as `Value`'s display does).
+const LIST_JOINER: char = '、';
 
 /// The accepted records of every schema sheet.
 #[derive(Debug, Clone)]
@@ -60,14 +62,21 @@ pub(crate) fn counted_fields(schema: &Schema, breakdowns: &[&str]) -> Vec<Vec<bo
                 .collect()
         })
         .collect();
-    let conditions = schema.rules.iter().map(|r| (r.sheet, &r.conditions));
-    let conditions = conditions.chain(schema.flags.iter().map(|f| (f.sheet, &f.conditions)));
-    for (sheet, conditions) in conditions {
-        for c in conditions {
-            if let Some(slot) = keep.get_mut(sheet).and_then(|k| k.get_mut(c.field)) {
-                *slot = true;
-            }
+    let mut read = |sheet: usize, field: usize| {
+        if let Some(slot) = keep.get_mut(sheet).and_then(|k| k.get_mut(field)) {
+            *slot = true;
         }
+    };
+    for rule in &schema.rules {
+        rule.conditions.iter().for_each(|c| read(rule.sheet, c.field));
+        rule.date_field.into_iter().for_each(|f| read(rule.sheet, f));
+    }
+    for flag in &schema.flags {
+        let pending = flag.pending.iter().flat_map(|p| &p.conditions);
+        flag.conditions.iter().chain(pending).for_each(|c| read(flag.sheet, c.field));
+    }
+    for tally in &schema.tallies {
+        tally.sums.iter().for_each(|&f| read(tally.sheet, f));
     }
     keep
 }
@@ -158,6 +167,12 @@ fn frame(
             let name: PlSmallStr = field.name.as_str().into();
             let values = records.iter().map(|r| &r.values[i]);
             let column = match field.kind {
+                FieldKind::String if field.multiple => Column::new(
+                    name,
+                    values
+                        .map(|v| (!v.is_null()).then(|| v.to_string()))
+                        .collect::<Vec<_>>(),
+                ),
                 FieldKind::String => {
                     Column::new(name, values.map(|v| v.as_text()).collect::<Vec<_>>())
                 }
@@ -204,12 +219,7 @@ fn frame(
         WEEK.into(),
         dates
             .iter()
-            .map(|d| {
-                d.filter(|d| d.year() == year)
-                    .map(|d| d.iso_week())
-                    .filter(|w| w.year() == year)
-                    .map(|w| w.week() as i32)
-            })
+            .map(|d| d.and_then(|d| iso_week_in(d, year)))
             .collect::<Vec<_>>(),
     ));
     DataFrame::new(height, columns)
@@ -217,22 +227,31 @@ fn frame(
 
 /// The rows of `df` whose fields match every condition, with only the columns the counts use
 /// (unit number, month, day, week): copying the text columns would cost more than the
-/// counting itself.
+/// counting itself. A field of several values (its column holds them joined by `、`) matches when
+/// any of them does.
+///
+/// With `dated_by` (a rule's own date field, and the year and the date judged), the month, day
+/// and week are that field's where it is filled (rows whose date there falls outside the year or
+/// after the date judged are left out) and the record's date where it is empty.
 pub(crate) fn select(
     df: &DataFrame,
     spec: &SheetSpec,
     conditions: &[Condition],
+    dated_by: Option<(usize, i32, NaiveDate)>,
 ) -> PolarsResult<DataFrame> {
     let mut mask = BooleanChunked::full("mask".into(), true, df.height());
     for condition in conditions {
-        let column = df.column(&spec.fields[condition.field].name)?;
-        let matched: BooleanChunked = match spec.fields[condition.field].kind {
+        let field = &spec.fields[condition.field];
+        let column = df.column(&field.name)?;
+        let is_one_of = |v: &str| condition.values.iter().any(|c| c.as_text() == Some(v));
+        let matched: BooleanChunked = match field.kind {
+            FieldKind::String if field.multiple => (column.str()?.iter())
+                .map(|v| Some(v.is_some_and(|v| v.split(LIST_JOINER).any(is_one_of))))
+                .collect(),
             FieldKind::String => column
                 .str()?
                 .iter()
-                .map(|v| {
-                    Some(v.is_some_and(|v| condition.values.iter().any(|c| c.as_text() == Some(v))))
-                })
+                .map(|v| Some(v.is_some_and(is_one_of)))
                 .collect(),
             FieldKind::Boolean => column
                 .bool()?
@@ -260,7 +279,62 @@ pub(crate) fn select(
         };
         mask = &mask & &matched;
     }
-    df.select([UNIT_ID, MONTH, DAY, WEEK])?.filter(&mask)
+    let Some((field, year, as_of)) = dated_by else {
+        return df.select([UNIT_ID, MONTH, DAY, WEEK])?.filter(&mask);
+    };
+    // The rule's own date where given, the record's where not.
+    let own = df.column(&spec.fields[field].name)?.cast(&DataType::Int32)?;
+    let (months, days, weeks) = (df.column(MONTH)?.i32()?, df.column(DAY)?.i32()?, df.column(WEEK)?.i32()?);
+    let len = df.height();
+    let (mut m, mut d, mut w, mut keep) = (
+        Vec::with_capacity(len),
+        Vec::with_capacity(len),
+        Vec::with_capacity(len),
+        Vec::with_capacity(len),
+    );
+    for (i, own) in own.i32()?.iter().enumerate() {
+        match own.map(date_of_days) {
+            Some(date) => {
+                let counted = date.year() == year && date <= as_of;
+                keep.push(counted);
+                m.push(Some(date.month() as i32));
+                d.push(Some(date.day() as i32));
+                w.push(iso_week_in(date, year));
+            }
+            None => {
+                keep.push(true);
+                m.push(months.get(i));
+                d.push(days.get(i));
+                w.push(weeks.get(i));
+            }
+        }
+    }
+    let keep: BooleanChunked = keep.into_iter().map(Some).collect();
+    let dated = DataFrame::new(
+        len,
+        vec![
+            df.column(UNIT_ID)?.clone(),
+            Column::new(MONTH.into(), m),
+            Column::new(DAY.into(), d),
+            Column::new(WEEK.into(), w),
+        ],
+    )?;
+    dated.filter(&(&mask & &keep))
+}
+
+/// The day `days` after 1 January 1970.
+fn date_of_days(days: i32) -> NaiveDate {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    epoch + chrono::Duration::days(i64::from(days))
+}
+
+/// The ISO week of `d` when it belongs to the ISO week-year `year`.
+fn iso_week_in(d: NaiveDate, year: i32) -> Option<i32> {
+    Some(d)
+        .filter(|d| d.year() == year)
+        .map(|d| d.iso_week())
+        .filter(|w| w.year() == year)
+        .map(|w| w.week() as i32)
 }
 
 /// How a record's date maps to a period index (`None`: in no period).
@@ -341,8 +415,26 @@ pub(crate) fn count_by_month(df: &DataFrame) -> PolarsResult<[u32; 12]> {
     Ok(out)
 }
 
-/// Record counts per value of one text field, largest first, ties by value.
-pub(crate) fn count_by_value(df: &DataFrame, field: &str) -> PolarsResult<Vec<(String, u32)>> {
+/// Record counts per value of one text field, largest first, ties by value. A record of a field
+/// of several values counts once for each.
+pub(crate) fn count_by_value(
+    df: &DataFrame,
+    field: &str,
+    multiple: bool,
+) -> PolarsResult<Vec<(String, u32)>> {
+    if multiple {
+        let mut counts: HashMap<&str, u32> = HashMap::new();
+        for value in df.column(field)?.str()?.iter().flatten() {
+            for item in value.split(LIST_JOINER) {
+                *counts.entry(item).or_default() += 1;
+            }
+        }
+        let mut out: Vec<(String, u32)> = (counts.into_iter())
+            .map(|(v, n)| (v.to_string(), n))
+            .collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        return Ok(out);
+    }
     let counted = df
         .select([field, ROW])?
         .group_by([field])?
@@ -359,6 +451,21 @@ pub(crate) fn count_by_value(df: &DataFrame, field: &str) -> PolarsResult<Vec<(S
         .collect();
     out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     Ok(out)
+}
+
+/// The sum of an integer field per unit number (all rows of the frame), for `units` unit
+/// numbers; empty values add nothing.
+pub(crate) fn sum_per_unit(df: &DataFrame, field: &str, units: usize) -> PolarsResult<Vec<i64>> {
+    let mut sums = vec![0i64; units];
+    let ids = df.column(UNIT_ID)?.u32()?;
+    for (id, value) in ids.iter().zip(df.column(field)?.i64()?.iter()) {
+        if let (Some(id), Some(value)) = (id, value)
+            && let Some(sum) = sums.get_mut(id as usize)
+        {
+            *sum = sum.saturating_add(value);
+        }
+    }
+    Ok(sums)
 }
 
 /// Record count per unit number (all rows of the frame), for `units` unit numbers.

@@ -8,7 +8,7 @@ use crate::ingest::limits::MAX_CELL_CHARS;
 use crate::issue::{Refusal, excerpt};
 use crate::normalize::{closest, nfkc, normalize, trim_cell};
 use crate::record::Value;
-use crate::schema::{Field, FieldKind};
+use crate::schema::{Field, FieldKind, VALUE_SEPARATORS};
 use crate::sheet::{Cell, format_number};
 use chrono::NaiveDate;
 
@@ -49,17 +49,45 @@ pub fn coerce(cell: &Cell, field: &Field, year: impl Into<MonthDays>) -> Result<
         _ => {}
     }
     fits_a_cell(cell)?;
+    match (field.multiple, cell) {
+        (true, Cell::Text(text)) => several(text, field, year.into()),
+        (true, _) => Ok(Value::List(Box::new([one(cell, field, year.into())?]))),
+        (false, _) => one(cell, field, year.into()),
+    }
+}
+
+/// One value of `field` from a cell known not to be blank.
+fn one(cell: &Cell, field: &Field, year: MonthDays) -> Result<Value, Refusal> {
     let value = match field.kind {
         FieldKind::String => text(cell, field)?,
         FieldKind::Integer => Value::Int(integer(cell)?),
         FieldKind::Boolean => Value::Bool(boolean(cell)?),
-        FieldKind::Date => match day(cell, year.into())? {
+        FieldKind::Date => match day(cell, year)? {
             Day::Date(d) => Value::Date(d),
             Day::MonthDay(m, d) => Value::MonthDay(m, d),
         },
     };
     bounds(&value, field)?;
     Ok(value)
+}
+
+/// The values of a multi-valued cell, split at `VALUE_SEPARATORS`, each checked on its own (the
+/// first refused one is the cell's refusal, naming it) and kept once, in the order written.
+fn several(text: &str, field: &Field, year: MonthDays) -> Result<Value, Refusal> {
+    let mut values: Vec<Value> = Vec::new();
+    for part in text.split(VALUE_SEPARATORS).map(trim_cell) {
+        if part.is_empty() {
+            continue;
+        }
+        let value = one(&Cell::Text(part.to_string()), field, year)?;
+        if !values.contains(&value) {
+            values.push(value);
+        }
+    }
+    Ok(match values.is_empty() {
+        true => Value::Null,
+        false => Value::List(values.into()),
+    })
 }
 
 /// Refuses a text longer than an Excel cell holds (`MAX_CELL_CHARS`, trimmed), so that no record

@@ -35,6 +35,53 @@ pub(crate) struct UnitScore {
     pub cases: Option<u32>,
     /// Per flag: its value, `None` where it does not apply.
     pub flags: Vec<Option<String>>,
+    /// The tallies' columns (`[[tally]]`): sums and ratios, empty for a unit that did not
+    /// submit and a ratio over nothing.
+    pub tallies: Tallied,
+}
+
+/// Named amounts, in the schema's order: a unit's or the county's tally columns.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Tallied(pub Vec<(String, Option<Amount>)>);
+
+impl serde::Serialize for Tallied {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, amount) in &self.0 {
+            map.serialize_entry(name, amount)?;
+        }
+        map.end()
+    }
+}
+
+/// A sum or a ratio.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub(crate) enum Amount {
+    Sum(i64),
+    Ratio(f64),
+}
+
+impl Tallied {
+    /// The columns of every tally from its sums (`None`: not submitted).
+    fn of(schema: &Schema, sums: Option<Vec<Vec<i64>>>) -> Tallied {
+        let mut out = Vec::new();
+        for (t, tally) in schema.tallies.iter().enumerate() {
+            let sums = sums.as_ref().map(|s| &s[t]);
+            for (i, name) in tally.columns.iter().take(tally.sums.len()).enumerate() {
+                out.push((name.clone(), sums.map(|s| Amount::Sum(s[i]))));
+            }
+            if let Some(ratio) = &tally.ratio {
+                let value = sums.and_then(|s| {
+                    let (num, den) = (s[ratio.numerator], s[ratio.denominator]);
+                    (den != 0).then(|| Amount::Ratio(num as f64 / den as f64))
+                });
+                out.push((ratio.name.clone(), value));
+            }
+        }
+        Tallied(out)
+    }
 }
 
 /// Whether a short period has ended or is still running.
@@ -81,6 +128,8 @@ pub(crate) struct Scorecard {
     pub as_of: NaiveDate,
     pub rule_names: Vec<String>,
     pub flag_names: Vec<String>,
+    /// The county's tally columns: every accepted record's sums.
+    pub tallies: Tallied,
     pub units: Vec<UnitScore>,
     pub shortfalls: Vec<Shortfall>,
 }
@@ -132,11 +181,19 @@ pub(crate) fn evaluate(
     }
     rank(&mut scores);
     order_shortfalls(&mut shortfalls, &scores, &rule_names);
+    let county = (counts.tallies.iter())
+        .map(|per_field| {
+            (per_field.iter())
+                .map(|sums| sums.iter().fold(0i64, |a, b| a.saturating_add(*b)))
+                .collect()
+        })
+        .collect();
     Ok(Scorecard {
         year,
         as_of,
         rule_names,
         flag_names: schema.flags.iter().map(|f| f.name.clone()).collect(),
+        tallies: Tallied::of(schema, Some(county)),
         units: scores,
         shortfalls,
     })
@@ -146,8 +203,10 @@ pub(crate) fn evaluate(
 struct Counts {
     /// Per rule, in schema order.
     rules: Vec<RuleCounts>,
-    /// Per flag, the matching records of each unit.
-    flags: Vec<Vec<u32>>,
+    /// Per flag, the matching records of each unit and those of them still pending.
+    flags: Vec<(Vec<u32>, Vec<u32>)>,
+    /// Per tally and summed field, each unit's sum.
+    tallies: Vec<Vec<Vec<i64>>>,
     /// The accountability cases of each unit, when the schema has a case sheet.
     cases: Option<Vec<u32>>,
 }
@@ -157,11 +216,27 @@ fn count_all(schema: &Schema, frames: &Frames, year: i32, as_of: NaiveDate) -> R
     let rules = (schema.rules.par_iter())
         .map(|rule| count_rule(rule, schema, frames, year, as_of))
         .collect::<Result<Vec<_>>>()?;
+    let units = frames.unit_count();
     let mut flags = Vec::new();
     for flag in &schema.flags {
-        let spec = &schema.sheets[flag.sheet];
-        let selected = aggregate::select(&frames.sheets[flag.sheet], spec, &flag.conditions)?;
-        flags.push(aggregate::count_per_unit(&selected, frames.unit_count())?);
+        let (df, spec) = (&frames.sheets[flag.sheet], &schema.sheets[flag.sheet]);
+        let all = aggregate::count_per_unit(&aggregate::select(df, spec, &flag.conditions, None)?, units)?;
+        let pending = match &flag.pending {
+            Some(p) => {
+                let both = [flag.conditions.as_slice(), p.conditions.as_slice()].concat();
+                aggregate::count_per_unit(&aggregate::select(df, spec, &both, None)?, units)?
+            }
+            None => vec![0; units],
+        };
+        flags.push((all, pending));
+    }
+    let mut tallies = Vec::new();
+    for tally in &schema.tallies {
+        let (df, spec) = (&frames.sheets[tally.sheet], &schema.sheets[tally.sheet]);
+        let sums = (tally.sums.iter())
+            .map(|&f| aggregate::sum_per_unit(df, &spec.fields[f].name, units))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        tallies.push(sums);
     }
     let cases = match case_sheet(schema) {
         Some(i) => Some(aggregate::count_per_unit(
@@ -173,6 +248,7 @@ fn count_all(schema: &Schema, frames: &Frames, year: i32, as_of: NaiveDate) -> R
     Ok(Counts {
         rules,
         flags,
+        tallies,
         cases,
     })
 }
@@ -203,6 +279,7 @@ fn score_unit(
         behind_count: 0,
         cases: counts.cases.as_deref().map(count_of),
         flags: Vec::new(),
+        tallies: Tallied::default(),
     };
     let mut shortfalls = Vec::new();
     let (mut weighted, mut weights) = (0.0, 0.0);
@@ -247,14 +324,25 @@ fn score_unit(
         (true, false) => 1.0,
     };
     score.flags = (schema.flags.iter().zip(&counts.flags))
-        .map(|(flag, hits)| {
+        .map(|(flag, (hits, pending))| {
             let applies = (flag.unit_types.as_ref()).is_none_or(|t| t.contains(&unit.unit_type));
-            (applies && submitted).then(|| match count_of(hits) {
-                0 => flag.otherwise.clone(),
-                _ => flag.set.clone(),
+            let (hits, pending) = (count_of(hits), count_of(pending));
+            (applies && submitted).then(|| match (&flag.pending, hits > pending) {
+                // One decided record sets the flag; only pending ones leave it undecided.
+                (_, true) => flag.set.clone(),
+                (Some(p), false) if pending > 0 => p.value.clone(),
+                _ => flag.otherwise.clone(),
             })
         })
         .collect();
+    let sums = (counts.tallies.iter())
+        .map(|per_field| {
+            (per_field.iter())
+                .map(|sums| id.and_then(|id| sums.get(id)).copied().unwrap_or(0))
+                .collect()
+        })
+        .collect();
+    score.tallies = Tallied::of(schema, submitted.then_some(sums));
     (score, shortfalls)
 }
 
@@ -283,7 +371,8 @@ fn count_rule(
     as_of: NaiveDate,
 ) -> Result<RuleCounts> {
     let spec = &schema.sheets[rule.sheet];
-    let selected = aggregate::select(&frames.sheets[rule.sheet], spec, &rule.conditions)?;
+    let dated_by = rule.date_field.map(|f| (f, year, as_of));
+    let selected = aggregate::select(&frames.sheets[rule.sheet], spec, &rule.conditions, dated_by)?;
     let calendar = schema.calendar.as_ref();
     let periods: Vec<(Span, Due)> = (spans(&rule.period, year).into_iter())
         .map(|span| {

@@ -28,8 +28,10 @@ pub fn examine(source: &Source, settings: &Settings) -> FileOutcome {
     reader_issues(&workbook, file, &mut out.issues);
     let roles = sheet_roles(schema, &workbook);
     let year = read_info_sheet(schema, &workbook, &roles, settings.year, &mut out);
+    let declared = out.info.as_ref().and_then(|i| i.name.clone());
     let ctx = Context {
         file,
+        unit: declared.as_deref(),
         year: year.or_else(|| year_in_name(&source.rel)),
         report_year: settings.year,
     };

@@ -25,6 +25,8 @@ pub enum Value {
     /// units makes it a `Date` in the report year or rejects its row: no resolved record holds
     /// one.
     MonthDay(u8, u8),
+    /// The values of a multi-valued field (`multiple = true`), in the order written, each once.
+    List(Box<[Value]>),
 }
 
 impl Value {
@@ -52,6 +54,15 @@ impl Value {
             _ => None,
         }
     }
+
+    /// The single values: a list's items, or the value itself (none for an empty one).
+    pub fn items(&self) -> &[Value] {
+        match self {
+            Value::List(items) => items,
+            Value::Null => &[],
+            one => std::slice::from_ref(one),
+        }
+    }
 }
 
 impl fmt::Display for Value {
@@ -63,6 +74,15 @@ impl fmt::Display for Value {
             Value::Bool(true) => f.write_str("是"),
             Value::Bool(false) => f.write_str("否"),
             Value::MonthDay(m, d) => write!(f, "{m}月{d}日"),
+            Value::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("、")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                Ok(())
+            }
             Value::Date(d) => match iso_date(*d) {
                 Some(day) => f.write_str(&day),
                 None => write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),

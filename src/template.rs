@@ -12,7 +12,7 @@ use crate::report::table::{Formats, Mark, Out, Table, print_setup, text_width};
 use crate::schema::{Check, Field, FieldKind, GUIDE_SHEET, LIST_SHEET, Period, Schema, SheetSpec};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
-    DataValidation, DataValidationRule, ExcelDateTime, Format, Formula, Workbook, Worksheet,
+    DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format, Formula, Workbook, Worksheet,
     XlsxError,
 };
 
@@ -125,12 +125,18 @@ fn prompt(field: &Field, year: Option<i32>) -> String {
         }
         FieldKind::Boolean => text.push_str("从下拉列表选择“是”或“否”。"),
         FieldKind::String => match &field.allowed {
+            Some(_) if field.multiple => text.push_str(
+                "从下拉列表选择；可填多项，各项之间用“、”分隔（如“通报批评、调离岗位”）。",
+            ),
             Some(allowed) => text.push_str(&format!("从下拉列表选择：{}。", allowed.join("、"))),
             None => text.push_str("填写文字。"),
         },
     }
     if let Some(d) = &field.description {
         text.push_str(d);
+    }
+    if !field.enum_descriptions.is_empty() {
+        text.push_str(&format!("各项“{}”的文件原文见“{GUIDE_SHEET}”。", field.name));
     }
     truncate_chars(&text, 250)
 }
@@ -178,6 +184,11 @@ fn validation(
                 ExcelDateTime::from_ymd(2100, 12, 31)?,
             )),
         },
+    };
+    // Several values typed into one cell are not in the list: Excel must warn, not refuse.
+    let v = match field.multiple {
+        true => v.set_error_style(DataValidationErrorStyle::Warning),
+        false => v,
     };
     let v = v
         .set_input_title(truncate_chars(&field.name, 30))?
@@ -268,6 +279,14 @@ fn guide(
                 format!("{}为{}", sheet.fields[c.field].name, values.join("或"))
             })
             .collect();
+        let mut condition = condition;
+        if let Some(d) = rule.date_field {
+            let fallback = sheet.date_field.map(|f| sheet.fields[f].name.as_str());
+            condition.push(match fallback {
+                Some(f) => format!("按{}计，未填的按{f}计", sheet.fields[d].name),
+                None => format!("按{}计", sheet.fields[d].name),
+            });
+        }
         let place = if condition.is_empty() {
             sheet.name.clone()
         } else {
@@ -286,7 +305,9 @@ fn guide(
         ])?;
     }
     top = q.last_row() + 1;
+    let widths = q.widths();
     q.finish(false)?;
+    top = enum_texts(wb, f, schema, top + 2, &widths)?;
     let ws = wb.worksheet_from_name(GUIDE_SHEET)?;
     ws.write_string(
         top + 1,
@@ -295,6 +316,37 @@ fn guide(
     )?;
     print_setup(ws, 2)?;
     Ok(())
+}
+
+/// For each field whose values have their documents' full wording (`enum_descriptions`), a
+/// table of value and wording, so that a short label is chosen for what the document says.
+/// Returns the row below the last table.
+fn enum_texts(
+    wb: &mut Workbook,
+    f: &Formats,
+    schema: &Schema,
+    mut top: u32,
+    widths: &[usize],
+) -> Result<u32, XlsxError> {
+    for sheet in &schema.sheets {
+        for field in sheet.fields.iter().filter(|f| !f.enum_descriptions.is_empty()) {
+            let ws = wb.worksheet_from_name(GUIDE_SHEET)?;
+            let heading = format!("“{}”表“{}”各项取值及文件原文", sheet.name, field.name);
+            let mut t = Table::at(ws, f, top, &heading, "", &["取值", "文件原文"])?;
+            t.keep_widths(widths);
+            for value in field.allowed.iter().flatten() {
+                let text = (field.enum_descriptions.iter())
+                    .find(|(v, _)| v == value)
+                    .map_or("", |(_, d)| d.as_str());
+                let row = t.next_row;
+                t.plain(vec![Out::from(value.as_str())])?;
+                t.ws.merge_range(row, 1, row, 4, text, &f.text)?;
+            }
+            top = t.last_row() + 2;
+            t.finish(false)?;
+        }
+    }
+    Ok(top)
 }
 
 /// A quota as a clerk reads it: `每半年不少于1次`.
@@ -483,13 +535,21 @@ fn write_example(
             Value::Date(d) => {
                 ws.write_datetime_with_format(row, c, excel_date(*d)?, &date_format())?;
             }
-            Value::MonthDay(..) => {
+            Value::MonthDay(..) | Value::List(_) => {
                 ws.write_string(row, c, value.to_string())?;
             }
         }
         let _ = field;
     }
     Ok(())
+}
+
+/// A value as its field holds it: a list of one for a multi-valued field.
+fn one_of(field: &Field, value: Value) -> Value {
+    match field.multiple {
+        true => Value::List(Box::new([value])),
+        false => value,
+    }
 }
 
 /// A few valid rows for a sheet: every value allowed, every check satisfied.
@@ -513,9 +573,10 @@ pub(crate) fn example_rows(spec: &SheetSpec, year: i32) -> Vec<Vec<Value>> {
                     ),
                     FieldKind::Boolean => Value::Bool(i == 0),
                     FieldKind::String => match &field.allowed {
-                        Some(allowed) => {
-                            Value::Text(allowed[i as usize % allowed.len()].as_str().into())
-                        }
+                        Some(allowed) => one_of(
+                            field,
+                            Value::Text(allowed[i as usize % allowed.len()].as_str().into()),
+                        ),
                         None => Value::Text(compact_str::format_compact!("示例{}", field.name)),
                     },
                 })
@@ -526,10 +587,10 @@ pub(crate) fn example_rows(spec: &SheetSpec, year: i32) -> Vec<Vec<Value>> {
                     && when.iter().all(|c| c.holds(&row))
                 {
                     for r in require {
-                        if !r.holds(&row)
+                        if !r.allows(&row)
                             && let Some(v) = r.values.first()
                         {
-                            row[r.field] = v.clone();
+                            row[r.field] = one_of(&spec.fields[r.field], v.clone());
                         }
                     }
                 }

@@ -21,6 +21,9 @@ pub struct Context<'a> {
     /// The report year when `--year` gives it. Month-day dates take the report year: without
     /// it they are kept as `Value::MonthDay` and completed when units are resolved.
     pub report_year: Option<i32>,
+    /// The unit the file names itself (its 基本信息), for telling its own bodies from
+    /// subordinate ones where a legacy value needs it (a row's 单位名称 comes first).
+    pub unit: Option<&'a str>,
 }
 
 /// How a row below the header is treated.
@@ -263,7 +266,34 @@ fn validate_row(
             }
             issue
         };
-        let value = match cell.map(|c| coerce(c, field, month_days)) {
+        let legacy = (field.legacy.as_ref())
+            .zip(cell)
+            .and_then(|(legacy, cell)| Some((legacy, legacy.spelling(&cell.shown())?)));
+        let coerced = match legacy {
+            Some((legacy, (old, own, subordinate))) => {
+                let subject = (header.columns[legacy.by])
+                    .and_then(|c| row.get(c))
+                    .map(|c| c.shown().into_owned())
+                    .unwrap_or_default();
+                let unit = unit_for_issue.or(ctx.unit);
+                let taken = match legacy.is_subordinate(&subject, unit) {
+                    true => subordinate,
+                    false => own,
+                };
+                let kind = Kind::LegacyValue {
+                    field: field.name.clone(),
+                    old: old.clone(),
+                    by: spec.fields[legacy.by].name.clone(),
+                    subject,
+                    taken: taken.clone(),
+                };
+                out.issues
+                    .push(issue(Level::Notice, kind, action::ACCEPTED));
+                Some(Ok(Value::Text(taken.as_str().into())))
+            }
+            None => cell.map(|c| coerce(c, field, month_days)),
+        };
+        let value = match coerced {
             None | Some(Ok(Value::Null)) => {
                 if field.required {
                     let field = field.name.clone();
@@ -399,7 +429,7 @@ fn run_check(
             }
             let failed = require
                 .iter()
-                .find(|c| !c.holds(values) && !values[c.field].is_null())?;
+                .find(|c| !c.allows(values) && !values[c.field].is_null())?;
             let kind = Kind::Requires {
                 message: message.clone(),
                 when: (when.iter())
@@ -412,6 +442,9 @@ fn run_check(
                     .collect(),
                 field: spec.fields[failed.field].name.clone(),
                 allowed: failed.values.iter().map(|v| v.to_string()).collect(),
+                found: (failed.disallowed(values).into_iter())
+                    .map(|v| v.to_string())
+                    .collect(),
             };
             (*level, failed.field, kind)
         }
@@ -471,6 +504,7 @@ mod tests {
                 file: "f.xlsx",
                 year: Some(2026),
                 report_year: Some(2026),
+                unit: None,
             },
         )
     }

@@ -311,6 +311,17 @@ pub enum Kind {
         when: Vec<(String, String)>,
         field: String,
         allowed: Vec<String>,
+        /// The field's values that are not allowed (several, in a multi-valued field).
+        found: Vec<String>,
+    },
+    /// An older template's value (`领导班子`) read as one of the two values it now splits into,
+    /// decided by another field of the row.
+    LegacyValue {
+        field: String,
+        old: String,
+        by: String,
+        subject: String,
+        taken: String,
     },
 
     // Units and years.
@@ -373,6 +384,7 @@ impl Kind {
             Kind::RequiredEmpty { .. } => "required-empty",
             Kind::BadValue { refusal, .. } => refusal.code(),
             Kind::Greater { .. } | Kind::Requires { .. } => "check-failed",
+            Kind::LegacyValue { .. } => "subject-inferred",
             Kind::FileUnit {
                 problem: UnitProblem::NotInRoster { .. },
                 ..
@@ -483,17 +495,31 @@ impl fmt::Display for Kind {
                 when,
                 field,
                 allowed,
+                found,
             } => {
                 let when: Vec<String> = (when.iter())
                     .map(|(name, value)| format!("{name}为“{}”", excerpt(value)))
                     .collect();
+                let found: Vec<String> = found.iter().map(|v| format!("“{}”", excerpt(v))).collect();
                 write!(
                     f,
-                    "{message}（{}时{field}应为{}）",
+                    "{message}（{}时{field}应为{}；{}不在其中）",
                     when.join("、"),
-                    allowed.join("、")
+                    allowed.join("、"),
+                    found.join("、")
                 )
             }
+            Kind::LegacyValue {
+                field,
+                old,
+                by,
+                subject,
+                taken,
+            } => write!(
+                f,
+                "{field}“{old}”是旧模板的取值，已按{by}“{}”认定为“{taken}”；如有误，请直接填写正确的{field}",
+                excerpt(subject)
+            ),
             Kind::FileUnit { problem, loss } => match loss {
                 UnitLoss::File { rows } => write!(f, "{problem}；该文件 {rows} 行数据均未计入"),
                 UnitLoss::Sheets { sheets, rows } => write!(
@@ -629,6 +655,10 @@ const CODES: &[(&str, &str)] = &[
         "check-failed",
         "a row that fails one of the schema's checks",
     ),
+    (
+        "subject-inferred",
+        "an older template's value read as one of the values it now splits into",
+    ),
     ("unknown-unit", "a unit name that matches no roster unit"),
     ("unit-undetermined", "a workbook whose unit cannot be told"),
     (
@@ -752,6 +782,13 @@ mod tests {
             },
             Kind::UnknownUnit { problem },
             Kind::UnitMissing,
+            Kind::LegacyValue {
+                field: text(),
+                old: text(),
+                by: text(),
+                subject: text(),
+                taken: text(),
+            },
             Kind::NoSuchDay {
                 typed: text(),
                 year: 2026,

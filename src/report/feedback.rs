@@ -35,6 +35,7 @@ pub(crate) fn write_all(
     }
     let mut units: Vec<&str> = issues.keys().copied().collect();
     units.extend(model.card.shortfalls.iter().map(|s| s.unit.as_str()));
+    units.extend(flagged(model).map(|(unit, ..)| unit));
     units.sort_unstable();
     units.dedup();
     let roll = out_of_dir(dir).join("催报名单.txt");
@@ -194,6 +195,57 @@ fn suggested_value(message: &str) -> Option<&str> {
     Some(&rest[..rest.find('”')?])
 }
 
+/// Every unit whose flag is not its `otherwise` value (评优资格 取消 or 待定): the unit, the flag
+/// and its value.
+fn flagged<'m>(
+    model: &'m ReportModel<'_>,
+) -> impl Iterator<Item = (&'m str, &'m crate::schema::Flag, &'m str)> {
+    model.card.units.iter().flat_map(move |u| {
+        (model.schema.flags.iter().zip(&u.flags)).filter_map(move |(flag, value)| {
+            let value = value.as_deref()?;
+            (value != flag.otherwise).then_some((u.name.as_str(), flag, value))
+        })
+    })
+}
+
+/// What the unit is told of each flag set on it: its value, the records that set it, and why.
+fn flag_text(model: &ReportModel<'_>, unit: &str) -> String {
+    let mut text = String::new();
+    let Some(score) = model.scores.get(unit) else {
+        return text;
+    };
+    for (i, (flag, value)) in model.schema.flags.iter().zip(&score.flags).enumerate() {
+        let Some(value) = value.as_deref().filter(|v| *v != flag.otherwise) else {
+            continue;
+        };
+        let spec = &model.schema.sheets[flag.sheet];
+        let records = model.flag_records.get(i).and_then(|m| m.get(unit));
+        let named: Vec<String> = (records.into_iter().flatten())
+            .take(3)
+            .map(|r| describe(spec, r))
+            .collect();
+        text.push_str(&format!("贵单位{}为“{value}”", flag.name));
+        if !named.is_empty() {
+            text.push_str(&format!("（{}）", named.join("；")));
+        }
+        if flag.pending.as_ref().is_some_and(|p| p.value == value) {
+            text.push_str("，待案件办结后认定");
+        }
+        text.push_str(&format!("，依据{}。", flag.basis));
+    }
+    text
+}
+
+/// A record as the unit would recognise it: its required fields' values (the ones every record
+/// has), without 序号, with the sheet row.
+fn describe(spec: &crate::schema::SheetSpec, r: &crate::record::Record) -> String {
+    let values: Vec<String> = (spec.fields.iter().zip(&r.values))
+        .filter(|(f, v)| f.required && f.name != "序号" && !v.is_null())
+        .map(|(_, v)| crate::issue::excerpt(&v.to_string()).into_owned())
+        .collect();
+    format!("{}第{}行：{}", spec.name, r.row + 1, values.join("，"))
+}
+
 /// The message a clerk pastes to the unit.
 pub(crate) fn reminder_text(model: &ReportModel<'_>, unit: &str, issues: &[&Issue]) -> String {
     let year = model.card.year;
@@ -235,6 +287,7 @@ pub(crate) fn reminder_text(model: &ReportModel<'_>, unit: &str, issues: &[&Issu
     if short.is_empty() && behind.is_empty() {
         text.push_str("各项考核指标均已达标。");
     }
+    text.push_str(&flag_text(model, unit));
     if !short.is_empty() {
         text.push_str(&format!("以下指标未达标：{}。", listed(&short)));
     }

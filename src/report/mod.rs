@@ -13,8 +13,9 @@ use crate::error::{Error, Result};
 use crate::evaluate::{Scorecard, case_sheet};
 use crate::issue::Issue;
 use crate::outcome::Checked;
-use crate::record::Value;
-use crate::schema::Schema;
+use crate::record::{Record, Value};
+use crate::schema::{Schema, SubjectList};
+use std::collections::BTreeMap;
 use chrono::Datelike;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -35,6 +36,13 @@ pub(crate) struct ReportModel<'a> {
     pub monthly: Vec<(String, [u32; 12])>,
     /// The accountability sheet's index and its breakdowns.
     pub cases: Option<(usize, Vec<Breakdown>)>,
+    /// The schema's subject lists (`[[subject_list]]`), each entry a matching record.
+    pub subject_lists: Vec<SubjectTable<'a>>,
+    /// Per flag, each unit's records that set it (for the unit's feedback to name them).
+    pub flag_records: Vec<BTreeMap<&'a str, Vec<&'a Record>>>,
+    /// Each unit's line in the ranking (`card.units`), by name: feedback looks units up one at
+    /// a time.
+    pub scores: std::collections::HashMap<&'a str, &'a crate::evaluate::UnitScore>,
     /// When the report was generated (the only thing that differs between two runs).
     pub generated_at: String,
     /// Issues of writing the reports themselves (a feedback workbook that could not be written),
@@ -58,6 +66,71 @@ impl ReportModel<'_> {
     pub(crate) fn issues(&self) -> impl Iterator<Item = &Issue> {
         self.checked.issues.iter().chain(&self.writing_issues)
     }
+}
+
+/// A subject list as shown: its columns and one entry per matching record, by unit and then in
+/// the order of the records.
+pub(crate) struct SubjectTable<'a> {
+    pub list: &'a SubjectList,
+    /// The who field, 单位, the list's columns, 认定.
+    pub headers: Vec<&'a str>,
+    pub entries: Vec<Subject<'a>>,
+}
+
+/// One subject: who, the unit whose record names them, the list's columns and the outcome.
+pub(crate) struct Subject<'a> {
+    pub who: &'a Value,
+    pub unit: &'a str,
+    pub values: Vec<&'a Value>,
+    pub outcome: &'a str,
+}
+
+/// The column of a subject list that holds each entry's outcome.
+pub(crate) const OUTCOME_HEADER: &str = "认定";
+
+fn subject_tables<'a>(schema: &'a Schema, checked: &'a Checked) -> Vec<SubjectTable<'a>> {
+    let fields_of = |list: &SubjectList| &schema.sheets[list.sheet].fields;
+    (schema.subject_lists.iter())
+        .map(|list| {
+            let fields = fields_of(list);
+            let mut headers = vec![fields[list.who].name.as_str(), "单位"];
+            headers.extend(list.columns.iter().map(|&c| fields[c].name.as_str()));
+            headers.push(OUTCOME_HEADER);
+            let mut entries: Vec<Subject<'a>> = (checked.records_of(list.sheet))
+                .filter(|r| list.conditions.iter().all(|c| c.holds(&r.values)))
+                .map(|r| Subject {
+                    who: &r.values[list.who],
+                    unit: &r.unit,
+                    values: list.columns.iter().map(|&c| &r.values[c]).collect(),
+                    outcome: list.outcome_of(&r.values),
+                })
+                .collect();
+            entries.sort_by(|a, b| a.unit.cmp(b.unit));
+            SubjectTable {
+                list,
+                headers,
+                entries,
+            }
+        })
+        .collect()
+}
+
+/// Per flag, each unit's records that match it.
+fn flag_records<'a>(
+    schema: &'a Schema,
+    checked: &'a Checked,
+) -> Vec<BTreeMap<&'a str, Vec<&'a Record>>> {
+    (schema.flags.iter())
+        .map(|flag| {
+            let mut by_unit: BTreeMap<&str, Vec<&Record>> = BTreeMap::new();
+            for r in checked.records_of(flag.sheet) {
+                if flag.conditions.iter().all(|c| c.holds(&r.values)) {
+                    by_unit.entry(&*r.unit).or_default().push(r);
+                }
+            }
+            by_unit
+        })
+        .collect()
 }
 
 /// The fields the accountability statistics break cases down by, when the schema has them.
@@ -87,7 +160,11 @@ pub(crate) fn build<'a>(
             {
                 breakdowns.push(Breakdown {
                     field: field.name.clone(),
-                    counts: aggregate::count_by_value(&frames.sheets[i], &field.name)?,
+                    counts: aggregate::count_by_value(
+                        &frames.sheets[i],
+                        &field.name,
+                        field.multiple,
+                    )?,
                 });
             }
             Some((i, breakdowns))
@@ -100,6 +177,9 @@ pub(crate) fn build<'a>(
         card,
         monthly,
         cases,
+        subject_lists: subject_tables(schema, checked),
+        flag_records: flag_records(schema, checked),
+        scores: (card.units.iter()).map(|u| (u.name.as_str(), u)).collect(),
         generated_at: chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(),
         writing_issues: Vec::new(),
     })
@@ -301,6 +381,8 @@ fn json_into(model: &ReportModel<'_>, out: &mut dyn Write) -> Result<()> {
         rules: &'a [String],
         schema: Id<'a>,
         shortfalls: EachAsValue<'a, crate::evaluate::Shortfall>,
+        subject_lists: BTreeMap<&'a str, Vec<serde_json::Value>>,
+        tallies: &'a crate::evaluate::Tallied,
         totals: serde_json::Value,
         year: i32,
     }
@@ -344,12 +426,42 @@ fn json_into(model: &ReportModel<'_>, out: &mut dyn Write) -> Result<()> {
             version: &model.schema.version,
         },
         shortfalls: EachAsValue(&model.card.shortfalls),
+        subject_lists: (model.subject_lists.iter())
+            .map(|t| (t.list.name.as_str(), subject_json(t)))
+            .collect(),
+        tallies: &model.card.tallies,
         totals: serde_json::to_value(&checked.totals)?,
         year: model.card.year,
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     out.write_all(b"\n")?;
     Ok(())
+}
+
+/// A subject list's entries as JSON objects keyed by its headers; a multi-valued field is an
+/// array, a date `YYYY-MM-DD`.
+fn subject_json(table: &SubjectTable<'_>) -> Vec<serde_json::Value> {
+    (table.entries.iter())
+        .map(|e| {
+            let mut values = vec![json_value(e.who), e.unit.into()];
+            values.extend(e.values.iter().map(|v| json_value(v)));
+            values.push(e.outcome.into());
+            let object = (table.headers.iter().map(|h| h.to_string()))
+                .zip(values)
+                .collect();
+            serde_json::Value::Object(object)
+        })
+        .collect()
+}
+
+fn json_value(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Null => serde_json::Value::Null,
+        Value::Int(i) => (*i).into(),
+        Value::Bool(b) => (*b).into(),
+        Value::List(items) => items.iter().map(json_value).collect(),
+        other => other.to_string().into(),
+    }
 }
 
 /// A list serialised one element at a time through `serde_json::Value`, so that each element's

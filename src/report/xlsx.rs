@@ -4,8 +4,8 @@
 //! other report writers) that names rust_xlsxwriter; it must not compute anything it shows.
 
 use super::table::{Formats, Mark, Out, Table, print_setup};
-use super::{ISSUES_JSONL, ReportModel};
-use crate::evaluate::Lateness;
+use super::{ISSUES_JSONL, ReportModel, SubjectTable};
+use crate::evaluate::{Amount, Lateness};
 use crate::issue::Level;
 use crate::outcome::{Fate, Submission};
 use crate::schema::Period;
@@ -34,6 +34,16 @@ pub(crate) fn summary(model: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
         .zip(blank)
         .map(|(build, mut sheet)| build(&mut sheet, &f, model).map(|()| sheet))
         .collect::<Result<Vec<_>, _>>()?;
+    // The subject lists follow 问责统计, before 校验问题 and 说明.
+    let mut sheets = sheets.into_iter();
+    for sheet in sheets.by_ref().take(5) {
+        wb.push_worksheet(sheet);
+    }
+    for table in &model.subject_lists {
+        let mut sheet = wb.new_worksheet_with_constant_memory()?;
+        subject_list(&mut sheet, &f, model, table)?;
+        wb.push_worksheet(sheet);
+    }
     for sheet in sheets {
         wb.push_worksheet(sheet);
     }
@@ -53,6 +63,7 @@ fn ranking(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resul
     headers.extend(card.rule_names.iter().map(String::as_str));
     headers.extend(["未达标项数", "进度滞后项数", "问责案件数"]);
     headers.extend(card.flag_names.iter().map(String::as_str));
+    headers.extend(card.tallies.0.iter().map(|(name, _)| name.as_str()));
     let ws = sheet.set_name("排名")?;
     let title = model.dated(format!("{}年度意识形态工作责任制落实情况排名", card.year));
     let mut t = Table::new(ws, f, &title, &subtitle(model), &headers)?;
@@ -81,7 +92,16 @@ fn ranking(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resul
         row.push(marked(u.missed_count, Mark::Red));
         row.push(marked(u.behind_count, Mark::Amber));
         row.push((Out::from(u.cases), Mark::Plain));
-        row.extend(u.flags.iter().map(|v| (Out::from(v.clone()), Mark::Plain)));
+        for (flag, value) in model.schema.flags.iter().zip(&u.flags) {
+            // A flag set (评优资格 取消) is red; one pending (待定) amber.
+            let mark = match value {
+                Some(v) if *v == flag.set => Mark::Red,
+                Some(v) if flag.pending.as_ref().is_some_and(|p| p.value == *v) => Mark::Amber,
+                _ => Mark::Plain,
+            };
+            row.push((Out::from(value.clone()), mark));
+        }
+        row.extend(u.tallies.0.iter().map(|(_, v)| (amount(*v), Mark::Plain)));
         t.row(row)?;
     }
     let (header, last) = (t.header_row, t.last_row());
@@ -120,6 +140,15 @@ fn ranking(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resul
         ws.insert_chart(header, headers.len() as u16 + 1, &chart)?;
     }
     Ok(())
+}
+
+/// A tally's sum as a number, its ratio as a percentage.
+fn amount(v: Option<Amount>) -> Out {
+    match v {
+        Some(Amount::Sum(n)) => Out::Int(n),
+        Some(Amount::Ratio(r)) => Out::Pct(r),
+        None => Out::Empty,
+    }
 }
 
 fn shortfalls(
@@ -294,6 +323,42 @@ fn cases(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<
     Ok(())
 }
 
+/// A subject list (`取消评优评先资格`): one row per subject, outcomes pending in amber.
+fn subject_list(
+    sheet: &mut Worksheet,
+    f: &Formats,
+    model: &ReportModel<'_>,
+    table: &SubjectTable<'_>,
+) -> Result<(), XlsxError> {
+    let list = table.list;
+    let ws = sheet.set_name(&list.name)?;
+    let title = model.dated(format!("{}年度{}名单", model.card.year, list.name));
+    let pending = table.entries.iter().filter(|e| e.outcome != list.outcome).count();
+    let mut note = format!("共 {} 人（个）", table.entries.len());
+    if let Some(p) = &list.pending {
+        note.push_str(&format!("，其中“{}” {pending} 人（个）", p.value));
+    }
+    note.push_str(&format!("；依据：{}", list.basis));
+    let mut headers = vec!["序号"];
+    headers.extend(&table.headers);
+    let mut t = Table::new(ws, f, &title, &note, &headers)?;
+    for (i, e) in table.entries.iter().enumerate() {
+        let mut row = vec![
+            (Out::Int(i as i64 + 1), Mark::Plain),
+            (Out::from(e.who.to_string()), Mark::Plain),
+            (Out::from(e.unit), Mark::Plain),
+        ];
+        row.extend(e.values.iter().map(|v| (Out::from(v.to_string()), Mark::Plain)));
+        let mark = match e.outcome == list.outcome {
+            true => Mark::Red,
+            false => Mark::Amber,
+        };
+        row.push((Out::from(e.outcome), mark));
+        t.row(row)?;
+    }
+    t.finish(true)
+}
+
 /// Rows of 校验问题 at most: a sheet holds 1,048,576 rows, and no clerk reads more than this
 /// many; every issue is in `校验问题.jsonl`.
 const ISSUE_ROWS: usize = 100_000;
@@ -460,18 +525,91 @@ fn notes_rules(
             )),
         ])?;
     }
-    for flag in &model.schema.flags {
+    let schema = model.schema;
+    for flag in &schema.flags {
+        let sheet = &schema.sheets[flag.sheet];
+        let mut said = format!(
+            "{}有{}记录的单位为“{}”",
+            sheet.name,
+            conditions_text(sheet, &flag.conditions),
+            flag.set
+        );
+        if let Some(p) = &flag.pending {
+            let when = conditions_text(sheet, &p.conditions);
+            said.push_str(&format!("（相应记录均为{when}的为“{}”）", p.value));
+        }
+        said.push_str(&format!("，否则为“{}”", flag.otherwise));
         rules.plain(vec![
             Out::from(flag.name.as_str()),
             Out::from(types(&flag.unit_types)),
-            Out::from(format!(
-                "有相应记录的单位为“{}”，否则为“{}”",
-                flag.set, flag.otherwise
-            )),
+            Out::from(said),
             Out::from(flag.basis.as_str()),
         ])?;
     }
-    Ok((rules.last_row() + 3, rules.widths()))
+    for list in &schema.subject_lists {
+        let sheet = &schema.sheets[list.sheet];
+        let mut said = format!(
+            "{}中{}的每个{}列入名单，认定为“{}”",
+            sheet.name,
+            conditions_text(sheet, &list.conditions),
+            sheet.fields[list.who].name,
+            list.outcome
+        );
+        if let Some(p) = &list.pending {
+            let when = conditions_text(sheet, &p.conditions);
+            said.push_str(&format!("（{when}的为“{}”）", p.value));
+        }
+        rules.plain(vec![
+            Out::from(format!("{}名单", list.name)),
+            Out::from("全部"),
+            Out::from(said),
+            Out::from(list.basis.as_str()),
+        ])?;
+    }
+    for tally in &schema.tallies {
+        let sheet = &schema.sheets[tally.sheet];
+        let sums: Vec<&str> = tally.sums.iter().map(|&f| sheet.fields[f].name.as_str()).collect();
+        let mut said = format!("按单位和全县合计{}的{}", sheet.name, sums.join("、"));
+        if let Some(r) = &tally.ratio {
+            said.push_str(&format!(
+                "；{} = {} ÷ {}（{}为0时空白）",
+                r.name, sums[r.numerator], sums[r.denominator], sums[r.denominator]
+            ));
+        }
+        rules.plain(vec![
+            Out::from(tally.name.as_str()),
+            Out::from("全部"),
+            Out::from(said),
+            Out::from(tally.basis.as_str()),
+        ])?;
+    }
+    let mut top = rules.last_row() + 3;
+    let widths = rules.widths();
+    rules.finish(false)?;
+    for sheet in &schema.sheets {
+        for field in sheet.fields.iter().filter(|f| !f.enum_descriptions.is_empty()) {
+            let heading = format!("{}“{}”各项取值及文件原文", sheet.name, field.name);
+            let mut t = Table::at(ws, f, top, &heading, "", &["取值", "文件原文"])?;
+            t.keep_widths(&widths);
+            for (value, text) in &field.enum_descriptions {
+                t.plain(vec![Out::from(value.as_str()), Out::from(text.as_str())])?;
+            }
+            top = t.last_row() + 3;
+            t.finish(false)?;
+        }
+    }
+    Ok((top, widths))
+}
+
+/// `条件` of a flag or list as a clerk reads it: `对象类别为本单位领导班子或本单位领导干部`.
+fn conditions_text(sheet: &crate::schema::SheetSpec, conditions: &[crate::schema::Condition]) -> String {
+    let parts: Vec<String> = (conditions.iter())
+        .map(|c| {
+            let values: Vec<String> = c.values.iter().map(|v| v.to_string()).collect();
+            format!("{}为{}", sheet.fields[c.field].name, values.join("或"))
+        })
+        .collect();
+    parts.join("且")
 }
 
 /// The manifest: every input file with its size, SHA-256 and what became of it.

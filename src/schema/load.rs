@@ -60,6 +60,10 @@ struct RawSchema {
     rule: Vec<RawRule>,
     #[serde(default)]
     flag: Vec<RawFlag>,
+    #[serde(default)]
+    subject_list: Vec<RawSubjectList>,
+    #[serde(default)]
+    tally: Vec<RawTally>,
     calendar: Option<Spanned<RawCalendar>>,
 }
 
@@ -121,6 +125,19 @@ struct RawField {
     pattern: Option<String>,
     default: Option<toml::Value>,
     description: Option<String>,
+    #[serde(default)]
+    multiple: bool,
+    #[serde(default)]
+    enum_descriptions: BTreeMap<String, String>,
+    legacy: Option<Spanned<RawLegacy>>,
+}
+
+#[derive(Deserialize)]
+struct RawLegacy {
+    by: String,
+    #[serde(default)]
+    subordinate: Vec<String>,
+    values: BTreeMap<String, Vec<String>>,
 }
 
 type RawConditions = BTreeMap<Spanned<String>, Vec<toml::Value>>;
@@ -145,6 +162,7 @@ struct RawRule {
     deadlines: Option<Spanned<Vec<String>>>,
     unit_types: Option<Spanned<Vec<String>>>,
     weight: Option<Spanned<f64>>,
+    date_field: Option<Spanned<String>>,
     #[serde(default)]
     basis: String,
 }
@@ -156,10 +174,57 @@ struct RawFlag {
     #[serde(rename = "where", default)]
     conditions: RawConditions,
     set: String,
+    pending: Option<RawFlagPending>,
     otherwise: String,
     unit_types: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     basis: String,
+}
+
+#[derive(Deserialize)]
+struct RawFlagPending {
+    #[serde(rename = "where")]
+    conditions: RawConditions,
+    set: String,
+}
+
+#[derive(Deserialize)]
+struct RawSubjectList {
+    name: Spanned<String>,
+    sheet: Spanned<String>,
+    who: Spanned<String>,
+    #[serde(rename = "where", default)]
+    conditions: RawConditions,
+    #[serde(default)]
+    columns: Vec<Spanned<String>>,
+    outcome: String,
+    pending: Option<RawListPending>,
+    #[serde(default)]
+    basis: String,
+}
+
+#[derive(Deserialize)]
+struct RawListPending {
+    #[serde(rename = "where")]
+    conditions: RawConditions,
+    outcome: String,
+}
+
+#[derive(Deserialize)]
+struct RawTally {
+    name: Spanned<String>,
+    sheet: Spanned<String>,
+    sum: Vec<Spanned<String>>,
+    ratio: Option<Spanned<RawRatio>>,
+    #[serde(default)]
+    basis: String,
+}
+
+#[derive(Deserialize)]
+struct RawRatio {
+    name: String,
+    numerator: String,
+    denominator: String,
 }
 
 /// Reads and checks the schema at `path`.
@@ -250,9 +315,15 @@ fn shape(path: &str) -> Option<&'static [&'static str]> {
         "info" => struct_fields::<RawInfo>(),
         "sheet" => struct_fields::<RawSheet>(),
         "info.fields" | "sheet.fields" => struct_fields::<RawField>(),
+        "info.fields.legacy" | "sheet.fields.legacy" => struct_fields::<RawLegacy>(),
         "sheet.checks" => struct_fields::<RawCheck>(),
         "rule" => struct_fields::<RawRule>(),
         "flag" => struct_fields::<RawFlag>(),
+        "flag.pending" => struct_fields::<RawFlagPending>(),
+        "subject_list" => struct_fields::<RawSubjectList>(),
+        "subject_list.pending" => struct_fields::<RawListPending>(),
+        "tally" => struct_fields::<RawTally>(),
+        "tally.ratio" => struct_fields::<RawRatio>(),
         "calendar" => struct_fields::<RawCalendar>(),
         _ => return None,
     })
@@ -336,11 +407,18 @@ impl Compiler<'_> {
             })
             .unzip();
         self.check_rule_names(&rules, &lines);
-        let flags = raw
+        let flags: Vec<Flag> = raw
             .flag
             .into_iter()
             .filter_map(|f| self.flag(f, &sheets, &unit_types, &rules))
             .collect();
+        let subject_lists = (raw.subject_list.into_iter())
+            .filter_map(|l| self.subject_list(l, &sheets))
+            .collect();
+        let tallies: Vec<Tally> = (raw.tally.into_iter())
+            .filter_map(|t| self.tally(t, &sheets))
+            .collect();
+        self.check_column_names(&rules, &flags, &tallies);
         let sheet_keys = Schema::sheet_keys(info.as_ref(), &sheets);
         let calendar = raw.calendar.map(|c| self.calendar(c));
         Schema {
@@ -351,6 +429,8 @@ impl Compiler<'_> {
             sheets,
             rules,
             flags,
+            subject_lists,
+            tallies,
             calendar,
             sheet_keys,
         }
@@ -477,6 +557,9 @@ impl Compiler<'_> {
                 pattern: None,
                 default: Value::Null,
                 description: f.description.clone(),
+                multiple: f.multiple,
+                enum_descriptions: f.enum_descriptions.clone().into_iter().collect(),
+                legacy: None,
             };
             if let Some(allowed) = &f.allowed {
                 if kind != FieldKind::String {
@@ -499,6 +582,13 @@ impl Compiler<'_> {
             } else if !f.enum_aliases.is_empty() {
                 self.problem(spanned, format!("字段“{name}”有 enum_aliases 但没有 enum"));
             }
+            self.multi_valued(spanned, &field);
+            for value in f.enum_descriptions.keys() {
+                if !f.allowed.as_ref().is_some_and(|a| a.contains(value)) {
+                    let message = format!("字段“{name}”的 enum_descriptions 说明了不在 enum 中的值“{value}”");
+                    self.problem(spanned, message);
+                }
+            }
             if let (Some(lo), Some(hi)) = (f.minimum, f.maximum)
                 && lo > hi
             {
@@ -518,7 +608,84 @@ impl Compiler<'_> {
             }
             fields.push(field);
         }
+        // A legacy spelling is told apart by another field, which may come later in the sheet.
+        for (i, spanned) in raw.iter().enumerate() {
+            if let Some(legacy) = &spanned.get_ref().legacy {
+                fields[i].legacy = self.legacy(legacy, &fields, i);
+            }
+        }
         fields
+    }
+
+    /// A multi-valued field's values are single words: text, not dates or numbers whose cells
+    /// cannot be split, and no allowed value holds a separator.
+    fn multi_valued(&mut self, at: &Spanned<RawField>, field: &Field) {
+        if !field.multiple {
+            return;
+        }
+        let name = &field.name;
+        if field.kind != FieldKind::String {
+            self.problem(at, format!("字段“{name}”不是文本类型，不能设 multiple"));
+        }
+        for value in field.allowed.iter().flatten() {
+            if value.contains(VALUE_SEPARATORS) {
+                let message = format!(
+                    "字段“{name}”可填多项，其取值“{value}”不能含分隔符（、,，;；/ 或换行）"
+                );
+                self.problem(at, message);
+            }
+        }
+    }
+
+    fn legacy(
+        &mut self,
+        raw: &Spanned<RawLegacy>,
+        fields: &[Field],
+        index: usize,
+    ) -> Option<Legacy> {
+        let field = &fields[index];
+        let name = &field.name;
+        let l = raw.get_ref();
+        let Some(allowed) = &field.allowed else {
+            self.problem(raw, format!("字段“{name}”有 legacy 但没有 enum"));
+            return None;
+        };
+        let Some(by) = fields.iter().position(|f| f.name == l.by) else {
+            let message = format!("字段“{name}”的 legacy 引用了不存在的字段“{}”", l.by);
+            self.problem(raw, message);
+            return None;
+        };
+        let mut legacy = Legacy {
+            by,
+            subordinate: l.subordinate.clone(),
+            values: Vec::new(),
+            lookup: NameMap::default(),
+        };
+        for (old, pair) in &l.values {
+            let [own, subordinate] = pair.as_slice() else {
+                let message = format!(
+                    "字段“{name}”的 legacy 中“{old}”须对应两个取值：[本单位的取值, 下属单位的取值]"
+                );
+                self.problem(raw, message);
+                continue;
+            };
+            for value in [own, subordinate] {
+                if !allowed.contains(value) {
+                    let message =
+                        format!("字段“{name}”的 legacy 中“{old}”对应的“{value}”不在 enum 中");
+                    self.problem(raw, message);
+                }
+            }
+            if field.enum_lookup.contains_key(&normalize(old)) {
+                let message = format!("字段“{name}”的 legacy 旧取值“{old}”已是 enum 的取值或别名");
+                self.problem(raw, message);
+            }
+            legacy.lookup.insert(normalize(old), legacy.values.len());
+            legacy
+                .values
+                .push((old.clone(), own.clone(), subordinate.clone()));
+        }
+        Some(legacy)
     }
 
     fn conditions(
@@ -687,6 +854,10 @@ impl Compiler<'_> {
         {
             self.problem(w, format!("{owner}的 weight 须为正数"));
         }
+        let date_field = match &raw.date_field {
+            Some(d) => Some(self.date_field(d, &sheets[sheet].fields, &owner)?),
+            None => None,
+        };
         Some(Rule {
             name: raw.name.into_inner(),
             sheet,
@@ -696,6 +867,7 @@ impl Compiler<'_> {
             unit_types,
             weight,
             basis: raw.basis,
+            date_field,
         })
     }
 
@@ -761,16 +933,143 @@ impl Compiler<'_> {
         }
         let unit_types = self.unit_types(&raw.unit_types, known, &owner);
         let sheet = self.sheet_index(&raw.sheet, sheets, &owner)?;
-        let conditions = self.conditions(&raw.conditions, &sheets[sheet].fields, &owner)?;
+        let fields = &sheets[sheet].fields;
+        let conditions = self.conditions(&raw.conditions, fields, &owner)?;
+        let pending = match raw.pending {
+            Some(p) => Some(Pending {
+                conditions: self.conditions(&p.conditions, fields, &owner)?,
+                value: p.set,
+            }),
+            None => None,
+        };
         Some(Flag {
             name: raw.name.into_inner(),
             sheet,
             conditions,
             set: raw.set,
+            pending,
             otherwise: raw.otherwise,
             unit_types,
             basis: raw.basis,
         })
+    }
+
+    /// The date field a rule names: a date field of the rule's sheet.
+    fn date_field(&mut self, d: &Spanned<String>, fields: &[Field], owner: &str) -> Option<usize> {
+        match fields.iter().position(|f| f.name == *d.get_ref()) {
+            Some(i) if fields[i].kind == FieldKind::Date => Some(i),
+            Some(_) => {
+                self.problem(d, format!("{owner}的 date_field“{}”不是日期类型", d.get_ref()));
+                None
+            }
+            None => {
+                let message = format!("{owner}的 date_field 引用了不存在的字段“{}”", d.get_ref());
+                self.problem(d, message);
+                None
+            }
+        }
+    }
+
+    /// A field of `fields` named in `owner`, reported when there is none.
+    fn field_index(&mut self, name: &Spanned<String>, fields: &[Field], owner: &str) -> Option<usize> {
+        let found = fields.iter().position(|f| f.name == *name.get_ref());
+        if found.is_none() {
+            self.problem(name, format!("{owner}引用了不存在的字段“{}”", name.get_ref()));
+        }
+        found
+    }
+
+    fn subject_list(&mut self, raw: RawSubjectList, sheets: &[SheetSpec]) -> Option<SubjectList> {
+        let owner = format!("名单“{}”", raw.name.get_ref());
+        let sheet = self.sheet_index(&raw.sheet, sheets, &owner)?;
+        let fields = &sheets[sheet].fields;
+        let who = self.field_index(&raw.who, fields, &owner);
+        let columns: Vec<Option<usize>> = (raw.columns.iter())
+            .map(|c| self.field_index(c, fields, &owner))
+            .collect();
+        let conditions = self.conditions(&raw.conditions, fields, &owner);
+        let pending = match raw.pending {
+            Some(p) => Some(Pending {
+                conditions: self.conditions(&p.conditions, fields, &owner)?,
+                value: p.outcome,
+            }),
+            None => None,
+        };
+        Some(SubjectList {
+            name: raw.name.into_inner(),
+            sheet,
+            who: who?,
+            conditions: conditions?,
+            columns: columns.into_iter().collect::<Option<_>>()?,
+            outcome: raw.outcome,
+            pending,
+            basis: raw.basis,
+        })
+    }
+
+    fn tally(&mut self, raw: RawTally, sheets: &[SheetSpec]) -> Option<Tally> {
+        let owner = format!("合计“{}”", raw.name.get_ref());
+        let sheet = self.sheet_index(&raw.sheet, sheets, &owner)?;
+        let fields = &sheets[sheet].fields;
+        let mut sums = Vec::new();
+        for name in &raw.sum {
+            let i = self.field_index(name, fields, &owner)?;
+            if fields[i].kind != FieldKind::Integer {
+                self.problem(name, format!("{owner}的字段“{}”不是整数类型", name.get_ref()));
+                return None;
+            }
+            sums.push(i);
+        }
+        if sums.is_empty() {
+            self.problem(&raw.name, format!("{owner}的 sum 不能为空"));
+            return None;
+        }
+        let ratio = match &raw.ratio {
+            Some(r) => {
+                let named = |field: &str| sums.iter().position(|&i| fields[i].name == field);
+                let ratio = r.get_ref();
+                match (named(&ratio.numerator), named(&ratio.denominator)) {
+                    (Some(numerator), Some(denominator)) => Some(Ratio {
+                        name: ratio.name.clone(),
+                        numerator,
+                        denominator,
+                    }),
+                    _ => {
+                        let message =
+                            format!("{owner}的 ratio 的 numerator 与 denominator 须是 sum 中的字段");
+                        self.problem(r, message);
+                        return None;
+                    }
+                }
+            }
+            None => None,
+        };
+        let mut columns: Vec<String> = sums.iter().map(|&i| fields[i].name.clone()).collect();
+        columns.extend(ratio.as_ref().map(|r| r.name.clone()));
+        Some(Tally {
+            name: raw.name.into_inner(),
+            sheet,
+            sums,
+            ratio,
+            columns,
+            basis: raw.basis,
+        })
+    }
+
+    /// Rules, flags and tallies each give 排名 columns: no tally column may take a name already
+    /// taken (a flag named like a rule is reported where the flag is read).
+    fn check_column_names(&mut self, rules: &[Rule], flags: &[Flag], tallies: &[Tally]) {
+        let mut seen: Vec<&str> = rules.iter().map(|r| r.name.as_str()).collect();
+        seen.extend(flags.iter().map(|f| f.name.as_str()));
+        for column in tallies.iter().flat_map(|t| &t.columns) {
+            if seen.contains(&column.as_str()) {
+                self.problems.push(Problem {
+                    line: None,
+                    message: format!("合计的列名“{column}”与规则、标记或其他合计的列重名"),
+                });
+            }
+            seen.push(column);
+        }
     }
 }
 

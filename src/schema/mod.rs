@@ -9,6 +9,8 @@ mod load;
 mod names;
 
 pub(crate) use calendar::Calendar;
+/// What separates the values of a multi-valued cell: `、 , ， ; ； /` and line breaks.
+pub(crate) const VALUE_SEPARATORS: &[char] = &['、', ',', '，', ';', '；', '/', '／', '\n', '\r'];
 pub(crate) use load::SchemaError;
 pub use load::{load, parse};
 
@@ -31,6 +33,8 @@ pub struct Schema {
     pub sheets: Vec<SheetSpec>,
     pub rules: Vec<Rule>,
     pub flags: Vec<Flag>,
+    pub subject_lists: Vec<SubjectList>,
+    pub tallies: Vec<Tally>,
     /// The working calendar (`[calendar]`): without one, every week is judged.
     pub calendar: Option<Calendar>,
     /// Every normalised sheet name and alias → the info sheet (`None`) or a ledger sheet, built
@@ -156,6 +160,46 @@ pub struct Field {
     pub pattern: Option<Regex>,
     pub default: Value,
     pub description: Option<String>,
+    /// A cell may hold several values (`multiple = true`), kept as a `Value::List`.
+    pub multiple: bool,
+    /// The seed's full wording of an allowed value (`enum_descriptions`), for the template and
+    /// 说明: an enum label may be short.
+    pub enum_descriptions: Vec<(String, String)>,
+    /// Spellings of an older template that name one of two allowed values (`legacy`).
+    pub legacy: Option<Legacy>,
+}
+
+/// An older template's value that the current one splits in two — `领导班子` is now either
+/// `本单位领导班子` or `下属单位领导班子` — told apart by another field of the row: the subordinate
+/// value when that field's text, the unit's own name taken out, holds one of `subordinate`.
+#[derive(Debug, Clone)]
+pub struct Legacy {
+    /// Index of the field whose text decides (`by`).
+    pub by: usize,
+    /// Words that name a subordinate body (村, 社区, 站, 所, 科室, …).
+    pub subordinate: Vec<String>,
+    /// Per old spelling, as written: (old, own value, subordinate value).
+    pub values: Vec<(String, String, String)>,
+    /// Normalised old spelling → index into `values`.
+    pub lookup: NameMap<usize>,
+}
+
+impl Legacy {
+    /// The old spelling `text` names, if any.
+    pub fn spelling(&self, text: &str) -> Option<&(String, String, String)> {
+        crate::normalize::lookup(&self.lookup, text).map(|&i| &self.values[i])
+    }
+
+    /// Whether `subject` (the deciding field's text) names a subordinate body of `unit`: one of
+    /// the subordinate words remains once the unit's own name is taken out.
+    pub fn is_subordinate(&self, subject: &str, unit: Option<&str>) -> bool {
+        let subject = normalize(subject);
+        let rest = match unit.map(normalize).filter(|u| !u.is_empty()) {
+            Some(unit) => subject.replace(&unit, ""),
+            None => subject,
+        };
+        self.subordinate.iter().any(|w| rest.contains(&normalize(w)))
+    }
 }
 
 impl Field {
@@ -194,8 +238,31 @@ pub struct Condition {
 }
 
 impl Condition {
+    /// The record's value is one of the condition's; for a multi-valued field, any of its values
+    /// is (a `where` or `when`).
     pub fn holds(&self, values: &[Value]) -> bool {
-        self.values.contains(&values[self.field])
+        match &values[self.field] {
+            Value::List(items) => items.iter().any(|v| self.values.contains(v)),
+            v => self.values.contains(v),
+        }
+    }
+
+    /// Every value of the record's field is one of the condition's (a `require`); an empty field
+    /// is not judged here.
+    pub fn allows(&self, values: &[Value]) -> bool {
+        match &values[self.field] {
+            Value::List(items) => items.iter().all(|v| self.values.contains(v)),
+            v => self.values.contains(v),
+        }
+    }
+
+    /// The values of the record's field the condition does not allow.
+    pub fn disallowed<'v>(&self, values: &'v [Value]) -> Vec<&'v Value> {
+        match &values[self.field] {
+            Value::List(items) => items.iter().filter(|v| !self.values.contains(v)).collect(),
+            v if self.values.contains(v) => Vec::new(),
+            v => vec![v],
+        }
     }
 }
 
@@ -224,6 +291,9 @@ pub struct Rule {
     pub unit_types: Option<Vec<String>>,
     pub weight: f64,
     pub basis: String,
+    /// Index of the date field that places a record in the rule's periods (`date_field`), when
+    /// it is not the sheet's; a record with that field empty is placed by the sheet's date.
+    pub date_field: Option<usize>,
 }
 
 impl Rule {
@@ -241,9 +311,67 @@ pub struct Flag {
     pub sheet: usize,
     pub conditions: Vec<Condition>,
     pub set: String,
+    /// The value set when every matching record also matches `pending` (a case not yet
+    /// closed): the value is decided later.
+    pub pending: Option<Pending>,
     pub otherwise: String,
     pub unit_types: Option<Vec<String>>,
     pub basis: String,
+}
+
+/// Records whose outcome is not decided yet, and what is said of them meanwhile.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub conditions: Vec<Condition>,
+    pub value: String,
+}
+
+/// A list of people or bodies named by records (`[[subject_list]]`): every record of `sheet`
+/// matching `conditions` is one entry — its `who`, its unit, its `columns` — with `outcome`, or
+/// the pending value while its record matches `pending`.
+#[derive(Debug, Clone)]
+pub struct SubjectList {
+    pub name: String,
+    pub sheet: usize,
+    pub who: usize,
+    pub conditions: Vec<Condition>,
+    pub columns: Vec<usize>,
+    pub outcome: String,
+    pub pending: Option<Pending>,
+    pub basis: String,
+}
+
+impl SubjectList {
+    /// The outcome of one matching record.
+    pub fn outcome_of(&self, values: &[Value]) -> &str {
+        match &self.pending {
+            Some(p) if p.conditions.iter().all(|c| c.holds(values)) => &p.value,
+            _ => &self.outcome,
+        }
+    }
+}
+
+/// Sums of integer fields per unit and for the county (`[[tally]]`), with an optional ratio of
+/// two of them.
+#[derive(Debug, Clone)]
+pub struct Tally {
+    pub name: String,
+    pub sheet: usize,
+    /// Indices of the summed fields.
+    pub sums: Vec<usize>,
+    pub ratio: Option<Ratio>,
+    /// The 排名 columns: the summed fields' names, then the ratio's.
+    pub columns: Vec<String>,
+    pub basis: String,
+}
+
+/// `numerator ÷ denominator` of two summed fields (indices into the tally's `sums`); empty where
+/// the denominator is 0.
+#[derive(Debug, Clone)]
+pub struct Ratio {
+    pub name: String,
+    pub numerator: usize,
+    pub denominator: usize,
 }
 
 impl Schema {

@@ -76,7 +76,7 @@ proptest! {
     fn accepted_plus_rejected_is_every_data_row(raw in sheet(), year in prop::option::of(2000i32..2100)) {
         let schema = schema();
         let header = find_header(&raw, &schema.sheets[0]).expect("header row 0");
-        let out = validate_sheet(&raw, 0, &schema.sheets[0], header, Context { file: "f", year, report_year: year });
+        let out = validate_sheet(&raw, 0, &schema.sheets[0], header, Context { file: "f", year, report_year: year, unit: None });
         prop_assert_eq!(out.data_rows, out.records.len() as u32 + out.rejected_rows);
         // Every rejected row has at least one 错误 on its row.
         let error_rows: std::collections::BTreeSet<_> = out
