@@ -68,12 +68,19 @@ pub(crate) fn counted_fields(schema: &Schema, breakdowns: &[&str]) -> Vec<Vec<bo
         }
     };
     for rule in &schema.rules {
-        rule.conditions.iter().for_each(|c| read(rule.sheet, c.field));
-        rule.date_field.into_iter().for_each(|f| read(rule.sheet, f));
+        rule.conditions
+            .iter()
+            .for_each(|c| read(rule.sheet, c.field));
+        rule.date_field
+            .into_iter()
+            .for_each(|f| read(rule.sheet, f));
     }
     for flag in &schema.flags {
         let pending = flag.pending.iter().flat_map(|p| &p.conditions);
-        flag.conditions.iter().chain(pending).for_each(|c| read(flag.sheet, c.field));
+        flag.conditions
+            .iter()
+            .chain(pending)
+            .for_each(|c| read(flag.sheet, c.field));
     }
     for tally in &schema.tallies {
         tally.sums.iter().for_each(|&f| read(tally.sheet, f));
@@ -283,8 +290,14 @@ pub(crate) fn select(
         return df.select([UNIT_ID, MONTH, DAY, WEEK])?.filter(&mask);
     };
     // The rule's own date where given, the record's where not.
-    let own = df.column(&spec.fields[field].name)?.cast(&DataType::Int32)?;
-    let (months, days, weeks) = (df.column(MONTH)?.i32()?, df.column(DAY)?.i32()?, df.column(WEEK)?.i32()?);
+    let own = df
+        .column(&spec.fields[field].name)?
+        .cast(&DataType::Int32)?;
+    let (months, days, weeks) = (
+        df.column(MONTH)?.i32()?,
+        df.column(DAY)?.i32()?,
+        df.column(WEEK)?.i32()?,
+    );
     let len = df.height();
     let (mut m, mut d, mut w, mut keep) = (
         Vec::with_capacity(len),

@@ -220,7 +220,10 @@ fn count_all(schema: &Schema, frames: &Frames, year: i32, as_of: NaiveDate) -> R
     let mut flags = Vec::new();
     for flag in &schema.flags {
         let (df, spec) = (&frames.sheets[flag.sheet], &schema.sheets[flag.sheet]);
-        let all = aggregate::count_per_unit(&aggregate::select(df, spec, &flag.conditions, None)?, units)?;
+        let all = aggregate::count_per_unit(
+            &aggregate::select(df, spec, &flag.conditions, None)?,
+            units,
+        )?;
         let pending = match &flag.pending {
             Some(p) => {
                 let both = [flag.conditions.as_slice(), p.conditions.as_slice()].concat();

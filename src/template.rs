@@ -12,8 +12,8 @@ use crate::report::table::{Formats, Mark, Out, Table, print_setup, text_width};
 use crate::schema::{Check, Field, FieldKind, GUIDE_SHEET, LIST_SHEET, Period, Schema, SheetSpec};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
-    DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format, Formula, Workbook, Worksheet,
-    XlsxError,
+    DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format, Formula,
+    Workbook, Worksheet, XlsxError,
 };
 
 /// Rows below the header that carry validations.
@@ -136,7 +136,10 @@ fn prompt(field: &Field, year: Option<i32>) -> String {
         text.push_str(d);
     }
     if !field.enum_descriptions.is_empty() {
-        text.push_str(&format!("各项“{}”的文件原文见“{GUIDE_SHEET}”。", field.name));
+        text.push_str(&format!(
+            "各项“{}”的文件原文见“{GUIDE_SHEET}”。",
+            field.name
+        ));
     }
     truncate_chars(&text, 250)
 }
@@ -329,7 +332,11 @@ fn enum_texts(
     widths: &[usize],
 ) -> Result<u32, XlsxError> {
     for sheet in &schema.sheets {
-        for field in sheet.fields.iter().filter(|f| !f.enum_descriptions.is_empty()) {
+        for field in sheet
+            .fields
+            .iter()
+            .filter(|f| !f.enum_descriptions.is_empty())
+        {
             let ws = wb.worksheet_from_name(GUIDE_SHEET)?;
             let heading = format!("“{}”表“{}”各项取值及文件原文", sheet.name, field.name);
             let mut t = Table::at(ws, f, top, &heading, "", &["取值", "文件原文"])?;

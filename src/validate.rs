@@ -609,7 +609,7 @@ mod tests {
     #[test]
     fn schema_checks_warn_with_detail() {
         let s = schema();
-        let raw = sheet!["督查检查"; ["日期", "形式", "发现问题数", "已整改数"], ["2026-05-01", "专题督查", "3", "5"]];
+        let raw = sheet!["督查检查"; ["日期", "形式", "对象", "发现问题数", "已整改数"], ["2026-05-01", "专题督查", "村", "3", "5"]];
         let out = run(&s, 2, &raw);
         assert_eq!(out.records.len(), 1);
         assert_eq!(out.issues[0].level, Level::Warning);
@@ -630,6 +630,94 @@ mod tests {
         assert_eq!(out.issues.len(), 1);
         assert!(out.issues[0].message.starts_with("处理方式与情节不相符"));
         assert_eq!(out.issues[0].location(), "问责案件!F2");
+    }
+
+    /// Several 处理方式 in one cell are kept as a list; the ladder check passes only when every
+    /// one suits the 情节, and names the one that does not; an unknown one is named alone.
+    #[test]
+    fn several_values_are_checked_each_on_its_own() {
+        let s = schema();
+        let raw = sheet!["问责案件";
+            ["问责日期", "被问责对象", "对象类别", "问责情形", "情节", "处理方式"],
+            ["2026-05-01", "张某", "党员干部", "严重问题隐瞒不报", "较重", "通报批评、调离岗位"],
+            ["2026-05-02", "李某", "党员干部", "严重问题隐瞒不报", "较重", "通报批评，开除党籍"],
+            ["2026-05-03", "王某", "党员干部", "严重问题隐瞒不报", "较轻", "书面检查/罚款"],
+            ["2026-05-04", "赵某", "党员干部", "严重问题隐瞒不报", "特别严重", "组织处理、纪律处分、组织处理"],
+        ];
+        let out = run(&s, 3, &raw);
+        let methods = |r: &Record| r.values[6].to_string();
+        assert_eq!(out.records.len(), 3);
+        assert_eq!(methods(&out.records[0]), "通报批评、调离岗位");
+        assert_eq!(methods(&out.records[1]), "通报批评、开除党籍");
+        assert_eq!(
+            methods(&out.records[2]),
+            "组织处理、纪律处分",
+            "each value once"
+        );
+        assert_eq!(out.issues.len(), 2, "{:?}", out.issues);
+        let ladder = &out.issues[0];
+        assert_eq!(
+            (ladder.level, ladder.row),
+            (Level::Warning, Some(3)),
+            "{:?}",
+            out.issues
+        );
+        assert!(
+            ladder.message.contains("“开除党籍”不在其中"),
+            "{}",
+            ladder.message
+        );
+        let unknown = &out.issues[1];
+        assert_eq!((unknown.level, unknown.row), (Level::Error, Some(4)));
+        assert!(unknown.message.contains("“罚款”"), "{}", unknown.message);
+        assert!(
+            !unknown.message.contains("书面检查/罚款"),
+            "{}",
+            unknown.message
+        );
+    }
+
+    /// An older template's 领导班子 is read as the unit's own team or a subordinate body's, by
+    /// what the 被问责对象 names once the unit's own name is taken out, with a 提示.
+    #[test]
+    fn a_legacy_category_is_told_by_the_subject() {
+        let s = schema();
+        let raw = sheet!["问责案件";
+            ["问责日期", "被问责对象", "对象类别", "问责情形", "情节", "处理方式"],
+            ["2026-05-01", "马峰村党支部班子", "领导班子", "严重问题隐瞒不报", "较轻", "批评教育"],
+            ["2026-05-02", "三江镇党委班子", "领导班子", "严重问题隐瞒不报", "较轻", "批评教育"],
+            ["2026-05-03", "三江镇农业服务站站长", "领导干部", "严重问题隐瞒不报", "较轻", "批评教育"],
+            ["2026-05-04", "王某", "领导干部", "严重问题隐瞒不报", "较轻", "批评教育"],
+        ];
+        let header = find_header(&raw, &s.sheets[3]).unwrap();
+        let ctx = Context {
+            file: "f.xlsx",
+            year: Some(2026),
+            report_year: Some(2026),
+            unit: Some("三江镇"),
+        };
+        let out = validate_sheet(&raw, 3, &s.sheets[3], header, ctx);
+        let taken: Vec<String> = out
+            .records
+            .iter()
+            .map(|r| r.values[3].to_string())
+            .collect();
+        assert_eq!(
+            taken,
+            [
+                "下属单位领导班子",
+                "本单位领导班子",
+                "下属单位领导干部",
+                "本单位领导干部"
+            ]
+        );
+        assert_eq!(out.issues.len(), 4);
+        assert!(
+            out.issues
+                .iter()
+                .all(|i| i.level == Level::Notice && i.code == "subject-inferred")
+        );
+        assert!(out.issues[0].message.contains("认定为“下属单位领导班子”"));
     }
 
     /// A 单位名称 too long for a cell, on a sheet of several units, rejects its row: it names no

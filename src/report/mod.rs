@@ -15,8 +15,8 @@ use crate::issue::Issue;
 use crate::outcome::Checked;
 use crate::record::{Record, Value};
 use crate::schema::{Schema, SubjectList};
-use std::collections::BTreeMap;
 use chrono::Datelike;
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -382,7 +382,7 @@ fn json_into(model: &ReportModel<'_>, out: &mut dyn Write) -> Result<()> {
         schema: Id<'a>,
         shortfalls: EachAsValue<'a, crate::evaluate::Shortfall>,
         subject_lists: BTreeMap<&'a str, Vec<serde_json::Value>>,
-        tallies: &'a crate::evaluate::Tallied,
+        tallies: serde_json::Value,
         totals: serde_json::Value,
         year: i32,
     }
@@ -429,7 +429,7 @@ fn json_into(model: &ReportModel<'_>, out: &mut dyn Write) -> Result<()> {
         subject_lists: (model.subject_lists.iter())
             .map(|t| (t.list.name.as_str(), subject_json(t)))
             .collect(),
-        tallies: &model.card.tallies,
+        tallies: serde_json::to_value(&model.card.tallies)?,
         totals: serde_json::to_value(&checked.totals)?,
         year: model.card.year,
     };

@@ -333,7 +333,11 @@ fn subject_list(
     let list = table.list;
     let ws = sheet.set_name(&list.name)?;
     let title = model.dated(format!("{}年度{}名单", model.card.year, list.name));
-    let pending = table.entries.iter().filter(|e| e.outcome != list.outcome).count();
+    let pending = table
+        .entries
+        .iter()
+        .filter(|e| e.outcome != list.outcome)
+        .count();
     let mut note = format!("共 {} 人（个）", table.entries.len());
     if let Some(p) = &list.pending {
         note.push_str(&format!("，其中“{}” {pending} 人（个）", p.value));
@@ -348,7 +352,11 @@ fn subject_list(
             (Out::from(e.who.to_string()), Mark::Plain),
             (Out::from(e.unit), Mark::Plain),
         ];
-        row.extend(e.values.iter().map(|v| (Out::from(v.to_string()), Mark::Plain)));
+        row.extend(
+            e.values
+                .iter()
+                .map(|v| (Out::from(v.to_string()), Mark::Plain)),
+        );
         let mark = match e.outcome == list.outcome {
             true => Mark::Red,
             false => Mark::Amber,
@@ -568,7 +576,11 @@ fn notes_rules(
     }
     for tally in &schema.tallies {
         let sheet = &schema.sheets[tally.sheet];
-        let sums: Vec<&str> = tally.sums.iter().map(|&f| sheet.fields[f].name.as_str()).collect();
+        let sums: Vec<&str> = tally
+            .sums
+            .iter()
+            .map(|&f| sheet.fields[f].name.as_str())
+            .collect();
         let mut said = format!("按单位和全县合计{}的{}", sheet.name, sums.join("、"));
         if let Some(r) = &tally.ratio {
             said.push_str(&format!(
@@ -587,7 +599,11 @@ fn notes_rules(
     let widths = rules.widths();
     rules.finish(false)?;
     for sheet in &schema.sheets {
-        for field in sheet.fields.iter().filter(|f| !f.enum_descriptions.is_empty()) {
+        for field in sheet
+            .fields
+            .iter()
+            .filter(|f| !f.enum_descriptions.is_empty())
+        {
             let heading = format!("{}“{}”各项取值及文件原文", sheet.name, field.name);
             let mut t = Table::at(ws, f, top, &heading, "", &["取值", "文件原文"])?;
             t.keep_widths(&widths);
@@ -602,7 +618,10 @@ fn notes_rules(
 }
 
 /// `条件` of a flag or list as a clerk reads it: `对象类别为本单位领导班子或本单位领导干部`.
-fn conditions_text(sheet: &crate::schema::SheetSpec, conditions: &[crate::schema::Condition]) -> String {
+fn conditions_text(
+    sheet: &crate::schema::SheetSpec,
+    conditions: &[crate::schema::Condition],
+) -> String {
     let parts: Vec<String> = (conditions.iter())
         .map(|c| {
             let values: Vec<String> = c.values.iter().map(|v| v.to_string()).collect();

@@ -585,7 +585,8 @@ impl Compiler<'_> {
             self.multi_valued(spanned, &field);
             for value in f.enum_descriptions.keys() {
                 if !f.allowed.as_ref().is_some_and(|a| a.contains(value)) {
-                    let message = format!("字段“{name}”的 enum_descriptions 说明了不在 enum 中的值“{value}”");
+                    let message =
+                        format!("字段“{name}”的 enum_descriptions 说明了不在 enum 中的值“{value}”");
                     self.problem(spanned, message);
                 }
             }
@@ -959,7 +960,10 @@ impl Compiler<'_> {
         match fields.iter().position(|f| f.name == *d.get_ref()) {
             Some(i) if fields[i].kind == FieldKind::Date => Some(i),
             Some(_) => {
-                self.problem(d, format!("{owner}的 date_field“{}”不是日期类型", d.get_ref()));
+                self.problem(
+                    d,
+                    format!("{owner}的 date_field“{}”不是日期类型", d.get_ref()),
+                );
                 None
             }
             None => {
@@ -971,10 +975,18 @@ impl Compiler<'_> {
     }
 
     /// A field of `fields` named in `owner`, reported when there is none.
-    fn field_index(&mut self, name: &Spanned<String>, fields: &[Field], owner: &str) -> Option<usize> {
+    fn field_index(
+        &mut self,
+        name: &Spanned<String>,
+        fields: &[Field],
+        owner: &str,
+    ) -> Option<usize> {
         let found = fields.iter().position(|f| f.name == *name.get_ref());
         if found.is_none() {
-            self.problem(name, format!("{owner}引用了不存在的字段“{}”", name.get_ref()));
+            self.problem(
+                name,
+                format!("{owner}引用了不存在的字段“{}”", name.get_ref()),
+            );
         }
         found
     }
@@ -1015,7 +1027,10 @@ impl Compiler<'_> {
         for name in &raw.sum {
             let i = self.field_index(name, fields, &owner)?;
             if fields[i].kind != FieldKind::Integer {
-                self.problem(name, format!("{owner}的字段“{}”不是整数类型", name.get_ref()));
+                self.problem(
+                    name,
+                    format!("{owner}的字段“{}”不是整数类型", name.get_ref()),
+                );
                 return None;
             }
             sums.push(i);
@@ -1035,8 +1050,9 @@ impl Compiler<'_> {
                         denominator,
                     }),
                     _ => {
-                        let message =
-                            format!("{owner}的 ratio 的 numerator 与 denominator 须是 sum 中的字段");
+                        let message = format!(
+                            "{owner}的 ratio 的 numerator 与 denominator 须是 sum 中的字段"
+                        );
                         self.problem(r, message);
                         return None;
                     }
@@ -1115,12 +1131,30 @@ mod tests {
     fn default_schema_loads_with_its_rules() {
         let schema = parse(DEFAULT, "default").unwrap();
         assert_eq!(schema.sheets.len(), 4);
-        assert_eq!(schema.rules.len(), 10);
+        assert_eq!(schema.rules.len(), 11);
         assert_eq!(schema.flags.len(), 1);
         assert_eq!(schema.rules[1].period, Period::Week);
+        let report = &schema.rules[10];
+        assert_eq!(report.period, Period::Deadlines(vec![(6, 10), (12, 10)]));
+        let inspections = &schema.sheets[2];
         assert_eq!(
-            schema.rules[9].period,
-            Period::Deadlines(vec![(6, 10), (12, 10)])
+            report
+                .date_field
+                .map(|f| inspections.fields[f].name.as_str()),
+            Some("上报日期")
+        );
+        let cases = &schema.sheets[3];
+        let field = |name: &str| cases.fields.iter().find(|f| f.name == name).unwrap();
+        assert!(field("处理方式").multiple);
+        assert_eq!(field("问责情形").enum_descriptions.len(), 14);
+        let legacy = field("对象类别").legacy.as_ref().unwrap();
+        assert_eq!(cases.fields[legacy.by].name, "被问责对象");
+        assert!(legacy.spelling("领导班子").is_some());
+        assert!(schema.flags[0].pending.is_some());
+        assert_eq!(schema.subject_lists[0].name, "取消评优评先资格");
+        assert_eq!(
+            schema.tallies[0].columns,
+            ["发现问题数", "已整改数", "整改率"]
         );
         let study = &schema.sheets[0];
         assert_eq!(study.date_field, Some(1));
@@ -1133,7 +1167,7 @@ mod tests {
     fn unknown_keys_and_bad_references_are_reported_together() {
         let text = DEFAULT
             .replacen(
-                "basis = \"004: 坚持每周集中学习1次\"",
+                "basis = \"004：“坚持每周集中学习1次”（按工作周考核）\"",
                 "basis = \"004\"\nbais = \"x\"",
                 1,
             )
@@ -1152,6 +1186,50 @@ mod tests {
         assert!(found.iter().any(|p| p.contains("不存在的工作表“督察检查”")));
     }
 
+    /// The second edition's keys are checked like the others: a multi-valued field that is no
+    /// text, a legacy rule naming a missing field, a rule's date field that is no date, a
+    /// subject list's unknown who, a ratio of a field not summed.
+    #[test]
+    fn the_new_keys_are_checked_when_loaded() {
+        let text = DEFAULT
+            .replacen(
+                "{ name = \"约谈人数\", type = \"integer\",",
+                "{ name = \"约谈人数\", type = \"integer\", multiple = true,",
+                1,
+            )
+            .replacen(
+                "legacy = { by = \"被问责对象\"",
+                "legacy = { by = \"问责对象\"",
+                1,
+            )
+            .replacen("date_field = \"上报日期\"", "date_field = \"形式\"", 1)
+            .replacen("who = \"被问责对象\"", "who = \"姓名\"", 1)
+            .replacen(
+                "denominator = \"发现问题数\"",
+                "denominator = \"约谈人数\"",
+                1,
+            )
+            .replacen("[[tally]]", "[[tally]]\nsums = []", 1);
+        let found = problems(&text);
+        let has = |s: &str| found.iter().any(|p| p.contains(s));
+        assert!(
+            has("字段“约谈人数”不是文本类型，不能设 multiple"),
+            "{found:?}"
+        );
+        assert!(has("legacy 引用了不存在的字段“问责对象”"), "{found:?}");
+        assert!(has("date_field“形式”不是日期类型"), "{found:?}");
+        assert!(
+            has("名单“取消评优评先资格”引用了不存在的字段“姓名”"),
+            "{found:?}"
+        );
+        assert!(
+            has("ratio 的 numerator 与 denominator 须是 sum 中的字段"),
+            "{found:?}"
+        );
+        assert!(has("`sums`") && has("`sum`"), "{found:?}");
+        assert_eq!(found.len(), 6, "{found:?}");
+    }
+
     #[test]
     fn every_unknown_key_is_reported_with_its_line() {
         let text = DEFAULT.replacen("min = 12", "minn = 12", 1).replacen(
@@ -1166,7 +1244,10 @@ mod tests {
                 .iter()
                 .any(|p| p.contains("`minn`") && p.contains("`min`"))
         );
-        assert!(found.iter().any(|p| p == "107: 缺少必需的键 `min`"));
+        assert!(
+            found.iter().any(|p| p == "153: 缺少必需的键 `min`"),
+            "{found:?}"
+        );
         assert!(
             found
                 .iter()

@@ -198,7 +198,9 @@ impl Legacy {
             Some(unit) => subject.replace(&unit, ""),
             None => subject,
         };
-        self.subordinate.iter().any(|w| rest.contains(&normalize(w)))
+        self.subordinate
+            .iter()
+            .any(|w| rest.contains(&normalize(w)))
     }
 }
 

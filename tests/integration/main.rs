@@ -12,5 +12,6 @@ mod reports;
 mod run;
 mod samples;
 mod schemas;
+mod seeds;
 mod template;
 mod workdir;

@@ -9,12 +9,15 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-const SHEETS: [&str; 7] = [
+/// The summary's sheets for the default schema: the seven of every schema, with its subject
+/// list after 问责统计.
+const SHEETS: [&str; 8] = [
     "排名",
     "未达标明细",
     "未报送单位",
     "分月统计",
     "问责统计",
+    "取消评优评先资格",
     "校验问题",
     "说明",
 ];
@@ -69,7 +72,7 @@ fn headers(text: &BTreeMap<String, Vec<String>>, sheet: &str) -> Vec<String> {
 }
 
 #[test]
-fn summary_workbook_has_the_seven_sheets_and_their_headers() {
+fn summary_workbook_has_its_sheets_and_their_headers() {
     let wd = Workdir::new();
     let stderr = run_county(&wd, "out");
     assert!(
@@ -98,6 +101,9 @@ fn summary_workbook_has_the_seven_sheets_and_their_headers() {
         "进度滞后项数",
         "问责案件数",
         "评优资格",
+        "发现问题数",
+        "已整改数",
+        "整改率",
     ];
     assert_eq!(headers(&text, "排名"), ranking);
     ranking.clear();
@@ -118,6 +124,19 @@ fn summary_workbook_has_the_seven_sheets_and_their_headers() {
     assert_eq!(
         headers(&text, "未报送单位"),
         ["单位名称", "单位类型", "原因"]
+    );
+    assert_eq!(
+        headers(&text, "取消评优评先资格"),
+        [
+            "序号",
+            "被问责对象",
+            "单位",
+            "对象类别",
+            "问责情形",
+            "处理方式",
+            "问责日期",
+            "认定"
+        ]
     );
     assert_eq!(
         headers(&text, "校验问题"),

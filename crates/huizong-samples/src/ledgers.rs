@@ -2,7 +2,7 @@
 //! meet the schema's quotas (or miss the ones a unit is dealt), and the planted bad rows.
 //! It decides what a ledger says, never how it is spelled or laid out (that is `xlsx`).
 
-use super::names::{self, UnitKind};
+use super::names::{self, RosterUnit, UnitKind};
 use super::{ERROR, Plant, Quota, Rng, WARNING};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -218,6 +218,7 @@ static INSPECTION: SheetSpec = SheetSpec {
         field("发现问题数", None, false, 8.0),
         field("已整改数", None, false, 8.0),
         field("约谈人数", None, false, 8.0),
+        field("上报日期", Some("报告上报日期"), false, 12.0),
         REMARK,
     ],
 };
@@ -229,16 +230,20 @@ static CASES: SheetSpec = SheetSpec {
         SEQ,
         field("问责日期", None, true, 12.0),
         field("被问责对象", None, true, 24.0),
-        field("对象类别", None, true, 10.0),
-        field("问责情形", None, true, 28.0),
+        field("对象类别", None, true, 14.0),
+        field("问责情形", None, true, 36.0),
         field("情节", None, true, 8.0),
-        field("处理方式", None, true, 10.0),
+        field("处理方式", None, true, 16.0),
         field("办理状态", None, false, 8.0),
         REMARK,
     ],
 };
 /// Where 参学人数 sits in a study record's values (values start at 日期).
 pub(crate) const PEOPLE: usize = 4;
+/// Where 发现问题数, 上报日期 and 备注 sit in an inspection record's values.
+const FOUND: usize = 3;
+const REPORTED: usize = 6;
+const INSPECTION_NOTE: usize = 7;
 
 #[derive(Clone, Debug)]
 pub(crate) struct Ledger {
@@ -269,26 +274,31 @@ impl Ledger {
     }
 }
 
-/// The four ledgers of one unit: enough records for every quota except those in `short`.
+/// The 问责案件 a unit keeps. Most units keep none; `legacy` and `paired` make the first case
+/// use the older template's 对象类别 and two 处理方式, so that every block of 40 units shows
+/// both whatever the random draws (the later cases may show them too, less often).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct CaseDeal {
+    pub(crate) held: bool,
+    pub(crate) legacy: bool,
+    pub(crate) paired: bool,
+}
+
+/// The four ledgers of one unit: enough records for every quota of its kind except those in
+/// `short`.
 pub(crate) fn build(
     rng: &mut Rng,
-    kind: UnitKind,
+    unit: &RosterUnit,
     year: i32,
     short: &[Quota],
-    cases: bool,
+    cases: CaseDeal,
 ) -> Vec<Ledger> {
+    let kind = unit.kind;
     vec![
         Ledger::new(&STUDY, study_records(rng, kind, year, short)),
-        Ledger::new(&RESEARCH, research_records(rng, year, short)),
+        Ledger::new(&RESEARCH, research_records(rng, kind, year, short)),
         Ledger::new(&INSPECTION, inspection_records(rng, kind, year, short)),
-        Ledger::new(
-            &CASES,
-            if cases {
-                case_records(rng, kind, year)
-            } else {
-                Vec::new()
-            },
-        ),
+        Ledger::new(&CASES, case_records(rng, unit, year, cases)),
     ]
 }
 
@@ -324,18 +334,26 @@ fn study(
 fn group_study_days(rng: &mut Rng, kind: UnitKind, year: i32, short: bool) -> Vec<Date> {
     if kind == UnitKind::Department {
         let mut weeks = iso_workweeks(year);
+        // The weeks a short bureau skips lie in March to mid-September: a week that a long
+        // holiday (New Year, Spring Festival, National Day) leaves with under three working
+        // days is not judged, and skipping only such weeks would leave the bureau not short.
+        let (from, to) = (day(year, 3, 1), day(year, 9, 15));
         for _ in 0..if short { rng.range(2, 5) } else { 0 } {
-            weeks.remove(rng.below(weeks.len()));
+            let judged: Vec<usize> = (0..weeks.len())
+                .filter(|&w| (from..=to).contains(&weeks[w].0))
+                .collect();
+            weeks.remove(judged[rng.below(judged.len())]);
         }
         return weeks
             .into_iter()
             .map(|(from, to)| workday(rng, from, to))
             .collect();
     }
-    let count = if short {
-        rng.range(8, 11)
-    } else {
-        rng.range(12, 15)
+    let count = match (kind, short) {
+        // 集中学习 is no school's quota (000 sets none), so schools hold fewer sessions.
+        (UnitKind::School, _) => rng.range(6, 11),
+        (_, true) => rng.range(8, 11),
+        _ => rng.range(12, 15),
     };
     let mut months: Vec<u32> = (1..=12).collect();
     rng.shuffle(&mut months);
@@ -381,28 +399,65 @@ fn study_records(rng: &mut Rng, kind: UnitKind, year: i32, short: &[Quota]) -> V
         let (form, theme) = (*rng.pick(&names::OTHER_FORMS), *rng.pick(&names::THEMES));
         records.push(study(rng, kind, date, form, theme, false));
     }
+    // An 意识形态 theme studied some other way (网络自学, a lecture) is marked 是 yet counts for
+    // no quota: only 中心组学习 and 集中学习 do. A unit short of the quota always has one, so
+    // that counting every marked row would wrongly see it meet the quota.
+    if short.contains(&Quota::IdeologyStudy) || rng.chance(35) {
+        let date = workday(rng, day(year, 1, 5), day(year, 12, 28));
+        let form = *rng.pick(&names::OTHER_FORMS);
+        let theme = *rng.pick(&names::IDEOLOGY_THEMES);
+        records.push(study(rng, kind, date, form, theme, true));
+    }
     records
 }
 
-fn research_records(rng: &mut Rng, year: i32, short: &[Quota]) -> Vec<Record> {
+/// How often the schema asks a unit kind for one 研究研判 type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Need {
+    /// At least one in each half year (003 for 乡镇 and 街道; 专题汇报 of 园区 by 002).
+    PerHalf,
+    /// At least two in the year, whenever (004 for 部门, 002 for 园区).
+    TwiceAYear,
+    /// No rule counts it for this kind; units keep some anyway.
+    Unjudged,
+}
+
+/// The need for each type of `names::AGENDA` (专题研究, 分析研判, 专题汇报), by the schema's rules.
+fn agenda_needs(kind: UnitKind) -> [Need; 3] {
+    match kind {
+        UnitKind::Town | UnitKind::Street => [Need::PerHalf; 3],
+        UnitKind::Park => [Need::TwiceAYear, Need::TwiceAYear, Need::PerHalf],
+        UnitKind::Department => [Need::TwiceAYear, Need::Unjudged, Need::Unjudged],
+        UnitKind::School => [Need::Unjudged; 3],
+    }
+}
+
+fn research_records(rng: &mut Rng, kind: UnitKind, year: i32, short: &[Quota]) -> Vec<Record> {
     let hosts = [names::person(rng), names::person(rng)];
     let skipped_half = rng.below(2);
+    let needs = agenda_needs(kind);
     let mut records = Vec::new();
     for (half, (from, to)) in halves(year).into_iter().enumerate() {
-        for (agenda, (kind, topics)) in names::AGENDA.iter().enumerate() {
-            if short.contains(&Quota::Agenda(agenda)) && half == skipped_half {
-                continue;
-            }
+        for (agenda, (label, topics)) in names::AGENDA.iter().enumerate() {
+            let short = short.contains(&Quota::Agenda(agenda));
+            // A unit short of a type skips it for a half: a half-yearly quota then misses that
+            // half, a yearly one of two keeps a single record (no second one in the other half).
+            let count = match needs[agenda] {
+                _ if short && half == skipped_half => 0,
+                Need::TwiceAYear if short => 1,
+                Need::Unjudged => usize::from(rng.chance(50)),
+                _ if agenda == 0 && rng.chance(25) => 2,
+                _ => 1,
+            };
             // Reports go up at the end of each half; studies and analyses any time in it.
             let from = if agenda == 2 { to - 15 } else { from };
-            let count = if agenda == 0 && rng.chance(25) { 2 } else { 1 };
             let first = rng.below(topics[half].len());
             for k in 0..count {
                 let topic = topics[half][(first + k) % topics[half].len()];
                 let host = if rng.chance(85) { &hosts[0] } else { &hosts[1] };
                 let note = maybe(rng, 15, &["形成会议纪要", "班子成员参加", "传达上级通报"]);
                 let values = vec![
-                    text(kind),
+                    text(label),
                     Value::Text(topic.replace("{y}", &year.to_string())),
                     text(host),
                     note,
@@ -414,6 +469,7 @@ fn research_records(rng: &mut Rng, year: i32, short: &[Quota]) -> Vec<Record> {
     records
 }
 
+/// An inspection record with 上报日期 empty; a 全面自查 gets it from `inspection_records`.
 fn inspection(rng: &mut Rng, kind: UnitKind, date: Date, form: &str) -> Record {
     let target = rng
         .pick(names::inspection_targets(kind))
@@ -436,17 +492,38 @@ fn inspection(rng: &mut Rng, kind: UnitKind, date: Date, form: &str) -> Record {
         [text(form), Value::Text(target)]
             .into_iter()
             .chain(counts)
-            .chain([note])
+            .chain([Value::Empty, note])
             .collect(),
     )
+}
+
+/// When a 全面自查's report went up (上报日期), which schools are judged by.
+#[derive(Clone, Copy, Debug)]
+enum Report {
+    /// Not a self-check: 上报日期 stays empty.
+    None,
+    /// A few days after the check and no later than the day given; left empty now and then,
+    /// when the check's own 日期 (no later either) stands in for it.
+    By(i64),
+    /// Some days after the deadline given, though the check itself was held before it: the
+    /// report misses the deadline, and only its 上报日期 shows it.
+    Late(i64),
 }
 
 fn inspection_records(rng: &mut Rng, kind: UnitKind, year: i32, short: &[Quota]) -> Vec<Record> {
     let short = short.contains(&Quota::Inspection);
     let [h1, h2] = halves(year);
-    let mut plan: Vec<((i64, i64), &str)> = Vec::new();
+    let year_end = day(year, 12, 31);
+    // A year-end self-check some units add to their inspections (not in a half a unit skips).
+    let self_check = (
+        (day(year, 11, 20), day(year, 12, 15)),
+        "全面自查",
+        Report::By(year_end),
+    );
+    let mut plan: Vec<((i64, i64), &str, Report)> = Vec::new();
     match kind {
         UnitKind::Town | UnitKind::Street => {
+            // 督查 counts any 形式, each half.
             let skipped = if short { rng.below(2) } else { 2 };
             for (_, span) in [h1, h2]
                 .into_iter()
@@ -454,72 +531,234 @@ fn inspection_records(rng: &mut Rng, kind: UnitKind, year: i32, short: &[Quota])
                 .filter(|(half, _)| *half != skipped)
             {
                 for _ in 0..rng.range(1, 2) {
-                    plan.push((span, *rng.pick(&names::INSPECTION_FORMS)));
+                    plan.push((span, *rng.pick(&names::INSPECTION_FORMS), Report::None));
+                }
+            }
+            if skipped != 1 && rng.chance(40) {
+                plan.push(self_check);
+            }
+        }
+        UnitKind::Park => {
+            // 督查 counts any 形式, once a year: a short park holds none at all.
+            if !short {
+                for _ in 0..rng.range(1, 3) {
+                    let form = *rng.pick(&names::INSPECTION_FORMS);
+                    plan.push(((h1.0, h2.1), form, Report::None));
+                }
+                if rng.chance(40) {
+                    plan.push(self_check);
                 }
             }
         }
-        UnitKind::Department | UnitKind::Park => {
-            for _ in 0..if short { 0 } else { rng.range(1, 3) } {
-                plan.push(((h1.0, h2.1), *rng.pick(&names::INSPECTION_FORMS)));
+        UnitKind::Department => {
+            // No rule counts a department's inspections (004 sets none); most hold some.
+            for _ in 0..rng.range(0, 2) {
+                let form = *rng.pick(&names::INSPECTION_FORMS);
+                plan.push(((h1.0, h2.1), form, Report::None));
+            }
+            if rng.chance(40) {
+                plan.push(self_check);
             }
         }
         UnitKind::School => {
-            // Self-checks are due by 06-10 and 12-10; a short school files the second one late.
-            let second = if short { (12, 14, 18) } else { (11, 20, 30) };
-            plan.push(((day(year, 5, 20), day(year, 6, 8)), "全面自查"));
-            plan.push((
-                (day(year, second.0, second.1), day(year, second.0, second.2)),
-                "全面自查",
-            ));
+            // Self-check reports are due by 06-10 and 12-10 and judged by 上报日期; a short
+            // school holds one check in time but reports it late.
+            let late = if short { rng.below(2) } else { 2 };
+            for (half, (month, start)) in [(6, (5, 20)), (12, (11, 20))].into_iter().enumerate() {
+                let deadline = day(year, month, 10);
+                plan.push(match half == late {
+                    true => (
+                        (deadline - 8, deadline - 1),
+                        "全面自查",
+                        Report::Late(deadline),
+                    ),
+                    false => (
+                        (day(year, start.0, start.1), deadline - 2),
+                        "全面自查",
+                        Report::By(deadline),
+                    ),
+                });
+            }
             if rng.chance(50) {
-                plan.push(((h1.0, h2.1), "专题督查"));
+                plan.push(((h1.0, h2.1), "专题督查", Report::None));
             }
         }
     }
     let mut records = Vec::new();
-    for ((from, to), form) in plan {
+    for ((from, to), form, report) in plan {
         let date = workday(rng, from, to);
-        records.push(inspection(rng, kind, date, form));
+        let mut record = inspection(rng, kind, date, form);
+        let held = date.days();
+        record.values[REPORTED] = match report {
+            Report::None => Value::Empty,
+            Report::By(_) if rng.chance(20) => Value::Empty,
+            Report::By(last) => {
+                let to = (held + 6).min(last);
+                Value::Date(workday(rng, (held + 1).min(to), to))
+            }
+            Report::Late(deadline) => Value::Date(workday(rng, deadline + 2, deadline + 8)),
+        };
+        records.push(record);
     }
     records
 }
 
-fn case(rng: &mut Rng, kind: UnitKind, year: i32, severity: &str, penalty: &str) -> Record {
-    let category = *rng.pick(&names::CASE_CATEGORIES);
-    let body = match kind {
-        UnitKind::Town | UnitKind::Street => format!("{}村党支部", names::hamlet(rng)),
-        UnitKind::School => "学校德育处".to_string(),
-        _ => rng.pick(&["办公室", "综合股", "宣传科"]).to_string(),
+/// 对象类别 as drawn for a case, before a legacy spelling may replace it: subordinate bodies'
+/// leaders are the most common subjects in county ledgers, the unit's own 班子 the rarest.
+const CATEGORY_DRAW: [&str; 10] = [
+    names::OWN_BODY,
+    names::OWN_CADRE,
+    names::OWN_CADRE,
+    names::SUB_BODY,
+    names::SUB_BODY,
+    names::SUB_CADRE,
+    names::SUB_CADRE,
+    names::SUB_CADRE,
+    names::MEMBER,
+    names::MEMBER,
+];
+
+/// A subordinate body of `unit`: a village or community of a township, a section, station or
+/// school of a bureau (prefixed with the unit's name where the body has no place name).
+fn subordinate_body(rng: &mut Rng, unit: &RosterUnit) -> String {
+    let body = *rng.pick(names::subordinates(unit.kind, &unit.name));
+    match unit.kind {
+        _ if body.contains("{p}") => body.replace("{p}", &names::hamlet(rng)),
+        UnitKind::Town | UnitKind::Street => body.to_string(),
+        _ => format!("{}{body}", unit.name),
+    }
+}
+
+/// 被问责对象 for a case of `category`, anonymised as county ledgers are (`王某`).
+fn subject(rng: &mut Rng, unit: &RosterUnit, category: &str) -> String {
+    let (kind, name) = (unit.kind, unit.name.as_str());
+    match category {
+        names::OWN_BODY => format!("{}班子", names::own_body(kind, name)),
+        names::OWN_CADRE => {
+            let post = *rng.pick(names::own_posts(kind, name));
+            format!("{name}{post}{}某", names::surname(rng))
+        }
+        names::SUB_BODY => format!("{}班子", subordinate_body(rng, unit)),
+        names::SUB_CADRE => {
+            let body = subordinate_body(rng, unit);
+            let head = names::head_of(&body);
+            format!("{body}{head}{}某", names::surname(rng))
+        }
+        _ => {
+            let post = *rng.pick(names::member_posts(kind));
+            let who = match post.contains("{p}") {
+                true => post.replace("{p}", &names::hamlet(rng)),
+                false => format!("{name}{post}"),
+            };
+            format!("{who}{}某", names::surname(rng))
+        }
+    }
+}
+
+/// Whether the schema's legacy inference reads `who` as the unit's own (or a subordinate's) as
+/// `own` says, whichever of the unit's names (roster name or an alias) it takes out of the
+/// subject.
+fn legacy_reads(unit: &RosterUnit, who: &str, own: bool) -> bool {
+    std::iter::once(&unit.name)
+        .chain(&unit.aliases)
+        .all(|name| names::reads_as_subordinate(who, name) != own)
+}
+
+/// 被问责对象 and 对象类别. With `legacy`, a leadership case in the older template's spelling
+/// (`领导班子`, `领导干部`) whose subject tells own from subordinate; should no draw fit, the
+/// current spelling.
+fn subject_and_category(rng: &mut Rng, unit: &RosterUnit, legacy: bool) -> (String, &'static str) {
+    let has_subordinates = !names::subordinates(unit.kind, &unit.name).is_empty();
+    if legacy {
+        for _ in 0..8 {
+            let (old, own, sub) = *rng.pick(&names::LEGACY_CATEGORIES);
+            let is_own = !has_subordinates || rng.chance(40);
+            let category = if is_own { own } else { sub };
+            let who = subject(rng, unit, category);
+            if legacy_reads(unit, &who, is_own) {
+                return (who, old);
+            }
+        }
+    }
+    let category = match *rng.pick(&CATEGORY_DRAW) {
+        names::SUB_BODY if !has_subordinates => names::OWN_BODY,
+        names::SUB_CADRE if !has_subordinates => names::OWN_CADRE,
+        category => category,
     };
-    let who = match category {
-        "领导班子" => format!("{body}班子"),
-        "领导干部" => format!("{body}负责人{}某某", names::surname(rng)),
-        _ => format!("{body}工作人员{}某", names::surname(rng)),
+    (subject(rng, unit, category), category)
+}
+
+/// 处理方式 for a case of `PENALTIES[tier]`: one of the ladder's, now and then one allowed with
+/// any 情节, or with `paired` two in one cell (`通报批评、调离岗位`); always what the schema's
+/// checks allow for the 情节.
+fn penalty(rng: &mut Rng, tier: usize, paired: bool) -> String {
+    let ladder = names::PENALTIES[tier].1;
+    // 提醒 suits only a light case; 组织处理 and 纪律处分 go with any.
+    let any = if tier == 0 {
+        &names::ANY_PENALTY[..]
+    } else {
+        &names::ANY_PENALTY[1..]
     };
+    if !paired {
+        return match rng.chance(15) {
+            true => rng.pick(any).to_string(),
+            false => rng.pick(ladder).to_string(),
+        };
+    }
+    let first = rng.below(ladder.len());
+    let second = match tier > 0 && rng.chance(40) {
+        true => *rng.pick(&names::ANY_PENALTY[1..]),
+        false => ladder[(first + 1 + rng.below(ladder.len() - 1)) % ladder.len()],
+    };
+    let separator = *rng.pick(&names::PENALTY_SEPARATORS);
+    format!("{}{separator}{second}", ladder[first])
+}
+
+fn case(
+    rng: &mut Rng,
+    unit: &RosterUnit,
+    year: i32,
+    severity: &str,
+    penalty: String,
+    legacy: bool,
+) -> Record {
+    let (who, category) = subject_and_category(rng, unit, legacy);
     let status = if rng.chance(80) {
         "已办结"
     } else {
         "办理中"
     };
     let date = workday(rng, day(year, 2, 1), day(year, 12, 20));
-    let situation = *rng.pick(&names::CASE_SITUATIONS);
-    let values = [category, situation, severity, penalty, status].map(text);
-    Record::new(
-        date,
-        std::iter::once(Value::Text(who))
-            .chain(values)
-            .chain([Value::Empty])
-            .collect(),
-    )
+    // The current labels; now and then the older template's, which the schema still accepts.
+    let (label, old) = *rng.pick(&names::CASE_SITUATIONS);
+    let situation = match old {
+        Some(old) if rng.chance(6) => old,
+        _ => label,
+    };
+    let values = [
+        who.as_str(),
+        category,
+        situation,
+        severity,
+        &penalty,
+        status,
+    ]
+    .map(text);
+    Record::new(date, values.into_iter().chain([Value::Empty]).collect())
 }
 
-fn case_records(rng: &mut Rng, kind: UnitKind, year: i32) -> Vec<Record> {
-    (0..rng.range(1, 2))
-        .map(|_| {
+fn case_records(rng: &mut Rng, unit: &RosterUnit, year: i32, deal: CaseDeal) -> Vec<Record> {
+    if !deal.held {
+        return Vec::new();
+    }
+    (0..rng.range(1, 3))
+        .map(|i| {
             // Mostly light cases, as in real ledgers; 处理方式 always fits 情节.
-            let (severity, penalties) = names::PENALTIES[[0, 0, 0, 1, 1, 2][rng.below(6)]];
-            let penalty = *rng.pick(penalties);
-            case(rng, kind, year, severity, penalty)
+            let tier = [0, 0, 0, 1, 1, 2][rng.below(6)];
+            let paired = (deal.paired && i == 0) || rng.chance(12);
+            let legacy = (deal.legacy && i == 0) || rng.chance(8);
+            let penalty = penalty(rng, tier, paired);
+            case(rng, unit, year, names::PENALTIES[tier].0, penalty, legacy)
         })
         .collect()
 }
@@ -530,9 +769,10 @@ pub(crate) fn plant(
     plant: Plant,
     ledgers: &mut [Ledger],
     rng: &mut Rng,
-    kind: UnitKind,
+    unit: &RosterUnit,
     year: i32,
 ) {
+    let kind = unit.kind;
     let mut extra_study = |form: &str| {
         let date = workday(rng, day(year, 2, 1), day(year, 11, 30));
         let theme = *rng.pick(&names::THEMES);
@@ -579,14 +819,15 @@ pub(crate) fn plant(
                     .records
                     .remove(rng.below(ledgers[2].records.len())),
             };
-            record.values[3..5].clone_from_slice(&[Value::Int(2), Value::Int(3)]);
-            record.values[6] = Value::Empty;
+            record.values[FOUND..FOUND + 2].clone_from_slice(&[Value::Int(2), Value::Int(3)]);
+            record.values[INSPECTION_NOTE] = Value::Empty;
             (2, record.marked(WARNING, "check_not_greater"))
         }
-        Plant::PenaltyMismatch => (
-            3,
-            case(rng, kind, year, "较轻", "开除党籍").marked(WARNING, "check_mismatch"),
-        ),
+        Plant::PenaltyMismatch => {
+            // 开除党籍 is on the ladder's top rung (特别严重), far from a light case's.
+            let case = case(rng, unit, year, "较轻", "开除党籍".to_string(), false);
+            (3, case.marked(WARNING, "check_mismatch"))
+        }
         Plant::FuzzyPeople => {
             // Spoils an optional field only: the row is still accepted, with a 警告.
             let target = rng.below(ledgers[0].records.len());

@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 
-use ledgers::{Date, Ledger, Value, day};
+use ledgers::{CaseDeal, Date, Ledger, Value, day};
 use names::{RosterUnit, UnitKind};
 use xlsx::{Info, write_workbook};
 
@@ -74,15 +74,12 @@ pub fn generate(opts: &SamplesOptions) -> Result<SamplesReport> {
     if !(2000..=2100).contains(&opts.year) {
         bail!("--year 须在 2000 到 2100 之间，收到 {}", opts.year);
     }
-    let plants: Vec<Option<Plant>> = (0..opts.units)
-        .map(|i| Plant::dealt(opts.seed, i))
-        .collect();
-    let outsiders = plants
-        .iter()
-        .filter(|p| **p == Some(Plant::UnknownUnit))
-        .count();
-    let mut rng = Rng::stream(opts.seed, Deck::Roster as u64, 0);
-    let (roster, strangers) = names::build_roster(opts.units, outsiders, &mut rng)?;
+    let County {
+        roster,
+        plants,
+        strangers,
+    } = deal_county(opts.units, opts.seed)?;
+    let outsiders = strangers.len();
 
     let out = &opts.out;
     fs::create_dir_all(out).with_context(|| format!("无法创建输出目录 {}", out.display()))?;
@@ -145,6 +142,30 @@ pub fn generate(opts: &SamplesOptions) -> Result<SamplesReport> {
 
 // ---------------------------------------------------------------------------------------------
 // Dealing
+
+/// A county as dealt for a run, before any unit's content is drawn.
+struct County {
+    roster: Vec<RosterUnit>,
+    /// Each roster unit's planted mistake, if any.
+    plants: Vec<Option<Plant>>,
+    /// A name for every unit the roster does not know (`Plant::UnknownUnit`).
+    strangers: Vec<String>,
+}
+
+fn deal_county(units: usize, seed: u64) -> Result<County> {
+    let plants: Vec<Option<Plant>> = (0..units).map(|i| Plant::dealt(seed, i)).collect();
+    let outsiders = plants
+        .iter()
+        .filter(|p| **p == Some(Plant::UnknownUnit))
+        .count();
+    let mut rng = Rng::stream(seed, Deck::Roster as u64, 0);
+    let (roster, strangers) = names::build_roster(units, outsiders, &mut rng)?;
+    Ok(County {
+        roster,
+        plants,
+        strangers,
+    })
+}
 
 /// SplitMix64: tiny, and the same on every platform and release, unlike `rand`'s generators.
 #[derive(Clone, Debug)]
@@ -275,26 +296,68 @@ impl Plant {
 /// The schema's quotas, for choosing which ones a unit falls short of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Quota {
+    /// 集中学习: 12 a year, or for a 部门 one a working week.
     GroupStudy,
+    /// 意识形态专题学习: 2 a year, counted in 中心组学习 and 集中学习 only.
     IdeologyStudy,
     /// 专题研究, 分析研判, 专题汇报 (index into `names::AGENDA`).
     Agenda(usize),
-    /// 督查, or for a school its 全面自查.
+    /// 督查, or for a school its 自查报告 (a 全面自查 reported by 06-10 and by 12-10).
     Inspection,
 }
 
-/// 6 units in 40 miss one or two quotas.
-fn shortfalls(seed: u64, unit: usize, rng: &mut Rng) -> Vec<Quota> {
+impl Quota {
+    /// The quotas the schema's rules set for a unit kind: a unit can only fall short of those.
+    fn of(kind: UnitKind) -> &'static [Quota] {
+        match kind {
+            UnitKind::Town | UnitKind::Street | UnitKind::Park => &[
+                Quota::GroupStudy,
+                Quota::IdeologyStudy,
+                Quota::Agenda(0),
+                Quota::Agenda(1),
+                Quota::Agenda(2),
+                Quota::Inspection,
+            ],
+            // 004 asks a bureau only for weekly 集中学习 and two 专题研究 a year.
+            UnitKind::Department => &[Quota::GroupStudy, Quota::Agenda(0)],
+            // 000 asks a school only for 意识形态 study and the two self-check reports.
+            UnitKind::School => &[Quota::IdeologyStudy, Quota::Inspection],
+        }
+    }
+}
+
+/// 6 units in 40 miss one or two of their kind's quotas.
+fn shortfalls(
+    seed: u64,
+    unit: usize,
+    kind: UnitKind,
+    plant: Option<Plant>,
+    rng: &mut Rng,
+) -> Vec<Quota> {
     if card(seed, Deck::Short, unit) >= 6 {
         return Vec::new();
     }
-    let mut quotas = [Quota::GroupStudy, Quota::IdeologyStudy, Quota::Inspection]
-        .into_iter()
-        .chain((0..3).map(Quota::Agenda))
-        .collect::<Vec<_>>();
+    // A park short of 督查 keeps no inspection at all, so the row planted with 已整改数 over
+    // 发现问题数 (accepted, with a 警告) would be its one 督查 and undo the shortfall.
+    let spoilt = kind == UnitKind::Park && plant == Some(Plant::FixedOverFound);
+    let mut quotas: Vec<Quota> = (Quota::of(kind).iter().copied())
+        .filter(|q| !(spoilt && *q == Quota::Inspection))
+        .collect();
     rng.shuffle(&mut quotas);
     quotas.truncate(if rng.chance(30) { 2 } else { 1 });
     quotas
+}
+
+/// 6 units in 40 keep 问责案件. In each block the unit holding card 0 writes its first case's
+/// 对象类别 in the older template's spelling, and the one holding card 1 its first 处理方式 as
+/// two, so that every block shows both.
+fn case_deal(seed: u64, unit: usize) -> CaseDeal {
+    let c = card(seed, Deck::Cases, unit);
+    CaseDeal {
+        held: c < 6,
+        legacy: c == 0,
+        paired: c == 1,
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -404,6 +467,29 @@ fn planted(file: &str, level: &'static str, kind: &'static str) -> Planted {
     }
 }
 
+/// What one unit's ledgers say, with the stream (to go on drawing from) and the habits its
+/// workbook is written with. Drawn from the unit's own streams only.
+fn content(
+    seed: u64,
+    year: i32,
+    index: usize,
+    unit: &RosterUnit,
+    plant: Option<Plant>,
+) -> (Rng, Habits, Vec<Ledger>) {
+    let mut rng = Rng::stream(seed, Deck::Content as u64, index as u64);
+    let habits = Habits::dealt(seed, index);
+    let short = shortfalls(seed, index, unit.kind, plant, &mut rng);
+    let cases = case_deal(seed, index);
+    let mut ledgers = ledgers::build(&mut rng, unit, year, &short, cases);
+    if let Some(plant) = plant {
+        ledgers::plant(plant, &mut ledgers, &mut rng, unit, year);
+    }
+    if habits.merged_dates {
+        ledgers::add_same_day_session(&mut ledgers[0], &mut rng, unit.kind);
+    }
+    (rng, habits, ledgers)
+}
+
 fn write_unit(cx: &Ctx, job: &Job) -> Result<UnitOutput> {
     let (unit, year) = (job.unit, cx.year);
     let mut out = UnitOutput::default();
@@ -411,17 +497,7 @@ fn write_unit(cx: &Ctx, job: &Job) -> Result<UnitOutput> {
         out.planted.push(planted("", NOTE, "missing"));
         return Ok(out);
     }
-    let mut rng = Rng::stream(cx.seed, Deck::Content as u64, job.index as u64);
-    let habits = Habits::dealt(cx.seed, job.index);
-    let short = shortfalls(cx.seed, job.index, &mut rng);
-    let cases = card(cx.seed, Deck::Cases, job.index) < 4;
-    let mut ledgers = ledgers::build(&mut rng, unit.kind, year, &short, cases);
-    if let Some(plant) = job.plant {
-        ledgers::plant(plant, &mut ledgers, &mut rng, unit.kind, year);
-    }
-    if habits.merged_dates {
-        ledgers::add_same_day_session(&mut ledgers[0], &mut rng, unit.kind);
-    }
+    let (mut rng, habits, mut ledgers) = content(cx.seed, year, job.index, unit, job.plant);
     let name = match unit.aliases.first() {
         Some(alias) if job.cover_alias => alias.as_str(),
         _ => unit.name.as_str(),
@@ -493,7 +569,12 @@ fn write_stranger(cx: &Ctx, job: &Job) -> Result<Planted> {
         .as_deref()
         .context("内部错误：未分配名册外单位名称")?;
     let mut rng = Rng::stream(cx.seed, Deck::Stranger as u64, job.index as u64);
-    let ledgers = ledgers::build(&mut rng, UnitKind::Town, cx.year, &[], false);
+    let town = RosterUnit {
+        name: name.to_string(),
+        kind: UnitKind::Town,
+        aliases: Vec::new(),
+    };
+    let ledgers = ledgers::build(&mut rng, &town, cx.year, &[], CaseDeal::default());
     let (filler, phone) = (names::person(&mut rng), phone(&mut rng));
     let filed = Date::new(cx.year + 1, 1, 8);
     let info = Info {

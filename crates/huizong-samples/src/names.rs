@@ -210,30 +210,210 @@ pub(crate) fn inspection_targets(kind: UnitKind) -> &'static [&'static str] {
     }
 }
 
-pub(crate) const CASE_CATEGORIES: [&str; 3] = ["领导班子", "领导干部", "党员干部"];
-pub(crate) const CASE_SITUATIONS: [&str; 6] = [
-    "重大宣传教育任务组织不力",
-    "重大敏感问题处置引导不力",
-    "舆论阵地出现严重错误导向",
-    "会议讲座论坛出现错误言论",
-    "网络意识形态安全出现严重问题",
-    "其他未履行职责造成不良后果",
+/// The schema's 对象类别: the unit's own leadership, a subordinate body's (a village, a
+/// community, a station, a section, a school), and other Party members.
+pub(crate) const OWN_BODY: &str = "本单位领导班子";
+pub(crate) const OWN_CADRE: &str = "本单位领导干部";
+pub(crate) const SUB_BODY: &str = "下属单位领导班子";
+pub(crate) const SUB_CADRE: &str = "下属单位领导干部";
+pub(crate) const MEMBER: &str = "党员干部";
+/// The older template's two leadership categories, which the schema still reads (its `legacy`),
+/// telling own from subordinate by the subject; in `(old, own, subordinate)` order.
+pub(crate) const LEGACY_CATEGORIES: [(&str, &str, &str); 2] = [
+    ("领导班子", OWN_BODY, SUB_BODY),
+    ("领导干部", OWN_CADRE, SUB_CADRE),
 ];
-/// 情节 with the 处理方式 the schema allows for it, so generated cases pass its checks.
+/// The schema's `legacy.subordinate` words: a subject holding one of them, the unit's own name
+/// taken out, is a subordinate body's. Kept here so that a legacy category is written only
+/// where the reader's inference gives the category meant.
+pub(crate) const SUBORDINATE_WORDS: [&str; 14] = [
+    "村",
+    "社区",
+    "居委会",
+    "站",
+    "所",
+    "科室",
+    "股室",
+    "中心",
+    "学校",
+    "中学",
+    "小学",
+    "幼儿园",
+    "分局",
+    "公司",
+];
+
+/// 问责情形 as the schema lists them, each with the older template's label where it had one
+/// (an `enum_aliases` entry the schema still accepts).
+pub(crate) const CASE_SITUATIONS: [(&str, Option<&str>); 14] = [
+    (
+        "重大宣传教育任务、思想舆论斗争组织不力",
+        Some("重大宣传教育任务组织不力"),
+    ),
+    (
+        "处置重大问题未站在第一线、未带头斗争",
+        Some("处置重大问题未站在第一线"),
+    ),
+    ("管辖范围内引发群体性事件", Some("引发群体性事件")),
+    (
+        "重大敏感问题和突发事件处置引导不力",
+        Some("重大敏感问题处置引导不力"),
+    ),
+    (
+        "对党员干部违背党章党的决议政策言论放任不管",
+        Some("对违背党章言论放任不管"),
+    ),
+    (
+        "所属舆论阵地、宣传思想文化阵地出现严重错误导向",
+        Some("舆论阵地出现严重错误导向"),
+    ),
+    (
+        "出现大量非法出版物或严重错误导向教材",
+        Some("非法出版物或错误导向教材"),
+    ),
+    (
+        "会议、报告会、研讨会、讲座、论坛、课堂教学出现否定党的领导等言论",
+        Some("会议讲座论坛出现错误言论"),
+    ),
+    ("意识形态工作严重问题隐瞒不报", Some("严重问题隐瞒不报")),
+    (
+        "公开发表违背中央精神言论、妄议中央大政方针",
+        Some("公开发表违背中央精神言论"),
+    ),
+    (
+        "组织利用宗教活动反对党的路线方针政策",
+        Some("利用宗教活动反对党的路线"),
+    ),
+    ("涉外活动言行不当造成恶劣政治影响", Some("涉外活动言行不当")),
+    ("网络意识形态安全出现严重问题", None),
+    (
+        "其他未能切实履行工作职责造成不良后果",
+        Some("其他未履行职责造成不良后果"),
+    ),
+];
+/// 情节 with the 处理方式 the schema's checks tie to it (003's ladder), so generated cases pass
+/// them.
 pub(crate) const PENALTIES: [(&str, &[&str]); 3] = [
-    ("较轻", &["提醒", "批评教育", "书面检查", "诫勉谈话"]),
+    ("较轻", &["批评教育", "书面检查", "诫勉谈话"]),
     (
         "较重",
-        &["通报批评", "责令公开检讨", "停职检查", "调离岗位"],
+        &[
+            "通报批评",
+            "责令公开检讨",
+            "公开道歉",
+            "停职检查",
+            "调离岗位",
+        ],
     ),
-    ("特别严重", &["责令辞职", "降职", "纪律处分"]),
+    (
+        "特别严重",
+        &["引咎辞职", "责令辞职", "开除党籍", "降职", "辞退"],
+    ),
 ];
+/// 处理方式 that 004 lists without a 情节, which the checks allow with any.
+pub(crate) const ANY_PENALTY: [&str; 3] = ["提醒", "组织处理", "纪律处分"];
+/// How clerks separate two 处理方式 in one cell; `、` by far the most.
+pub(crate) const PENALTY_SEPARATORS: [&str; 8] = ["、", "、", "、", "、", "、", "、", "，", "/"];
+
+/// A unit's own Party body as a case names it (`龙爪镇党委`).
+pub(crate) fn own_body(kind: UnitKind, unit: &str) -> String {
+    let body = match kind {
+        UnitKind::Town => "党委",
+        UnitKind::Street | UnitKind::Park => "党工委",
+        UnitKind::Department if unit.ends_with(['所', '站']) => "党支部",
+        UnitKind::Department => "党组",
+        UnitKind::School => "党支部",
+    };
+    format!("{unit}{body}")
+}
+
+/// Posts in a unit's own leadership, for 本单位领导干部 subjects.
+pub(crate) fn own_posts(kind: UnitKind, unit: &str) -> &'static [&'static str] {
+    match kind {
+        UnitKind::Town => &["党委副书记", "党委委员、宣传委员", "党委委员、副镇长"],
+        UnitKind::Street => &["党工委副书记", "党工委委员、宣传委员", "办事处副主任"],
+        // A bureau's township outpost has a 党支部, not a 党组.
+        UnitKind::Department if unit.ends_with(['所', '站']) => &["党支部书记", "党支部委员"],
+        UnitKind::Department => &["党组成员", "党组副书记", "党组成员、副局长"],
+        UnitKind::Park => &["党工委副书记", "党工委委员", "管委会副主任"],
+        UnitKind::School => &["党支部书记", "副校长", "党支部委员"],
+    }
+}
+
+/// Subordinate bodies of a unit, for 下属单位 subjects; `{p}` becomes a village or community
+/// name. Most name themselves with one of `SUBORDINATE_WORDS`, as real ones do; a few sections
+/// (`宣传科`, `德育处`) do not, and only the new categories name them unambiguously. A bureau's
+/// township outpost has none.
+pub(crate) fn subordinates(kind: UnitKind, unit: &str) -> &'static [&'static str] {
+    match kind {
+        UnitKind::Town => &[
+            "{p}村党支部",
+            "{p}村村民委员会",
+            "农业综合服务站",
+            "综合文化站",
+        ],
+        UnitKind::Street => &[
+            "{p}社区党委",
+            "{p}社区居委会",
+            "社区服务中心",
+            "{p}社区党支部",
+        ],
+        // Only the education bureau has schools under it; other bureaus have sections and
+        // centres.
+        UnitKind::Department if unit.contains("教育") => {
+            &["办公室", "{p}中心学校", "{p}中心小学", "{p}初级中学"]
+        }
+        UnitKind::Department if unit.ends_with(['所', '站']) => &[],
+        UnitKind::Department => &["办公室", "宣传科", "信息中心", "综合服务中心"],
+        UnitKind::Park => &[
+            "{p}科技有限公司党支部",
+            "{p}实业有限公司党支部",
+            "企业服务中心",
+        ],
+        UnitKind::School => &["附属幼儿园", "德育处", "团委"],
+    }
+}
+
+/// The head of a subordinate body, by the body's name.
+pub(crate) fn head_of(body: &str) -> &'static str {
+    match body {
+        b if b.ends_with("党支部") || b.ends_with("委") => "书记",
+        b if b.ends_with('站') => "站长",
+        b if b.ends_with("学校") || b.ends_with("小学") || b.ends_with("中学") => "校长",
+        b if b.ends_with("幼儿园") => "园长",
+        b if b.ends_with('科') => "科长",
+        b if b.ends_with("委员会") || b.ends_with("居委会") => "主任",
+        b if b.ends_with("中心") || b.ends_with("办公室") || b.ends_with('处') => "主任",
+        _ => "负责人",
+    }
+}
+
+/// Rank-and-file posts for 党员干部 subjects.
+pub(crate) fn member_posts(kind: UnitKind) -> &'static [&'static str] {
+    match kind {
+        UnitKind::Town => &["干部", "{p}村党员", "工作人员"],
+        UnitKind::Street => &["干部", "{p}社区工作人员", "网格员"],
+        UnitKind::Department => &["干部", "工作人员"],
+        UnitKind::Park => &["工作人员", "干部"],
+        UnitKind::School => &["教师", "党员教师"],
+    }
+}
+
+/// Whether the schema's legacy inference calls `subject` a subordinate body's once `name` (one
+/// of the unit's names) is taken out of it.
+pub(crate) fn reads_as_subordinate(subject: &str, name: &str) -> bool {
+    let rest = match name.is_empty() {
+        true => subject.to_string(),
+        false => subject.replace(name, ""),
+    };
+    SUBORDINATE_WORDS.iter().any(|w| rest.contains(w))
+}
 
 /// Traditional forms of the characters in sheet names, headers and enum values; enough to
 /// write `學習記錄` the way a unit in a traditional-script locale would.
 pub(crate) fn to_traditional(text: &str) -> String {
-    const SIMPLIFIED: &str = "号学习记录检问责题识态专参数备注会议内类发现约谈对别处办状节组员";
-    const TRADITIONAL: &str = "號學習記錄檢問責題識態專參數備註會議內類發現約談對別處辦狀節組員";
+    const SIMPLIFIED: &str = "号学习记录检问责题识态专参数备注会议内类发现约谈对别处办状节组员报";
+    const TRADITIONAL: &str = "號學習記錄檢問責題識態專參數備註會議內類發現約談對別處辦狀節組員報";
     let pairs: Vec<(char, char)> = SIMPLIFIED.chars().zip(TRADITIONAL.chars()).collect();
     text.chars()
         .map(|c| pairs.iter().find(|(s, _)| *s == c).map_or(c, |(_, t)| *t))
@@ -251,7 +431,7 @@ pub(crate) fn person(rng: &mut Rng) -> String {
     name
 }
 
-/// A surname for anonymised case records (`王某某`).
+/// A surname for anonymised case records (`王某`).
 pub(crate) fn surname(rng: &mut Rng) -> char {
     pick_char(rng, SURNAMES)
 }

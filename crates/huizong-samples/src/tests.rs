@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use super::ledgers::{Date, iso_workweeks};
+use super::ledgers::{Date, Ledger, Record, iso_workweeks};
 use super::names::{self, UnitKind};
 use super::*;
 
@@ -189,6 +189,7 @@ fn traditional_spellings_fold_back_to_simplified() {
         "议题",
         "发现问题数",
         "约谈人数",
+        "上报日期",
         "对象类别",
         "被问责对象",
         "处理方式",
@@ -201,4 +202,222 @@ fn traditional_spellings_fold_back_to_simplified() {
         assert_eq!(fast2s::convert(&traditional), word, "{traditional}");
     }
     assert_eq!(names::to_traditional("学习记录"), "學習記錄");
+}
+
+/// Every unit of a county as `generate` deals it, with its ledgers before they are laid out
+/// (a unit dealt `Missing` writes nothing and is left out).
+fn county(units: usize, seed: u64) -> Vec<(usize, RosterUnit, Option<Plant>, Vec<Ledger>)> {
+    let dealt = deal_county(units, seed).unwrap();
+    (dealt.roster.into_iter().zip(dealt.plants).enumerate())
+        .filter(|(_, (_, plant))| *plant != Some(Plant::Missing))
+        .map(|(index, (unit, plant))| {
+            let (_, _, ledgers) = content(seed, 2026, index, &unit, plant);
+            (index, unit, plant, ledgers)
+        })
+        .collect()
+}
+
+/// The records of a ledger the readers accept as dated in 2026, with their values.
+fn accepted(ledger: &Ledger) -> impl Iterator<Item = (Date, &[Value])> {
+    ledger.records.iter().filter_map(|r| match r.values[0] {
+        Value::Date(d) if d.year == 2026 => Some((d, r.values.as_slice())),
+        _ => None,
+    })
+}
+
+fn is(value: &Value, words: &[&str]) -> bool {
+    matches!(value, Value::Text(t) if words.contains(&t.as_str()))
+}
+
+/// Whether the ledgers meet one quota, counted as the default schema's rules count it. The
+/// rules are restated here rather than taken from the generator, so that a generator drifting
+/// from the schema fails this test.
+fn meets(kind: UnitKind, ledgers: &[Ledger], quota: Quota) -> bool {
+    const GROUP: [&str; 2] = ["中心组学习", "集中学习"];
+    let split = Date::new(2026, 6, 30);
+    let each_half =
+        |dates: &[Date]| dates.iter().any(|d| *d <= split) && dates.iter().any(|d| *d > split);
+    match (quota, kind) {
+        (Quota::GroupStudy, UnitKind::Department) => {
+            let days: Vec<i64> = accepted(&ledgers[0])
+                .filter(|(_, v)| is(&v[1], &GROUP))
+                .map(|(d, _)| d.days())
+                .collect();
+            // 2026's 第1周 and 第8周 keep under three working days (the schema's calendar) and
+            // are not judged.
+            (iso_workweeks(2026).into_iter().enumerate())
+                .filter(|(week, _)| ![0, 7].contains(week))
+                .all(|(_, (monday, _))| days.iter().any(|d| (monday..monday + 7).contains(d)))
+        }
+        (Quota::GroupStudy, _) => {
+            let count = accepted(&ledgers[0]).filter(|(_, v)| is(&v[1], &GROUP));
+            count.count() >= 12
+        }
+        (Quota::IdeologyStudy, _) => {
+            let count = accepted(&ledgers[0])
+                .filter(|(_, v)| is(&v[1], &GROUP) && matches!(v[3], Value::Bool(true)));
+            count.count() >= 2
+        }
+        (Quota::Agenda(agenda), _) => {
+            let label = ["专题研究", "分析研判", "专题汇报"][agenda];
+            let dates: Vec<Date> = accepted(&ledgers[1])
+                .filter(|(_, v)| is(&v[1], &[label]))
+                .map(|(d, _)| d)
+                .collect();
+            match (kind, agenda) {
+                (UnitKind::Department, 0) | (UnitKind::Park, 0 | 1) => dates.len() >= 2,
+                _ => each_half(&dates),
+            }
+        }
+        (Quota::Inspection, UnitKind::School) => {
+            // 自查报告: a 全面自查 placed by 上报日期 (by 日期 when that is empty) in each of
+            // 1 Jan–10 Jun and 11 Jun–10 Dec.
+            let placed: Vec<Date> = accepted(&ledgers[2])
+                .filter(|(_, v)| is(&v[1], &["全面自查"]))
+                .map(|(d, v)| match v[6] {
+                    Value::Date(reported) => reported,
+                    _ => d,
+                })
+                .collect();
+            let (june, december) = (Date::new(2026, 6, 10), Date::new(2026, 12, 10));
+            placed.iter().any(|d| *d <= june) && placed.iter().any(|d| *d > june && *d <= december)
+        }
+        (Quota::Inspection, UnitKind::Park) => accepted(&ledgers[2]).count() >= 1,
+        (Quota::Inspection, _) => {
+            let dates: Vec<Date> = accepted(&ledgers[2]).map(|(d, _)| d).collect();
+            each_half(&dates)
+        }
+    }
+}
+
+#[test]
+fn units_fall_short_of_exactly_the_quotas_they_are_dealt() {
+    let seed = 7;
+    let mut short_units = 0;
+    for (index, unit, plant, ledgers) in county(200, seed) {
+        let mut rng = Rng::stream(seed, Deck::Content as u64, index as u64);
+        let short = shortfalls(seed, index, unit.kind, plant, &mut rng);
+        short_units += usize::from(!short.is_empty());
+        for &quota in Quota::of(unit.kind) {
+            assert_eq!(
+                meets(unit.kind, &ledgers, quota),
+                !short.contains(&quota),
+                "{}（{}）{quota:?}, short of {short:?}",
+                unit.name,
+                unit.kind.label()
+            );
+        }
+    }
+    // 6 in every block of 40, less any that also never submitted.
+    assert!((25..=30).contains(&short_units), "{short_units}");
+}
+
+#[test]
+fn ideology_rows_outside_group_study_exist_but_count_for_nothing() {
+    let marked_elsewhere = county(40, 7)
+        .iter()
+        .flat_map(|(_, _, _, ledgers)| accepted(&ledgers[0]))
+        .filter(|(_, v)| matches!(v[3], Value::Bool(true)))
+        .filter(|(_, v)| !is(&v[1], &["中心组学习", "集中学习"]))
+        .count();
+    assert!(marked_elsewhere >= 5, "{marked_elsewhere}");
+}
+
+#[test]
+fn cases_use_the_new_categories_and_some_old_ones() {
+    const CATEGORIES: [&str; 5] = [
+        "本单位领导班子",
+        "本单位领导干部",
+        "下属单位领导班子",
+        "下属单位领导干部",
+        "党员干部",
+    ];
+    // 情节 → the 处理方式 the schema's checks allow with it (提醒, 组织处理, 纪律处分 go with any).
+    let allowed = |severity: &str| -> Vec<&str> {
+        let ladder: &[&str] = match severity {
+            "较轻" => &["批评教育", "书面检查", "诫勉谈话"],
+            "较重" => &[
+                "通报批评",
+                "责令公开检讨",
+                "公开道歉",
+                "停职检查",
+                "调离岗位",
+            ],
+            "特别严重" => &["引咎辞职", "责令辞职", "开除党籍", "降职", "辞退"],
+            other => panic!("情节 {other}"),
+        };
+        [ladder, &["提醒", "组织处理", "纪律处分"]].concat()
+    };
+    let text = |v: &Value| match v {
+        Value::Text(t) => t.clone(),
+        other => panic!("{other:?}"),
+    };
+    let county = county(40, 7);
+    let cases: Vec<(&RosterUnit, &Record)> = (county.iter())
+        .flat_map(|(_, unit, _, ledgers)| ledgers[3].records.iter().map(move |r| (unit, r)))
+        .collect();
+    let (mut legacy, mut paired, mut pending) = (0, 0, 0);
+    for (unit, case) in &cases {
+        let [_, who, category, situation, severity, penalty, status, _] = &case.values[..] else {
+            panic!("{case:?}");
+        };
+        let (who, category, situation) = (text(who), text(category), text(situation));
+        if ["领导班子", "领导干部"].contains(&category.as_str()) {
+            legacy += 1;
+            // Told own from subordinate by the subject, with the unit's name taken out.
+            let rest = who.replace(&unit.name, "");
+            assert!(!rest.is_empty(), "{who}");
+        } else {
+            assert!(CATEGORIES.contains(&category.as_str()), "{category}");
+        }
+        assert!(
+            names::CASE_SITUATIONS
+                .iter()
+                .any(|(label, old)| situation == *label || Some(situation.as_str()) == *old),
+            "{situation}"
+        );
+        let penalty = text(penalty);
+        let methods: Vec<&str> = penalty.split(['、', '，', '/']).collect();
+        paired += usize::from(methods.len() > 1);
+        let mismatch = case.mark.is_some_and(|m| m.kind == "check_mismatch");
+        let fits = (methods.iter()).all(|m| allowed(&text(severity)).contains(m));
+        assert_eq!(fits, !mismatch, "{severity:?} {methods:?}");
+        pending += usize::from(text(status) == "办理中");
+    }
+    assert!(legacy >= 1, "no case in the older template's 对象类别");
+    assert!(
+        legacy * 3 <= cases.len(),
+        "{legacy} legacy of {}",
+        cases.len()
+    );
+    assert!(paired >= 1, "no case with two 处理方式");
+    assert!(pending >= 1, "no case still 办理中");
+}
+
+#[test]
+fn self_checks_carry_their_report_date_on_most_rows() {
+    let (mut filled, mut blank) = (0, 0);
+    for (_, unit, _, ledgers) in county(40, 7) {
+        for (held, values) in accepted(&ledgers[2]) {
+            let self_check = is(&values[1], &["全面自查"]);
+            match values[6] {
+                Value::Date(reported) => {
+                    assert!(self_check, "{}: 上报日期 on a {:?}", unit.name, values[1]);
+                    assert!(reported > held && reported.year == 2026, "{}", unit.name);
+                    filled += 1;
+                }
+                _ => blank += usize::from(self_check),
+            }
+            // 已整改数 ≤ 发现问题数 but on the planted row.
+            if let (Value::Int(found), Value::Int(fixed)) = (&values[3], &values[4]) {
+                assert!(
+                    fixed <= found || (*found, *fixed) == (2, 3),
+                    "{}",
+                    unit.name
+                );
+            }
+        }
+    }
+    assert!(filled >= 10 && blank >= 1, "{filled} filled, {blank} blank");
+    assert!(filled > 2 * blank, "{filled} filled, {blank} blank");
 }
