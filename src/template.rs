@@ -128,6 +128,11 @@ fn prompt(field: &Field, year: Option<i32>) -> String {
             Some(_) if field.multiple => text.push_str(
                 "从下拉列表选择；可填多项，各项之间用“、”分隔（如“通报批评、调离岗位”）。",
             ),
+            // A long list does not fit a prompt (and a label may hold 、 itself): the dropdown
+            // shows it.
+            Some(allowed) if allowed.iter().map(|v| v.chars().count() + 1).sum::<usize>() > 60 => {
+                text.push_str(&format!("从下拉列表选择（共{}项）。", allowed.len()))
+            }
             Some(allowed) => text.push_str(&format!("从下拉列表选择：{}。", allowed.join("、"))),
             None => text.push_str("填写文字。"),
         },
@@ -345,9 +350,7 @@ fn enum_texts(
                 let text = (field.enum_descriptions.iter())
                     .find(|(v, _)| v == value)
                     .map_or("", |(_, d)| d.as_str());
-                let row = t.next_row;
-                t.plain(vec![Out::from(value.as_str())])?;
-                t.ws.merge_range(row, 1, row, 4, text, &f.text)?;
+                t.plain(vec![Out::from(value.as_str()), Out::from(text)])?;
             }
             top = t.last_row() + 2;
             t.finish(false)?;

@@ -31,5 +31,15 @@ with tempfile.TemporaryDirectory() as tmp:
     assert all(dv.prompt for dv in rules.values()), "every column has an input prompt"
     cases = {str(dv.sqref): dv for dv in wb["问责案件"].data_validations.dataValidation}
     assert cases["E4:E503"].formula1 == "选项!$A$2:$A$15", cases["E4:E503"].formula1
-    assert wb["选项"]["A2"].value == "重大宣传教育任务组织不力"
+    assert wb["选项"]["A2"].value == "重大宣传教育任务、思想舆论斗争组织不力"
+    # Several 处理方式 may share a cell: the list warns instead of refusing, and the prompt says so.
+    measures = cases["G4:G503"]
+    assert measures.type == "list" and measures.errorStyle == "warning", measures.errorStyle
+    assert "可填多项" in measures.prompt, measures.prompt
+    assert "填报说明" in cases["E4:E503"].prompt, "the full wording of each 问责情形 is in 填报说明"
+    guide = [str(c.value) for row in wb["填报说明"].iter_rows() for c in row if c.value]
+    assert any("报告会、研讨会、讲座和各类课堂教学" in v for v in guide), "004's wording in 填报说明"
+    inspections = wb["督查检查"]
+    headers = [c.value for c in inspections[3]]
+    assert any(h and "上报日期" in h for h in headers), headers
 print("template as openpyxl reads it: ok")

@@ -85,7 +85,8 @@ impl Formats {
         let base = Format::new()
             .set_font_name(FONT)
             .set_font_size(10.5)
-            .set_border(FormatBorder::Thin);
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::VerticalCenter);
         let red = Color::RGB(0xFFC7CE);
         let amber = Color::RGB(0xFFEB9C);
         Formats {
@@ -106,7 +107,9 @@ impl Formats {
                 .set_align(FormatAlign::Center)
                 .set_align(FormatAlign::VerticalCenter)
                 .set_text_wrap(),
-            text: base.clone().set_align(FormatAlign::VerticalCenter),
+            // Text wider than a column (a basis quoting its document) wraps, so that a printed
+            // page shows all of it.
+            text: base.clone().set_text_wrap(),
             number: base.clone().set_align(FormatAlign::Center),
             pct: base
                 .clone()
@@ -114,6 +117,7 @@ impl Formats {
                 .set_align(FormatAlign::Center),
             red_text: base
                 .clone()
+                .set_text_wrap()
                 .set_background_color(red)
                 .set_font_color(Color::RGB(0x9C0006)),
             red_number: base
@@ -123,6 +127,7 @@ impl Formats {
                 .set_align(FormatAlign::Center),
             amber_text: base
                 .clone()
+                .set_text_wrap()
                 .set_background_color(amber)
                 .set_font_color(Color::RGB(0x9C5700)),
             amber_number: base
@@ -154,6 +159,18 @@ pub(crate) fn text_width(s: &str) -> usize {
 
 /// Widest a fitted column gets; longer text wraps.
 const MAX_WIDTH: usize = 60;
+
+/// Points a line of 10.5-point text takes, and the most lines a row grows to.
+const LINE_HEIGHT: f64 = 14.0;
+const MAX_LINES: usize = 30;
+
+/// Lines `s` takes in a column `MAX_WIDTH` wide.
+fn wrapped_lines(s: &str) -> usize {
+    let room = MAX_WIDTH - 2;
+    s.lines()
+        .map(|line| text_width(line).div_ceil(room).max(1))
+        .sum()
+}
 
 /// A table being written on one worksheet: title at row 0, subtitle at row 1, header at
 /// `header_row`, data below.
@@ -227,8 +244,14 @@ impl<'a> Table<'a> {
             return Ok(());
         }
         let formats: Vec<&Format> = cells.iter().map(|(o, m)| self.format(o, *m)).collect();
+        let mut lines = 1;
         for (c, (out, _)) in cells.into_iter().enumerate() {
-            self.value(r, c as u16, out)?;
+            lines = lines.max(self.value(r, c as u16, out)?);
+        }
+        // A row grows for text that wraps: neither Excel nor LibreOffice grows it on opening.
+        if lines > 1 {
+            self.ws
+                .set_row_height(r, LINE_HEIGHT * lines.min(MAX_LINES) as f64)?;
         }
         let mut first = 0;
         for run in formats.chunk_by(|a, b| std::ptr::eq(*a, *b)) {
@@ -258,14 +281,20 @@ impl<'a> Table<'a> {
         }
     }
 
-    /// Writes a cell's value unformatted and widens its column to fit it.
-    fn value(&mut self, r: u32, c: u16, out: Out) -> Result<(), XlsxError> {
+    /// Writes a cell's value unformatted and widens its column to fit it; returns the lines it
+    /// takes once wrapped at the widest a column gets.
+    fn value(&mut self, r: u32, c: u16, out: Out) -> Result<usize, XlsxError> {
+        let mut lines = 1;
         let width = match &out {
             Out::Empty => 0,
             Out::Text(s) => {
                 let s = within_cell(s);
                 self.ws.write_string(r, c, &*s)?;
-                text_width(&s)
+                let width = text_width(&s);
+                if width + 2 > MAX_WIDTH || s.contains('\n') {
+                    lines = wrapped_lines(&s);
+                }
+                width
             }
             Out::Int(n) => {
                 self.ws.write_number(r, c, *n as f64)?;
@@ -279,7 +308,7 @@ impl<'a> Table<'a> {
         if let Some(w) = self.widths.get_mut(c as usize) {
             *w = (*w).max(width + 2);
         }
-        Ok(())
+        Ok(lines)
     }
 
     /// Last data row (the header row when there is no data).

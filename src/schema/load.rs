@@ -1131,10 +1131,10 @@ mod tests {
     fn default_schema_loads_with_its_rules() {
         let schema = parse(DEFAULT, "default").unwrap();
         assert_eq!(schema.sheets.len(), 4);
-        assert_eq!(schema.rules.len(), 11);
+        assert_eq!(schema.rules.len(), 22);
         assert_eq!(schema.flags.len(), 1);
-        assert_eq!(schema.rules[1].period, Period::Week);
-        let report = &schema.rules[10];
+        assert_eq!(schema.rules[3].period, Period::Week);
+        let report = &schema.rules[21];
         assert_eq!(report.period, Period::Deadlines(vec![(6, 10), (12, 10)]));
         let inspections = &schema.sheets[2];
         assert_eq!(
@@ -1184,6 +1184,54 @@ mod tests {
                 .any(|p| p.contains("`bais`") && p.contains("`basis`"))
         );
         assert!(found.iter().any(|p| p.contains("不存在的工作表“督察检查”")));
+    }
+
+    /// Each rule of the default schema binds one unit type and cites only the document that binds
+    /// that type (街道 by analogy with 乡镇, and saying so): a 部门 is never told it fell short of a
+    /// park's or a township's quota. And no type is judged on a quota its document does not set.
+    #[test]
+    fn every_default_rule_cites_the_document_of_its_unit_type() {
+        let schema = parse(DEFAULT, "default").unwrap();
+        let seed = |unit_type: &str| match unit_type {
+            "乡镇" => "003：",
+            "街道" => "参照 003（乡镇）执行：",
+            "部门" => "004：",
+            "园区" => "002：",
+            "学校" => "000：",
+            other => panic!("{other}"),
+        };
+        let mut judged: Vec<(String, String)> = Vec::new();
+        for rule in &schema.rules {
+            let types = rule.unit_types.as_ref().unwrap();
+            assert_eq!(types.len(), 1, "{}", rule.name);
+            assert!(
+                rule.basis.starts_with(seed(&types[0])),
+                "{}: {}",
+                rule.name,
+                rule.basis
+            );
+            judged.push((types[0].clone(), rule.name.clone()));
+        }
+        let of = |t: &str| -> Vec<&str> {
+            judged
+                .iter()
+                .filter(|(u, _)| u == t)
+                .map(|(_, r)| r.as_str())
+                .collect()
+        };
+        assert_eq!(of("部门"), ["集中学习", "专题研究"]);
+        assert_eq!(of("学校"), ["意识形态专题学习", "自查报告"]);
+        let township = [
+            "集中学习",
+            "意识形态专题学习",
+            "专题研究",
+            "分析研判",
+            "专题汇报",
+            "督查",
+        ];
+        assert_eq!(of("乡镇"), township);
+        assert_eq!(of("街道"), township);
+        assert_eq!(of("园区"), township);
     }
 
     /// The second edition's keys are checked like the others: a multi-valued field that is no
@@ -1245,7 +1293,7 @@ mod tests {
                 .any(|p| p.contains("`minn`") && p.contains("`min`"))
         );
         assert!(
-            found.iter().any(|p| p == "153: 缺少必需的键 `min`"),
+            found.iter().any(|p| p == "154: 缺少必需的键 `min`"),
             "{found:?}"
         );
         assert!(
@@ -1287,10 +1335,10 @@ mod tests {
             "unit_types = [\"部门\", \"乡镇\"]",
             1,
         );
-        // Reported at the second rule's name.
+        // Reported at the 部门 rule's name, the fourth of that name.
         let second = (text.lines().enumerate())
             .filter(|(_, l)| *l == "name = \"集中学习\"")
-            .nth(1)
+            .nth(3)
             .map(|(i, _)| i + 1)
             .unwrap();
         let found = problems(&text);
