@@ -15,12 +15,13 @@ use std::collections::HashMap;
 /// One unit's line in the ranking.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub(crate) struct UnitScore {
-    pub rank: u32,
+    /// `None` for a unit not judged (its type cannot be told): listed after the others.
+    pub rank: Option<u32>,
     pub name: String,
     pub unit_type: String,
     pub status: Submission,
-    /// 0..=1.
-    pub completion: f64,
+    /// 0..=1; `None` for a unit not judged (its type cannot be told).
+    pub completion: Option<f64>,
     /// Per rule-name column: the year's matching records, `None` where the rule does not apply
     /// (or the unit did not submit).
     pub counts: Vec<Option<u32>>,
@@ -270,11 +271,11 @@ fn score_unit(
     let count_of = |counts: &[u32]| id.and_then(|id| counts.get(id)).copied().unwrap_or(0);
     let submitted = status.status == Submission::Submitted;
     let mut score = UnitScore {
-        rank: 0,
+        rank: None,
         name: unit.name.clone(),
         unit_type: unit.unit_type.clone(),
         status: status.status,
-        completion: 0.0,
+        completion: None,
         counts: vec![None; rule_columns],
         missed: vec![false; rule_columns],
         missed_count: 0,
@@ -321,10 +322,11 @@ fn score_unit(
         }));
     }
     // A unit with nothing due yet is on track.
-    score.completion = match (submitted, weights > 0.0) {
-        (false, _) => 0.0,
-        (true, true) => weighted / weights,
-        (true, false) => 1.0,
+    score.completion = match (status.status, weights > 0.0) {
+        (Submission::Untyped, _) => None,
+        (_, _) if !submitted => Some(0.0),
+        (_, true) => Some(weighted / weights),
+        (_, false) => Some(1.0),
     };
     score.flags = (schema.flags.iter().zip(&counts.flags))
         .map(|(flag, (hits, pending))| {
@@ -440,15 +442,16 @@ fn judge(counted: &RuleCounts, unit: Option<usize>) -> (f64, Vec<Short>) {
 }
 
 /// Competition ranking by 完成率 descending (1, 2, 2, 4); ties in 单位名称 code-point order.
+/// Units not judged (no 完成率) follow, unranked, by name.
 pub(crate) fn rank(scores: &mut [UnitScore]) {
-    // Completion rounded to 1e-9 so that sums of equal fractions compare equal.
-    let key = |s: &UnitScore| (s.completion * 1e9).round() as i64;
+    // Completion rounded to 1e-9 so that sums of equal fractions compare equal; none sorts last.
+    let key = |s: &UnitScore| s.completion.map(|c| (c * 1e9).round() as i64);
     scores.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.name.cmp(&b.name)));
     for i in 0..scores.len() {
-        scores[i].rank = if i > 0 && key(&scores[i]) == key(&scores[i - 1]) {
-            scores[i - 1].rank
-        } else {
-            i as u32 + 1
+        scores[i].rank = match key(&scores[i]) {
+            None => None,
+            Some(k) if i > 0 && key(&scores[i - 1]) == Some(k) => scores[i - 1].rank,
+            Some(_) => Some(i as u32 + 1),
         };
     }
 }
@@ -516,6 +519,8 @@ mod tests {
             },
             status,
             in_roster: true,
+            note: None,
+            misnamed: None,
         }
     }
 
@@ -628,7 +633,8 @@ mod tests {
         // 集中学习 5 ÷ 6 and 意识形态专题学习 1; 专题研究, 分析研判, 专题汇报 and 督查 each 0 for
         // their first half (their second halves are not due).
         let expected = (5.0 / 6.0 + 1.0) / 6.0;
-        assert!((u.completion - expected).abs() < 1e-9, "{}", u.completion);
+        let completion = u.completion.unwrap();
+        assert!((completion - expected).abs() < 1e-9, "{completion}");
         assert_eq!((u.missed_count, u.behind_count), (4, 1));
     }
 
@@ -637,7 +643,7 @@ mod tests {
     fn with_nothing_due_a_unit_is_on_track() {
         let s = schema("");
         let card = score_as_of(&s, &[], date(2026, 1, 1));
-        assert_eq!(card.units[0].completion, 1.0);
+        assert_eq!(card.units[0].completion, Some(1.0));
         assert!(card.shortfalls.is_empty());
     }
 
@@ -715,7 +721,8 @@ mod tests {
         assert_eq!(u.counts[column(&card, "分析研判")], Some(2));
         // 分析研判: H1 capped at 1, H2 0 → 0.5; 专题研究 0.5; 专题汇报 0; 集中学习 0; 意识形态专题 0; 督查 0.
         let expected = (0.5 + 0.5) / 6.0;
-        assert!((u.completion - expected).abs() < 1e-12, "{}", u.completion);
+        let completion = u.completion.unwrap();
+        assert!((completion - expected).abs() < 1e-12, "{completion}");
         let periods: Vec<(&str, &str)> = card
             .shortfalls
             .iter()
@@ -833,7 +840,7 @@ otherwise = "无"
         let ranked: Vec<(u32, &str, f64)> = card
             .units
             .iter()
-            .map(|u| (u.rank, u.name.as_str(), u.completion))
+            .map(|u| (u.rank.unwrap(), u.name.as_str(), u.completion.unwrap()))
             .collect();
         // 丁: 1.0; 甲/乙: (3×0.5 + 1)/4 = 0.625 tied, code-point order 乙(U+4E59) < 甲(U+7532);
         // 丙: (0 + 1)/4 = 0.25; 戊 did not submit: 0.

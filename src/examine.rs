@@ -230,11 +230,22 @@ fn missing_sheet_issues(schema: &Schema, seen: &[bool], file: &str, out: &mut Fi
         out.issues
             .push(Issue::new(Level::Warning, file, kind, action::NONE));
     } else if out.own_unit {
-        for (spec, _) in schema.sheets.iter().zip(seen).filter(|(_, s)| !**s) {
-            out.issues.push(
-                Issue::new(Level::Notice, file, Kind::SheetMissing, action::SHEET_EMPTY)
-                    .sheet(&spec.name),
-            );
+        // The quotas the missing sheet would count, for the unit's type when 基本信息 gives one.
+        let unit_type = (out.info.as_ref().and_then(|i| i.unit_type.as_deref()))
+            .filter(|t| schema.unit_types.iter().any(|u| u == t));
+        for (index, spec) in (schema.sheets.iter().enumerate()).filter(|(i, _)| !seen[*i]) {
+            let mut rules: Vec<String> = (schema.rules.iter())
+                .filter(|r| r.sheet == index && unit_type.is_none_or(|t| r.applies_to(t)))
+                .map(|r| r.name.clone())
+                .collect();
+            rules.dedup();
+            let level = match rules.is_empty() {
+                true => Level::Notice,
+                false => Level::Warning,
+            };
+            let kind = Kind::SheetMissing { rules };
+            out.issues
+                .push(Issue::new(level, file, kind, action::SHEET_EMPTY).sheet(&spec.name));
         }
     }
 }

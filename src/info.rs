@@ -77,6 +77,9 @@ pub(crate) fn read_info(
     }
     info.values = vec![Value::Null; spec.fields.len()];
     let mut year = year_hint;
+    // A 单位类型 outside the list is kept as typed: resolving units says what becomes of it
+    // (`unit-type-unknown`), beside the roster's type.
+    let mut other_type = None;
     for i in order {
         let field = &spec.fields[i];
         let Some((r, c, cell)) = &found[i] else {
@@ -88,6 +91,9 @@ pub(crate) fn read_info(
                     year = year.or(v.as_int().and_then(|y| i32::try_from(y).ok()));
                 }
                 info.values[i] = v;
+            }
+            Err(crate::issue::Refusal::NotInList { .. }) if field.name == "单位类型" => {
+                other_type = Some(crate::normalize::trim_cell(&cell.display()).to_string());
             }
             Err(refusal) => issues.push(
                 Issue::new(
@@ -116,6 +122,7 @@ pub(crate) fn read_info(
             _ => {}
         }
     }
+    info.unit_type = info.unit_type.or(other_type);
     (info, issues)
 }
 

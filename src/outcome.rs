@@ -238,6 +238,9 @@ pub enum Submission {
     Missing,
     #[serde(rename = "报送文件无法读取")]
     Unreadable,
+    /// Submitted, but its type cannot be told: listed, not judged.
+    #[serde(rename = "单位类型不明，未考核")]
+    Untyped,
 }
 
 impl Submission {
@@ -246,6 +249,7 @@ impl Submission {
             Submission::Submitted => "已报送",
             Submission::Missing => "未报送",
             Submission::Unreadable => "报送文件无法读取",
+            Submission::Untyped => "单位类型不明，未考核",
         }
     }
 }
@@ -257,4 +261,10 @@ pub struct UnitStatus {
     pub status: Submission,
     /// Whether the unit comes from a roster (without one, units are those that submitted).
     pub in_roster: bool,
+    /// Why a unit counted as not submitted did not count, when a file of it was rejected: its
+    /// name was not the roster's, or its year was not the report year (the 原因 of 未报送单位).
+    pub note: Option<String>,
+    /// The workbook rejected for a name the roster spells otherwise, whose closest roster name is
+    /// this unit's.
+    pub misnamed: Option<String>,
 }

@@ -108,7 +108,7 @@ fn take_roster(settings: &Settings, mut sources: Vec<Source>) -> Result<Inputs> 
             issues,
         });
     };
-    let (roster, warnings) = Roster::load(&path)?;
+    let (roster, warnings) = Roster::load(&path, &settings.schema.unit_types)?;
     let shown = path.display().to_string();
     for why in warnings {
         let kind = Kind::Roster { why };

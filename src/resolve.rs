@@ -32,6 +32,8 @@ pub(crate) struct Resolved {
 /// The units known to the run: the roster's, or, without one, those that name themselves.
 struct Units<'a> {
     roster: Option<&'a Roster>,
+    /// The county's own name, taken off official full names.
+    county: Option<&'a str>,
     found: Vec<Unit>,
     lookup: HashMap<String, usize>,
     /// Each unit's name as its records hold it, made on first use.
@@ -45,13 +47,14 @@ impl Units<'_> {
         self.roster?.find_in_path(rel)
     }
 
-    fn find(&mut self, name: &str, unit_type: Option<&str>) -> Result<usize, UnitProblem> {
+    /// The unit `name` means, and whether it was told by its official full name.
+    fn find(&mut self, name: &str, unit_type: Option<&str>) -> Result<Found, UnitProblem> {
         if let Some(roster) = self.roster {
-            return find_in_roster(roster, name);
+            return find_in_roster(roster, name, self.county);
         }
         let key = normalize(name);
         if let Some(&i) = self.lookup.get(&key) {
-            return Ok(i);
+            return Ok(Found::Named(i));
         }
         self.found.push(Unit {
             name: name.to_string(),
@@ -59,7 +62,14 @@ impl Units<'_> {
             aliases: Vec::new(),
         });
         self.lookup.insert(key, self.found.len() - 1);
-        Ok(self.found.len() - 1)
+        Ok(Found::Named(self.found.len() - 1))
+    }
+
+    fn unit(&self, i: usize) -> &Unit {
+        match self.roster {
+            Some(r) => &r.units[i],
+            None => &self.found[i],
+        }
     }
 
     fn name(&self, i: usize) -> &str {
@@ -83,19 +93,48 @@ impl Units<'_> {
     }
 }
 
-/// A typed unit name as the roster knows it, else why not (with the closest roster name).
-fn find_in_roster(roster: &Roster, name: &str) -> Result<usize, UnitProblem> {
-    roster.find(name).ok_or_else(|| UnitProblem::NotInRoster {
+/// A unit found: by its name (or alias) as the roster or the run knows it, or by its official
+/// full name (`docs/units.md#official-names`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Found {
+    Named(usize),
+    Official(usize),
+}
+
+impl Found {
+    fn index(self) -> usize {
+        match self {
+            Found::Named(i) | Found::Official(i) => i,
+        }
+    }
+}
+
+/// A typed unit name as the roster knows it — as given, else by the one unit its official form
+/// reduces to — else why not (with the closest roster name).
+fn find_in_roster(roster: &Roster, name: &str, county: Option<&str>) -> Result<Found, UnitProblem> {
+    if let Some(i) = roster.find(name) {
+        return Ok(Found::Named(i));
+    }
+    if let Some(i) = roster.find_official(name, county) {
+        return Ok(Found::Official(i));
+    }
+    Err(UnitProblem::NotInRoster {
         name: name.to_string(),
         suggestion: roster.suggest(name).map(str::to_string),
     })
 }
 
 /// A workbook's own unit by the roster: the name in its 基本信息, else its file and folder names.
-fn roster_unit(roster: &Roster, file: &FileOutcome) -> Result<usize, UnitProblem> {
+fn roster_unit(
+    roster: &Roster,
+    file: &FileOutcome,
+    county: Option<&str>,
+) -> Result<Found, UnitProblem> {
     match file.info.as_ref().and_then(|i| i.name.as_deref()) {
-        Some(name) => find_in_roster(roster, name),
-        None => (roster.find_in_path(&file.source.rel)).ok_or(UnitProblem::Unnamed),
+        Some(name) => find_in_roster(roster, name, county),
+        None => (roster.find_in_path(&file.source.rel))
+            .map(Found::Named)
+            .ok_or(UnitProblem::Unnamed),
     }
 }
 
@@ -113,23 +152,34 @@ pub(crate) fn resolve(
     let as_of = (asked.as_of).unwrap_or_else(|| default_as_of(year, asked.today));
     let mut units = Units {
         roster,
+        county: schema.county.as_deref(),
         found: Vec::new(),
         lookup: HashMap::new(),
         shared: Vec::new(),
     };
-    assign_file_units(&mut files, &mut units);
+    let misnamed = assign_file_units(&mut files, &mut units);
     for (copy, first) in copies {
         // Named as the file that counts is: its 提示 and the manifest then say whose it is.
         files[copy].unit = files[first].unit;
     }
     supersede(&mut files, year, &units);
+    let types = settle_types(&mut files, schema, &units);
     let mut issues = Vec::new();
     let mut totals = Totals::default();
+    let mut other_years = HashMap::new();
     for (index, file) in files.iter_mut().enumerate() {
         count_file(file, &mut totals);
         if !matches!(file.fate, Fate::Superseded(_)) {
-            let dates = Dates { year, as_of };
-            settle_records(file, index, schema, dates, &mut units, &mut totals);
+            let info_sheet = info_sheet_name(schema);
+            if let Some(file_year) = reject_other_year(file, year, info_sheet, &mut totals) {
+                if let Some(u) = file.unit {
+                    let note = format!("仅收到{file_year}年度的文件（{}）", file.source.rel);
+                    other_years.entry(u).or_insert(note);
+                }
+            } else {
+                let dates = Dates { year, as_of };
+                settle_records(file, index, schema, dates, &mut units, &mut totals);
+            }
             name_issue_units(file, &units);
         }
         issues.append(&mut file.issues);
@@ -137,7 +187,13 @@ pub(crate) fn resolve(
             issues.append(&mut sheet.issues);
         }
     }
-    let units = statuses(&files, &units);
+    soften_missing_sheets(&mut issues, &files, schema);
+    let notes = Notes {
+        misnamed,
+        other_years,
+        types,
+    };
+    let units = statuses(&files, &units, schema, notes, &mut issues);
     Resolved {
         year,
         as_of,
@@ -149,16 +205,20 @@ pub(crate) fn resolve(
 }
 
 /// Each workbook's own unit, or a file-level issue saying why it cannot be told and what the
-/// workbook loses. With a roster, finding it reads nothing but the roster (names, file names,
-/// suggestions for unknown names): done on every core first.
-fn assign_file_units(files: &mut [FileOutcome], units: &mut Units<'_>) {
+/// workbook loses; a unit told by its official full name gets a 提示 naming the roster unit. With
+/// a roster, finding it reads nothing but the roster (names, file names, suggestions for unknown
+/// names): done on every core first. Returns, per roster unit, the first workbook rejected for a
+/// name whose closest roster name is that unit's (`已报送但单位名称与名册不符`).
+fn assign_file_units(files: &mut [FileOutcome], units: &mut Units<'_>) -> HashMap<usize, String> {
     let own_unit = |f: &FileOutcome| f.fate == Fate::Read && f.own_unit;
-    let mut by_roster: Vec<Option<Result<usize, UnitProblem>>> = match units.roster {
+    let county = units.county;
+    let mut by_roster: Vec<Option<Result<Found, UnitProblem>>> = match units.roster {
         Some(r) => (files.par_iter())
-            .map(|f| own_unit(f).then(|| roster_unit(r, f)))
+            .map(|f| own_unit(f).then(|| roster_unit(r, f, county)))
             .collect(),
         None => Vec::new(),
     };
+    let mut misnamed = HashMap::new();
     for (i, file) in files.iter_mut().enumerate().filter(|(_, f)| own_unit(f)) {
         let info_name = file.info.as_ref().and_then(|i| i.name.clone());
         let unit_type = file.info.as_ref().and_then(|i| i.unit_type.clone());
@@ -168,16 +228,41 @@ fn assign_file_units(files: &mut [FileOutcome], units: &mut Units<'_>) {
             (None, None) => Err(UnitProblem::UnnamedWithoutRoster),
         };
         match found {
-            Ok(i) => file.unit = Some(i),
+            Ok(found) => {
+                let i = found.index();
+                file.unit = Some(i);
+                if let (Found::Official(_), Some(name)) = (found, &info_name) {
+                    let unit = units.name(i).to_string();
+                    let kind = Kind::OfficialName {
+                        name: name.clone(),
+                        unit: unit.clone(),
+                    };
+                    let issue = Issue::new(Level::Notice, &file.source.rel, kind, action::NONE)
+                        .field("单位名称")
+                        .value(name.clone())
+                        .unit(Some(&unit));
+                    file.issues.push(issue);
+                }
+            }
             Err(problem) => {
+                let closest = match (&problem, units.roster) {
+                    (UnitProblem::NotInRoster { suggestion, .. }, Some(r)) => {
+                        suggestion.as_deref().and_then(|s| r.find(s))
+                    }
+                    _ => None,
+                };
                 let issue = unit_issue(file, problem)
                     .field("单位名称")
                     .value(info_name.clone().unwrap_or_default())
                     .unit(info_name.as_deref());
+                if let (Some(u), Level::Error) = (closest, issue.level) {
+                    misnamed.entry(u).or_insert_with(|| file.source.rel.clone());
+                }
                 file.issues.push(issue);
             }
         }
     }
+    misnamed
 }
 
 /// The issue of a workbook whose unit cannot be told. Only the rows of its sheets without a
@@ -228,7 +313,9 @@ fn settle_records(
 ) {
     let file_unit = file.unit.map(|i| units.shared_name(i));
     let (rel, own_unit) = (file.source.rel.as_str(), file.own_unit);
+    let mut officially = std::collections::HashSet::new();
     for sheet in &mut file.sheets {
+        let mut notices = Vec::new();
         totals.rows_read += u64::from(sheet.data_rows);
         totals.rows_rejected += u64::from(sheet.rejected_rows);
         let spec = &schema.sheets[sheet.spec];
@@ -259,7 +346,29 @@ fn settle_records(
                 }
             } else {
                 (units.find(&record.unit, None))
-                    .map(|i| units.shared_name(i))
+                    .map(|found| {
+                        let unit_name = units.shared_name(found.index());
+                        // One 提示 per full name and file, at its first row.
+                        if matches!(found, Found::Official(_))
+                            && officially.insert(record.unit.to_string())
+                        {
+                            let kind = Kind::OfficialName {
+                                name: record.unit.to_string(),
+                                unit: unit_name.to_string(),
+                            };
+                            let issue = Issue::new(Level::Notice, rel, kind, action::NONE)
+                                .sheet(name)
+                                .row(row)
+                                .field("单位名称")
+                                .value(record.unit.to_string())
+                                .unit(Some(&unit_name));
+                            notices.push(match header.unit_column {
+                                Some(c) => issue.column(c),
+                                None => issue,
+                            });
+                        }
+                        unit_name
+                    })
                     .map_err(|problem| {
                         let issue = located(Kind::UnknownUnit { problem }, header.unit_column)
                             .field("单位名称")
@@ -293,7 +402,184 @@ fn settle_records(
             totals.rows_rejected += 1;
             false
         });
+        sheet.issues.append(&mut notices);
     }
+}
+
+/// A workbook's missing sheet is no loss when its unit's records of that sheet came in another
+/// file (an online form's export with a 单位名称 column): its 警告 becomes a 提示.
+fn soften_missing_sheets(issues: &mut [Issue], files: &[FileOutcome], schema: &Schema) {
+    let mut held: std::collections::HashSet<(&str, usize)> = std::collections::HashSet::new();
+    for sheet in files.iter().flat_map(|f| &f.sheets) {
+        // A unit's records follow each other: one insert per run of them.
+        let mut last: Option<&Arc<str>> = None;
+        for record in &sheet.records {
+            if !last.is_some_and(|u| Arc::ptr_eq(u, &record.unit)) {
+                held.insert((&*record.unit, sheet.spec));
+                last = Some(&record.unit);
+            }
+        }
+    }
+    for issue in issues.iter_mut() {
+        if issue.code != "sheet-missing" || issue.level != Level::Warning {
+            continue;
+        }
+        let spec =
+            (schema.sheets.iter()).position(|s| Some(s.name.as_str()) == issue.sheet.as_deref());
+        let (Some(unit), Some(spec)) = (issue.unit.as_deref(), spec) else {
+            continue;
+        };
+        if held.contains(&(unit, spec)) {
+            let softened = Issue::new(
+                Level::Notice,
+                &issue.file,
+                Kind::SheetMissing { rules: Vec::new() },
+                action::SHEET_EMPTY,
+            )
+            .sheet(&schema.sheets[spec].name)
+            .unit(Some(unit));
+            *issue = softened;
+        }
+    }
+}
+
+/// What statuses need beyond the files: per unit index, the workbook rejected for a name the
+/// roster spells otherwise, the only workbook of another year, and the type a unit is judged as.
+struct Notes {
+    misnamed: HashMap<usize, String>,
+    other_years: HashMap<usize, String>,
+    types: HashMap<usize, String>,
+}
+
+/// Each unit's type (`docs/units.md#unit-types`): the roster's, else its workbook's 基本信息 when
+/// that is one of the schema's types. A 警告 where a workbook's type is none of the schema's,
+/// where it differs from the roster's (the roster wins), and where neither gives one (the unit is
+/// then not judged). Returns the type of every unit that has one, by unit index.
+fn settle_types(
+    files: &mut [FileOutcome],
+    schema: &Schema,
+    units: &Units<'_>,
+) -> HashMap<usize, String> {
+    let known = |t: &str| schema.unit_types.iter().any(|u| u == t);
+    let mut types = HashMap::new();
+    for file in files.iter_mut().filter(|f| f.fate == Fate::Read) {
+        let Some(u) = file.unit else { continue };
+        let listed = units.unit(u).unit_type.as_str();
+        let typed = file.info.as_ref().and_then(|i| i.unit_type.clone());
+        let warn = |kind: Kind, typed: &str| {
+            Issue::new(Level::Warning, &file.source.rel, kind, action::ACCEPTED)
+                .sheet(info_sheet_name(schema))
+                .field("单位类型")
+                .value(typed.to_string())
+        };
+        let mut raised = Vec::new();
+        if let Some(t) = &typed
+            && !known(t)
+        {
+            let kind = Kind::UnitTypeUnknown {
+                typed: t.clone(),
+                known: schema.unit_types.clone(),
+            };
+            raised.push(warn(kind, t));
+        } else if let Some(t) = &typed
+            && units.roster.is_some()
+            && !listed.is_empty()
+            && t != listed
+        {
+            let kind = Kind::UnitTypeConflict {
+                typed: t.clone(),
+                roster: listed.to_string(),
+            };
+            raised.push(warn(kind, t));
+        }
+        let judged_as = match (units.roster.is_some() && !listed.is_empty(), &typed) {
+            (true, _) => Some(listed.to_string()),
+            (false, Some(t)) if known(t) => Some(t.clone()),
+            _ => None,
+        };
+        match judged_as.filter(|t| known(t)) {
+            Some(t) => {
+                types.insert(u, t);
+            }
+            None if !types.contains_key(&u) => {
+                raised.push(warn(Kind::UnitTypeMissing, typed.as_deref().unwrap_or("")));
+            }
+            None => {}
+        }
+        file.issues.extend(raised);
+    }
+    // Units only named by rows of multi-unit sheets have the roster's type, when it is one.
+    let all = units.roster.map_or(units.found.len(), |r| r.units.len());
+    for u in 0..all {
+        let listed = &units.unit(u).unit_type;
+        if !types.contains_key(&u) && known(listed) {
+            types.insert(u, listed.clone());
+        }
+    }
+    types
+}
+
+/// The name of the schema's info sheet, where a workbook's 单位类型 is.
+fn info_sheet_name(schema: &Schema) -> &str {
+    schema.info.as_ref().map_or("基本信息", |i| i.name.as_str())
+}
+
+/// Rejects every row of a workbook of another year than the report year — its 填报年度 says so,
+/// or, without one, every dated row is of one other year — with one 错误 for the file
+/// (`wrong-year`) instead of one per row, and counts its rows as rejected. Returns the
+/// workbook's year when it was rejected.
+fn reject_other_year(
+    file: &mut FileOutcome,
+    year: i32,
+    info_sheet: &str,
+    totals: &mut Totals,
+) -> Option<i32> {
+    if file.data_rows() == 0 {
+        return None;
+    }
+    let (file_year, by_info) = match file.info.as_ref().and_then(|i| i.year) {
+        Some(y) if y != year => (y, true),
+        _ => match dated_year(file) {
+            Some(y) if y != year => (y, false),
+            _ => return None,
+        },
+    };
+    let mut ranges = Vec::new();
+    let mut rows = 0;
+    for sheet in &mut file.sheets {
+        totals.rows_read += u64::from(sheet.data_rows);
+        totals.rows_rejected += u64::from(sheet.data_rows);
+        rows += sheet.data_rows;
+        if let (Some(first), Some(last)) = (sheet.records.first(), sheet.records.last()) {
+            ranges.push((sheet.sheet_name.clone(), first.row + 1, last.row + 1));
+        }
+        sheet.records.clear();
+        // The rows' own issues stand (their cells are wrong whatever the year); the file's
+        // one 错误 says why none of them counts.
+    }
+    let kind = Kind::WrongYear {
+        file_year,
+        by_info,
+        year,
+        rows,
+        ranges,
+    };
+    let issue = Issue::new(Level::Error, &file.source.rel, kind, action::FILE_REJECTED);
+    file.issues.push(match by_info {
+        true => (issue.sheet(info_sheet))
+            .field("填报年度")
+            .value(file_year.to_string()),
+        false => issue,
+    });
+    Some(file_year)
+}
+
+/// The one year every dated record of a workbook without 填报年度 falls in, when they all fall in
+/// one (a workbook of last year sent again); `None` when it has no dated record or several years.
+fn dated_year(file: &FileOutcome) -> Option<i32> {
+    let mut years = file.records().filter_map(|r| r.date.map(|d| d.year()));
+    let first = years.next()?;
+    years.all(|y| y == first).then_some(first)
 }
 
 /// The report year and the date to judge it as of, as the command line asks for them, and today.
@@ -505,7 +791,17 @@ fn supersede(files: &mut [FileOutcome], year: i32, units: &Units<'_>) {
     }
 }
 
-fn statuses(files: &[FileOutcome], units: &Units<'_>) -> Vec<UnitStatus> {
+/// Every unit's submission status: submitted (or not judged, when its type cannot be told),
+/// unreadable, or missing — with the truth about a missing unit whose workbook was rejected for
+/// its name or its year. A unit not judged for want of a type gets a 警告 here when none of its
+/// workbooks said so (a unit named only by rows of multi-unit sheets).
+fn statuses(
+    files: &[FileOutcome],
+    units: &Units<'_>,
+    schema: &Schema,
+    notes: Notes,
+    issues: &mut Vec<Issue>,
+) -> Vec<UnitStatus> {
     let all: Vec<Unit> = match units.roster {
         Some(r) => r.units.clone(),
         None => units.found.clone(),
@@ -513,8 +809,11 @@ fn statuses(files: &[FileOutcome], units: &Units<'_>) -> Vec<UnitStatus> {
     let mut submitted = vec![false; all.len()];
     let mut unreadable = vec![false; all.len()];
     for file in files {
+        let rejected = file.issues.iter().any(|i| i.code == "wrong-year");
         match (&file.fate, file.unit) {
-            (Fate::Read | Fate::Superseded(_) | Fate::Duplicate(_), Some(u)) => submitted[u] = true,
+            (Fate::Read | Fate::Superseded(_) | Fate::Duplicate(_), Some(u)) if !rejected => {
+                submitted[u] = true;
+            }
             (Fate::Failed(_), _) => {
                 if let Some(u) = units.in_path(&file.source.rel) {
                     unreadable[u] = true;
@@ -539,20 +838,54 @@ fn statuses(files: &[FileOutcome], units: &Units<'_>) -> Vec<UnitStatus> {
             submitted[i] = true;
         }
     }
-    all.into_iter()
+    let warned: std::collections::HashSet<&str> = (files.iter())
+        .flat_map(|f| &f.issues)
+        .filter(|i| i.code == "unit-type-missing")
+        .filter_map(|i| i.unit.as_deref())
+        .collect();
+    let mut untyped_warnings = Vec::new();
+    let statuses = all
+        .into_iter()
         .enumerate()
-        .map(|(i, unit)| UnitStatus {
-            unit,
-            status: if submitted[i] {
-                Submission::Submitted
-            } else if unreadable[i] {
-                Submission::Unreadable
-            } else {
-                Submission::Missing
-            },
-            in_roster: units.roster.is_some(),
+        .map(|(i, mut unit)| {
+            let typed = notes.types.get(&i);
+            unit.unit_type = typed.cloned().unwrap_or_default();
+            let status = match (submitted[i], typed) {
+                (true, Some(_)) => Submission::Submitted,
+                (true, None) => {
+                    if !warned.contains(unit.name.as_str()) {
+                        let issue =
+                            Issue::new(Level::Warning, "", Kind::UnitTypeMissing, action::NONE)
+                                .unit(Some(&unit.name));
+                        untyped_warnings.push(issue);
+                    }
+                    Submission::Untyped
+                }
+                (false, _) if unreadable[i] => Submission::Unreadable,
+                (false, _) => Submission::Missing,
+            };
+            let note = match status {
+                Submission::Missing => (notes.misnamed.get(&i))
+                    .map(|file| format!("已报送但单位名称与名册不符（文件 {file}）"))
+                    .or_else(|| notes.other_years.get(&i).cloned()),
+                _ => None,
+            };
+            let misnamed = match status {
+                Submission::Missing => notes.misnamed.get(&i).cloned(),
+                _ => None,
+            };
+            UnitStatus {
+                unit,
+                status,
+                in_roster: units.roster.is_some(),
+                note,
+                misnamed,
+            }
         })
-        .collect()
+        .collect();
+    let _ = schema;
+    issues.append(&mut untyped_warnings);
+    statuses
 }
 
 #[cfg(test)]
@@ -564,12 +897,13 @@ mod tests {
     fn records_of_a_unit_share_its_name() {
         let mut units = Units {
             roster: None,
+            county: None,
             found: Vec::new(),
             lookup: HashMap::new(),
             shared: Vec::new(),
         };
-        let a = units.find("甲镇", None).unwrap();
-        let b = units.find("乙镇", None).unwrap();
+        let a = units.find("甲镇", None).unwrap().index();
+        let b = units.find("乙镇", None).unwrap().index();
         let (first, second) = (units.shared_name(b), units.shared_name(b));
         assert!(Arc::ptr_eq(&first, &second));
         assert_eq!(&*units.shared_name(a), "甲镇");

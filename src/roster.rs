@@ -6,6 +6,7 @@ use crate::ingest;
 use crate::ingest::limits::MAX_CELL_CHARS;
 use crate::normalize::{Folded, NameMap, closest_to, normalize, trim_cell};
 use crate::outcome::Unit;
+use crate::sheet::Cell;
 use aho_corasick::AhoCorasick;
 use std::collections::HashMap;
 use std::path::Path;
@@ -109,8 +110,15 @@ impl Roster {
             .get_or_init(|| Search::new(&self.units, &self.lookup))
     }
 
-    /// Loads a roster from a `.csv`, `.xlsx` or `.xls` with columns 单位名称, 单位类型, 别名.
-    pub(crate) fn load(path: &Path) -> Result<(Self, Vec<String>), RosterError> {
+    /// Loads a roster from a `.csv`, `.xlsx` or `.xls` with columns 单位名称, 单位类型, 别名. A
+    /// roster that would make units silently wrong is refused, naming its row
+    /// (`docs/units.md#the-roster`): a type not among `unit_types`, an alias that is another
+    /// unit's name or belongs to two units, a blank name on a filled row, a formula saved without
+    /// its value. A blank type is allowed: the unit's 基本信息 gives it.
+    pub(crate) fn load(
+        path: &Path,
+        unit_types: &[String],
+    ) -> Result<(Self, Vec<String>), RosterError> {
         let fail = |message: String| RosterError {
             path: path.display().to_string(),
             message,
@@ -137,35 +145,56 @@ impl Roster {
         }
         let (header_row, name_col, type_col, alias_col) =
             header.ok_or_else(|| fail("前 15 行中没有“单位名称”列".into()))?;
+        let columns = [Some(name_col), type_col, alias_col];
         let mut units = Vec::new();
+        let mut lines = Vec::new();
         let mut warnings = Vec::new();
         let mut seen = HashMap::new();
         for row in sheet.rows.iter().filter(|r| r.index > header_row) {
+            let line = row.index + 1;
+            let refuse = |why: String| fail(format!("名册第 {line} 行{why}"));
+            if columns
+                .iter()
+                .flatten()
+                .any(|&c| matches!(row.get(c), Some(Cell::Uncached)))
+            {
+                return Err(refuse(
+                    "有公式没有保存计算结果（请在 Excel 或 WPS 中打开并保存后再用）".into(),
+                ));
+            }
             let text = |col: Option<u32>| {
                 col.and_then(|c| row.get(c))
                     .map(|c| c.display())
                     .unwrap_or_default()
             };
             let name = text(Some(name_col));
+            let unit_type = text(type_col);
+            let alias_text = text(alias_col);
             if name.is_empty() {
+                if !unit_type.is_empty() || !alias_text.is_empty() {
+                    return Err(refuse("的单位名称为空，但单位类型或别名已填写".into()));
+                }
                 continue;
             }
-            let unit_type = text(type_col);
             if let Some(chars) = [&name, &unit_type].into_iter().find_map(|t| too_long(t)) {
                 warnings.push(format!(
-                    "名册第 {} 行的内容有 {chars} 个字符，超过 Excel 单元格上限 {MAX_CELL_CHARS}，已忽略该行",
-                    row.index + 1
+                    "名册第 {line} 行的内容有 {chars} 个字符，超过 Excel 单元格上限 {MAX_CELL_CHARS}，已忽略该行"
                 ));
                 continue;
             }
-            if let Some(first) = seen.insert(normalize(&name), row.index + 1) {
+            if !unit_type.is_empty() && !unit_types.contains(&unit_type) {
+                return Err(refuse(format!(
+                    "的单位类型“{unit_type}”不是方案中的单位类型（{}）",
+                    unit_types.join("、")
+                )));
+            }
+            if let Some(first) = seen.insert(normalize(&name), line) {
                 warnings.push(format!(
-                    "名册第 {} 行的“{name}”与第 {first} 行重复，已忽略",
-                    row.index + 1
+                    "名册第 {line} 行的“{name}”与第 {first} 行重复，已忽略"
                 ));
                 continue;
             }
-            let aliases = text(alias_col)
+            let aliases = alias_text
                 .split(['、', ',', '，', ';', '；'])
                 .map(|a| trim_cell(a).to_string())
                 .filter(|a| !a.is_empty())
@@ -175,16 +204,34 @@ impl Roster {
                 unit_type,
                 aliases,
             });
+            lines.push(line);
         }
         if units.is_empty() {
             return Err(fail("没有任何单位".into()));
         }
+        check_aliases(&units, &lines).map_err(fail)?;
         Ok((Roster::new(units), warnings))
     }
 
     /// The unit a typed name (or alias) means.
     pub(crate) fn find(&self, name: &str) -> Option<usize> {
         self.lookup.get(&normalize(name)).copied()
+    }
+
+    /// The one unit an official full name means once its standard parts are taken off
+    /// (`official_forms`): `中共江口县委宣传部` → 县委宣传部, `官渡镇人民政府` → 官渡镇. `None` when no
+    /// form, or forms of two units, are in the roster: never a guess between two.
+    pub(crate) fn find_official(&self, name: &str, county: Option<&str>) -> Option<usize> {
+        let mut found: Option<usize> = None;
+        for form in official_forms(&normalize(name), county.map(normalize).as_deref()) {
+            if let Some(&i) = self.lookup.get(&form) {
+                match found {
+                    Some(j) if j != i => return None,
+                    _ => found = Some(i),
+                }
+            }
+        }
+        found
     }
 
     /// The roster name closest to a name that matched nothing (as `normalize::closest` would
@@ -295,6 +342,115 @@ impl Roster {
 
 /// The characters of `text` when more than a cell holds: a roster name or type that long could
 /// be shown in no report.
+/// What an official name may carry before the unit's own: the Party's prefix.
+const PARTY_PREFIX: &str = "中共";
+/// What may follow a unit's own name in its official name.
+const BODY_SUFFIXES: &[&str] = &[
+    "人民政府",
+    "党工委",
+    "党委",
+    "办事处",
+    "委员会",
+    "党支部",
+    "党总支",
+];
+/// The last character of a place name before the county's own bodies (`江口县委宣传部`).
+const PLACE_ENDS: &[char] = &['县', '区', '市', '旗'];
+/// Most characters of a place name taken off the front.
+const MAX_PLACE_CHARS: usize = 6;
+
+/// The shorter forms of a normalised official name, each once, the name itself excluded: without
+/// a leading 中共; without a leading place name — the county's own (`county`, normalised), else
+/// any of up to six characters ending in 县/区/市/旗 — keeping that last character (`县教育局`) or
+/// not (`官渡镇`); without a trailing 人民政府/党委/党工委/办事处/委员会/党支部/党总支; and every
+/// combination of these.
+fn official_forms(name: &str, county: Option<&str>) -> Vec<String> {
+    let mut forms: Vec<String> = vec![name.to_string()];
+    let add = |forms: &mut Vec<String>, form: &str| {
+        if form.chars().count() >= 2 && !forms.iter().any(|f| f == form) {
+            forms.push(form.to_string());
+        }
+    };
+    if let Some(rest) = name.strip_prefix(PARTY_PREFIX) {
+        add(&mut forms, rest);
+    }
+    for i in 0..forms.len() {
+        let form = forms[i].clone();
+        for rest in without_place(&form, county) {
+            add(&mut forms, rest);
+        }
+    }
+    for i in 0..forms.len() {
+        let form = forms[i].clone();
+        for suffix in BODY_SUFFIXES {
+            if let Some(rest) = form.strip_suffix(suffix) {
+                add(&mut forms, rest);
+            }
+        }
+    }
+    forms.remove(0);
+    forms
+}
+
+/// `name` without a leading place name: keeping its last character (县委宣传部) and not (官渡镇).
+fn without_place<'n>(name: &'n str, county: Option<&str>) -> Vec<&'n str> {
+    let mut out = Vec::new();
+    match county {
+        Some(county) => {
+            if let Some(rest) = name.strip_prefix(county) {
+                out.push(rest);
+                let end = county.chars().last().map_or(0, char::len_utf8);
+                out.push(&name[county.len() - end..]);
+            }
+        }
+        None => {
+            for (count, (at, c)) in name.char_indices().enumerate().skip(1) {
+                if count > MAX_PLACE_CHARS {
+                    break;
+                }
+                if PLACE_ENDS.contains(&c) {
+                    out.push(&name[at..]);
+                    out.push(&name[at + c.len_utf8()..]);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// An alias must name one unit only: not another unit's name, not another unit's alias.
+/// `lines[i]` is unit `i`'s roster line.
+fn check_aliases(units: &[Unit], lines: &[u32]) -> Result<(), String> {
+    let names: HashMap<String, usize> = (units.iter().enumerate())
+        .map(|(i, u)| (normalize(&u.name), i))
+        .collect();
+    let mut aliases: HashMap<String, usize> = HashMap::new();
+    for (i, unit) in units.iter().enumerate() {
+        for alias in &unit.aliases {
+            let key = normalize(alias);
+            match names.get(&key) {
+                Some(&other) if other != i => {
+                    return Err(format!(
+                        "名册第 {} 行的别名“{alias}”是第 {} 行单位“{}”的名称",
+                        lines[i], lines[other], units[other].name
+                    ));
+                }
+                _ => {}
+            }
+            if let Some(&other) = aliases.get(&key)
+                && other != i
+            {
+                return Err(format!(
+                    "名册第 {} 行的别名“{alias}”也是第 {} 行单位“{}”的别名：一个别名只能对应一个单位",
+                    lines[i], lines[other], units[other].name
+                ));
+            }
+            aliases.insert(key, i);
+        }
+    }
+    Ok(())
+}
+
 fn too_long(text: &str) -> Option<usize> {
     let chars = (text.len() > MAX_CELL_CHARS).then(|| text.chars().count())?;
     (chars > MAX_CELL_CHARS).then_some(chars)
@@ -353,7 +509,7 @@ mod tests {
         let long = "镇".repeat(40_000);
         let text = format!("单位名称,单位类型\n龙爪镇,乡镇\n{long},乡镇\n青石镇,{long}\n");
         std::fs::write(&path, text).unwrap();
-        let (roster, warnings) = Roster::load(&path).unwrap();
+        let (roster, warnings) = Roster::load(&path, &["乡镇".to_string()]).unwrap();
         assert_eq!(roster.units.len(), 1);
         assert_eq!(warnings.len(), 2, "{warnings:?}");
         assert!(warnings[0].starts_with("名册第 3 行的内容有 40000 个字符"));

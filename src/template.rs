@@ -9,7 +9,9 @@
 use crate::info::VERSION_LABEL;
 use crate::record::Value;
 use crate::report::table::{Formats, Mark, Out, Table, print_setup, text_width};
-use crate::schema::{Check, Field, FieldKind, GUIDE_SHEET, LIST_SHEET, Period, Schema, SheetSpec};
+use crate::schema::{
+    Check, EXAMPLE_MARK, Field, FieldKind, GUIDE_SHEET, LIST_SHEET, Period, Schema, SheetSpec,
+};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format, Formula,
@@ -102,16 +104,52 @@ fn year_of(opts: &TemplateOptions) -> i32 {
     opts.year.unwrap_or_else(|| chrono::Local::now().year())
 }
 
+/// Which dates a date cell takes.
+#[derive(Debug, Clone, Copy)]
+enum Days {
+    /// The report year's (a ledger's records).
+    Year(i32),
+    /// The report year's and the first three months of the next: the year-end ledger is filed
+    /// in January, and its 填报日期 decides which resubmission counts.
+    Filing(i32),
+    /// Any from 2000 to 2100 (no year given).
+    Any,
+}
+
+impl Days {
+    fn of(year: Option<i32>, filing: bool) -> Days {
+        match (year, filing) {
+            (Some(y), false) => Days::Year(y),
+            (Some(y), true) => Days::Filing(y),
+            (None, _) => Days::Any,
+        }
+    }
+
+    /// The first and last day taken, as (year, month, day).
+    fn bounds(self) -> ((u16, u8, u8), (u16, u8, u8)) {
+        match self {
+            Days::Year(y) => ((y as u16, 1, 1), (y as u16, 12, 31)),
+            Days::Filing(y) => ((y as u16, 1, 1), (y as u16 + 1, 3, 31)),
+            Days::Any => ((2000, 1, 1), (2100, 12, 31)),
+        }
+    }
+}
+
 /// What goes in a column, for its input prompt (Excel allows 255 characters).
-fn prompt(field: &Field, year: Option<i32>) -> String {
+fn prompt(field: &Field, days: Days) -> String {
     let mut text = String::new();
     if field.required {
         text.push_str("必填。");
     }
     match field.kind {
-        FieldKind::Date => match year {
-            Some(y) => text.push_str(&format!("填写{y}年内的日期，如 {y}-03-05。")),
-            None => text.push_str("填写日期，如 2026-03-05。"),
+        FieldKind::Date => match days {
+            Days::Year(y) => text.push_str(&format!("填写{y}年内的日期，如 {y}-03-05。")),
+            Days::Filing(y) => text.push_str(&format!(
+                "填写{y}年1月1日至{}年3月31日之间的日期，如 {}-01-10。",
+                y + 1,
+                y + 1
+            )),
+            Days::Any => text.push_str("填写日期，如 2026-03-05。"),
         },
         FieldKind::Integer => {
             text.push_str("填写整数");
@@ -160,11 +198,7 @@ fn truncate_chars(s: &str, n: usize) -> String {
 }
 
 /// The validation for one field's column.
-fn validation(
-    field: &Field,
-    year: Option<i32>,
-    lists: &mut Lists,
-) -> Result<DataValidation, XlsxError> {
+fn validation(field: &Field, days: Days, lists: &mut Lists) -> Result<DataValidation, XlsxError> {
     let v = match field.kind {
         FieldKind::Boolean => DataValidation::new().allow_list_strings(&["是", "否"])?,
         FieldKind::String => match &field.allowed {
@@ -182,16 +216,13 @@ fn validation(
                 .clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
             DataValidation::new().allow_whole_number(DataValidationRule::Between(lo, hi))
         }
-        FieldKind::Date => match year {
-            Some(y) => DataValidation::new().allow_date(DataValidationRule::Between(
-                ExcelDateTime::from_ymd(y as u16, 1, 1)?,
-                ExcelDateTime::from_ymd(y as u16, 12, 31)?,
-            )),
-            None => DataValidation::new().allow_date(DataValidationRule::Between(
-                ExcelDateTime::from_ymd(2000, 1, 1)?,
-                ExcelDateTime::from_ymd(2100, 12, 31)?,
-            )),
-        },
+        FieldKind::Date => {
+            let ((y0, m0, d0), (y1, m1, d1)) = days.bounds();
+            DataValidation::new().allow_date(DataValidationRule::Between(
+                ExcelDateTime::from_ymd(y0, m0, d0)?,
+                ExcelDateTime::from_ymd(y1, m1, d1)?,
+            ))
+        }
     };
     // Several values typed into one cell are not in the list: Excel must warn, not refuse.
     let v = match field.multiple {
@@ -200,10 +231,10 @@ fn validation(
     };
     let v = v
         .set_input_title(truncate_chars(&field.name, 30))?
-        .set_input_message(prompt(field, year))?
+        .set_input_message(prompt(field, days))?
         .set_error_title("输入有误")?
         .set_error_message(truncate_chars(
-            &format!("“{}”：{}", field.name, prompt(field, year)),
+            &format!("“{}”：{}", field.name, prompt(field, days)),
             250,
         ))?;
     Ok(v)
@@ -416,7 +447,7 @@ fn info_sheet(
         let v = if field.name == "单位类型" && field.allowed.is_none() {
             DataValidation::new().allow_list_strings(&schema.unit_types)?
         } else {
-            validation(field, opts.year, lists)?
+            validation(field, Days::of(opts.year, true), lists)?
         };
         ws.add_data_validation(row, 1, row, 1, &v)?;
     }
@@ -517,7 +548,7 @@ fn ledger(
             c,
             last,
             c,
-            &validation(field, opts.year, lists)?,
+            &validation(field, Days::of(opts.year, false), lists)?,
         )?;
     }
     Ok(())
@@ -562,8 +593,13 @@ fn one_of(field: &Field, value: Value) -> Value {
     }
 }
 
-/// A few valid rows for a sheet: every value allowed, every check satisfied.
+/// A few valid rows for a sheet: every value allowed, every check satisfied, and each marked as an
+/// example (`EXAMPLE_MARK` in 备注, else in the last free-text field) so that one left in is
+/// rejected rather than counted.
 pub(crate) fn example_rows(spec: &SheetSpec, year: i32) -> Vec<Vec<Value>> {
+    let free_text = |f: &Field| f.kind == FieldKind::String && f.allowed.is_none();
+    let mark = (spec.fields.iter().position(|f| f.name == "备注"))
+        .or_else(|| spec.fields.iter().rposition(free_text));
     (0..3)
         .map(|i| {
             let mut row: Vec<Value> = spec
@@ -604,6 +640,9 @@ pub(crate) fn example_rows(spec: &SheetSpec, year: i32) -> Vec<Vec<Value>> {
                         }
                     }
                 }
+            }
+            if let Some(m) = mark {
+                row[m] = Value::Text(EXAMPLE_MARK.into());
             }
             row
         })

@@ -8,7 +8,7 @@ use crate::issue::{Issue, Kind, Level, Refusal, action, excerpt};
 use crate::normalize::{normalize, trim_cell};
 use crate::outcome::{Header, SheetOutcome};
 use crate::record::{Record, Value};
-use crate::schema::{Check, SheetSpec};
+use crate::schema::{Check, EXAMPLE_MARK, SheetSpec};
 use crate::sheet::{Cell, RawRow, RawSheet};
 use chrono::Datelike;
 
@@ -229,6 +229,22 @@ fn validate_row(
     sheet_name: &str,
     out: &mut SheetOutcome,
 ) {
+    if let Some(col) = example_mark(row) {
+        out.issues.push(
+            Issue::new(
+                Level::Error,
+                ctx.file,
+                Kind::ExampleRow,
+                action::ROW_REJECTED,
+            )
+            .sheet(sheet_name)
+            .row(row.index)
+            .column(col)
+            .value(EXAMPLE_MARK),
+        );
+        out.rejected_rows += 1;
+        return;
+    }
     let mut values = Vec::with_capacity(spec.fields.len());
     let mut rejected = false;
     let unit = match row_unit(row, header) {
@@ -357,6 +373,16 @@ fn validate_row(
         date,
         values,
     });
+}
+
+/// The column of the row's cell holding the template's example mark, if any.
+fn example_mark(row: &RawRow) -> Option<u32> {
+    row.cells.iter().find_map(|(col, cell)| match cell {
+        Cell::Text(t) if t.len() >= EXAMPLE_MARK.len() && trim_cell(t) == EXAMPLE_MARK => {
+            Some(*col)
+        }
+        _ => None,
+    })
 }
 
 /// The row's 单位名称 on a sheet of several units (empty when it has none); refused when longer

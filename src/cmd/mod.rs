@@ -64,17 +64,22 @@ pub(crate) fn summary(checked: &Checked) -> Vec<String> {
     let count =
         |s: crate::outcome::Submission| checked.units.iter().filter(|u| u.status == s).count();
     use crate::outcome::Submission::*;
+    // Only said when there is one: a unit whose type cannot be told is not judged.
+    let untyped = match count(Untyped) {
+        0 => String::new(),
+        n => format!("（其中单位类型不明、未考核 {n}）"),
+    };
     match &checked.roster {
         Some(path) => lines.push(format!(
-            "单位：名册 {} 个（{}），已报送 {}，未报送 {}，报送文件无法读取 {}",
+            "单位：名册 {} 个（{}），已报送 {}{untyped}，未报送 {}，报送文件无法读取 {}",
             checked.units.len(),
             path.display(),
-            count(Submitted),
+            count(Submitted) + count(Untyped),
             count(Missing),
             count(Unreadable)
         )),
         None => lines.push(format!(
-            "单位：已报送 {}（未提供名册，无法列出未报送单位）",
+            "单位：已报送 {}{untyped}（未提供名册，无法列出未报送单位）",
             checked.units.len()
         )),
     }

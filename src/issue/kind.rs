@@ -264,7 +264,10 @@ pub enum Kind {
     SheetSkipped {
         why: String,
     },
-    SheetMissing,
+    /// A ledger sheet the workbook lacks; `rules` the quotas that count its records (a 警告 then).
+    SheetMissing {
+        rules: Vec<String>,
+    },
     UnknownSheet,
     HeaderNotFound {
         sheet: String,
@@ -313,6 +316,36 @@ pub enum Kind {
         allowed: Vec<String>,
         /// The field's values that are not allowed (several, in a multi-valued field).
         found: Vec<String>,
+    },
+    /// A workbook's 单位类型 that is not one of the schema's unit types.
+    UnitTypeUnknown {
+        typed: String,
+        known: Vec<String>,
+    },
+    /// A workbook's 单位类型 that differs from the roster's (the roster's is used).
+    UnitTypeConflict {
+        typed: String,
+        roster: String,
+    },
+    /// A unit whose type neither the roster nor its 基本信息 gives: not judged.
+    UnitTypeMissing,
+    /// A workbook that names its unit by its official full name (`江口县教育局`), recognised as
+    /// the one roster unit it reduces to.
+    OfficialName {
+        name: String,
+        unit: String,
+    },
+    /// A row `template --example` wrote, left in.
+    ExampleRow,
+    /// A workbook of another year than the report year: one issue for all its rows.
+    WrongYear {
+        /// The year its 填报年度 gives, else the year of its dated rows.
+        file_year: i32,
+        by_info: bool,
+        year: i32,
+        rows: u32,
+        /// Per sheet, its name and first and last row.
+        ranges: Vec<(String, u32, u32)>,
     },
     /// An older template's value (`领导班子`) read as one of the two values it now splits into,
     /// decided by another field of the row.
@@ -372,7 +405,7 @@ impl Kind {
             Kind::FeedbackUnwritable { .. } => "feedback-unwritable",
             Kind::SheetUnreadable { .. } => "sheet-unreadable",
             Kind::SheetSkipped { .. } => "sheet-skipped",
-            Kind::SheetMissing => "sheet-missing",
+            Kind::SheetMissing { .. } => "sheet-missing",
             Kind::UnknownSheet => "unknown-sheet",
             Kind::HeaderNotFound { .. } => "header-not-found",
             Kind::MissingColumns { .. } => "missing-column",
@@ -385,6 +418,12 @@ impl Kind {
             Kind::BadValue { refusal, .. } => refusal.code(),
             Kind::Greater { .. } | Kind::Requires { .. } => "check-failed",
             Kind::LegacyValue { .. } => "subject-inferred",
+            Kind::UnitTypeUnknown { .. } => "unit-type-unknown",
+            Kind::UnitTypeConflict { .. } => "unit-type-conflict",
+            Kind::UnitTypeMissing => "unit-type-missing",
+            Kind::OfficialName { .. } => "official-name",
+            Kind::ExampleRow => "example-row",
+            Kind::WrongYear { .. } => "wrong-year",
             Kind::FileUnit {
                 problem: UnitProblem::NotInRoster { .. },
                 ..
@@ -450,7 +489,14 @@ impl fmt::Display for Kind {
                 looped: true,
             } => write!(f, "链接指向已查找过的文件夹（{target}），未重复读取"),
             Kind::FeedbackUnwritable { why } => write!(f, "该单位的反馈表无法写入：{why}"),
-            Kind::SheetMissing => f.write_str("未找到工作表，按无记录处理"),
+            Kind::SheetMissing { rules } if rules.is_empty() => {
+                f.write_str("未找到工作表，按无记录处理")
+            }
+            Kind::SheetMissing { rules } => write!(
+                f,
+                "未找到工作表，按无记录处理：{}等指标将按 0 次考核，请补报该表",
+                rules.join("、")
+            ),
             Kind::UnknownSheet => f.write_str("不是模板中的工作表，已忽略"),
             Kind::HeaderNotFound { sheet, rows } => write!(
                 f,
@@ -507,6 +553,49 @@ impl fmt::Display for Kind {
                     when.join("、"),
                     allowed.join("、"),
                     found.join("、")
+                )
+            }
+            Kind::UnitTypeUnknown { typed, known } => write!(
+                f,
+                "单位类型“{}”不是方案中的单位类型（{}）",
+                excerpt(typed),
+                known.join("、")
+            ),
+            Kind::UnitTypeConflict { typed, roster } => write!(
+                f,
+                "基本信息的单位类型“{}”与名册的“{roster}”不一致，按名册“{roster}”考核",
+                excerpt(typed)
+            ),
+            Kind::UnitTypeMissing => f.write_str(
+                "单位类型不明（名册和基本信息都没有可用的单位类型），未考核；请在基本信息或名册中填写单位类型",
+            ),
+            Kind::OfficialName { name, unit } => write!(
+                f,
+                "单位名称“{}”为全称，按名册认定为“{unit}”",
+                excerpt(name)
+            ),
+            Kind::ExampleRow => f.write_str("示例行未删除：模板自带的示例行不计入汇总，请删除后重新报送"),
+            Kind::WrongYear {
+                file_year,
+                by_info,
+                year,
+                rows,
+                ranges,
+            } => {
+                let what = match by_info {
+                    true => format!("该文件填报年度为{file_year}年"),
+                    false => format!("该文件的记录日期均在{file_year}年"),
+                };
+                let ranges: Vec<String> = (ranges.iter())
+                    .map(|(sheet, first, last)| match first == last {
+                        true => format!("{sheet}第{first}行"),
+                        false => format!("{sheet}第{first}—{last}行"),
+                    })
+                    .collect();
+                write!(
+                    f,
+                    "{what}，与汇总年度{year}年不符，{rows} 行均未计入（{}）；如报错了年度的文件，请报送{year}年度的台账",
+                    ranges.join("、")
                 )
             }
             Kind::LegacyValue {
@@ -656,6 +745,30 @@ const CODES: &[(&str, &str)] = &[
         "a row that fails one of the schema's checks",
     ),
     (
+        "unit-type-unknown",
+        "a workbook's 单位类型 that is not one of the schema's unit types",
+    ),
+    (
+        "unit-type-conflict",
+        "a workbook's 单位类型 that differs from the roster's",
+    ),
+    (
+        "unit-type-missing",
+        "a unit whose type neither the roster nor its 基本信息 gives: not judged",
+    ),
+    (
+        "official-name",
+        "a unit named by its official full name, recognised as one roster unit",
+    ),
+    (
+        "example-row",
+        "a row the template's --example wrote, left in",
+    ),
+    (
+        "wrong-year",
+        "a workbook of another year than the report year: one issue for all its rows",
+    ),
+    (
         "subject-inferred",
         "an older template's value read as one of the values it now splits into",
     ),
@@ -746,7 +859,7 @@ mod tests {
             Kind::FeedbackUnwritable { why: text() },
             Kind::SheetUnreadable { why: text() },
             Kind::SheetSkipped { why: text() },
-            Kind::SheetMissing,
+            Kind::SheetMissing { rules: vec![] },
             Kind::UnknownSheet,
             Kind::HeaderNotFound {
                 sheet: text(),
@@ -782,6 +895,27 @@ mod tests {
             },
             Kind::UnknownUnit { problem },
             Kind::UnitMissing,
+            Kind::UnitTypeUnknown {
+                typed: text(),
+                known: vec![],
+            },
+            Kind::UnitTypeConflict {
+                typed: text(),
+                roster: text(),
+            },
+            Kind::UnitTypeMissing,
+            Kind::OfficialName {
+                name: text(),
+                unit: text(),
+            },
+            Kind::ExampleRow,
+            Kind::WrongYear {
+                file_year: 2025,
+                by_info: true,
+                year: 2026,
+                rows: 1,
+                ranges: vec![],
+            },
             Kind::LegacyValue {
                 field: text(),
                 old: text(),

@@ -122,10 +122,17 @@ pub(crate) fn reminder_list(model: &ReportModel<'_>) -> String {
         }
     }
     for u in &model.checked.units {
-        let line = match u.status {
-            Submission::Missing => Some("未报送，请尽快报送".to_string()),
-            Submission::Unreadable => Some("报送文件无法读取，请重新报送".to_string()),
-            Submission::Submitted => errors
+        let line = match (u.status, &u.note) {
+            (Submission::Missing, Some(note)) => Some(format!(
+                "{note}，未计入；请按名册名称“{}”报送{year}年度台账",
+                u.unit.name
+            )),
+            (Submission::Missing, None) => Some("未报送，请尽快报送".to_string()),
+            (Submission::Unreadable, _) => Some("报送文件无法读取，请重新报送".to_string()),
+            (Submission::Untyped, _) => {
+                Some("单位类型不明，未考核；请在基本信息中填写单位类型后重新报送".to_string())
+            }
+            (Submission::Submitted, _) => errors
                 .get(u.unit.name.as_str())
                 .map(|n| format!("报送材料有 {n} 处错误（相关记录未计入），请改正后重新报送")),
         };
@@ -138,15 +145,32 @@ pub(crate) fn reminder_list(model: &ReportModel<'_>) -> String {
             lines.push(format!("{}{kind}：{line}", printable(&u.unit.name)));
         }
     }
-    // Names not in the roster still need telling.
-    let known: Vec<&str> = model
-        .checked
-        .units
-        .iter()
+    // Names not in the roster still need telling — unless the roster unit they stand for is
+    // already told (its line names the file): each unit once.
+    let known: std::collections::HashSet<&str> = (model.checked.units.iter())
         .map(|u| u.unit.name.as_str())
         .collect();
+    let told: std::collections::HashSet<&str> = (model.checked.units.iter())
+        .filter_map(|u| u.misnamed.as_deref())
+        .collect();
+    let mut files_of: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for issue in model
+        .checked
+        .issues
+        .iter()
+        .filter(|i| i.level == Level::Error)
+    {
+        if let Some(unit) = &issue.unit {
+            files_of
+                .entry(unit.as_str())
+                .or_default()
+                .push(issue.file.as_str());
+        }
+    }
     for (unit, n) in &errors {
-        if !known.contains(unit) {
+        let stands_for_told =
+            (files_of.get(unit)).is_some_and(|files| files.iter().all(|f| told.contains(f)));
+        if !known.contains(unit) && !stands_for_told {
             lines.push(format!(
                 "{}：不在名册中，{n} 处错误；请核对单位名称后重新报送",
                 printable(unit)
@@ -284,8 +308,25 @@ pub(crate) fn reminder_text(model: &ReportModel<'_>, unit: &str, issues: &[&Issu
         };
         format!("{}{more}", shown.join("、"))
     };
-    if short.is_empty() && behind.is_empty() {
-        text.push_str("各项考核指标均已达标。");
+    // 达标 is said only of a unit judged on everything it should have sent.
+    let missing_sheets: Vec<&str> = (issues.iter())
+        .filter(|i| i.code == "sheet-missing" && i.level == Level::Warning)
+        .filter_map(|i| i.sheet.as_deref())
+        .collect();
+    let status = model.scores.get(unit).map(|s| s.status);
+    match status {
+        Some(Submission::Untyped) => text.push_str("因单位类型不明，本次未考核。"),
+        Some(Submission::Submitted) => {
+            if !missing_sheets.is_empty() {
+                text.push_str(&format!(
+                    "缺少“{}”表，相关指标按 0 次考核。",
+                    missing_sheets.join("”“")
+                ));
+            } else if short.is_empty() && behind.is_empty() {
+                text.push_str("各项考核指标均已达标。");
+            }
+        }
+        _ => text.push_str("报送的台账未计入汇总，本次未能考核。"),
     }
     text.push_str(&flag_text(model, unit));
     if !short.is_empty() {

@@ -74,11 +74,11 @@ fn ranking(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resul
             Mark::Red
         };
         let mut row = vec![
-            (Out::Int(i64::from(u.rank)), Mark::Plain),
+            (Out::from(u.rank), Mark::Plain),
             (Out::from(u.name.as_str()), Mark::Plain),
             (Out::from(u.unit_type.as_str()), Mark::Plain),
             (Out::from(u.status.label()), status),
-            (Out::Pct(u.completion), Mark::Plain),
+            (u.completion.map_or(Out::Empty, Out::Pct), Mark::Plain),
         ];
         for ((count, missed), behind) in u.counts.iter().zip(&u.missed).zip(&u.behind) {
             let mark = match (missed, behind) {
@@ -191,7 +191,7 @@ fn missing(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resul
         .checked
         .units
         .iter()
-        .filter(|u| u.status != Submission::Submitted)
+        .filter(|u| matches!(u.status, Submission::Missing | Submission::Unreadable))
         .collect();
     let note = if model.checked.roster.is_none() {
         "未提供名册，无法确定未报送单位".to_string()
@@ -200,8 +200,9 @@ fn missing(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resul
     };
     let mut t = Table::new(ws, f, &title, &note, &headers)?;
     for u in units {
-        let reason = match u.status {
-            Submission::Unreadable => "报送文件无法读取".to_string(),
+        let reason = match (u.status, &u.note) {
+            (Submission::Unreadable, _) => "报送文件无法读取".to_string(),
+            (_, Some(note)) => note.clone(),
             _ => "未收到报送文件".to_string(),
         };
         t.row(vec![

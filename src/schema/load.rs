@@ -86,6 +86,8 @@ struct RawMeta {
     #[serde(default)]
     #[allow(dead_code)]
     description: Option<String>,
+    /// The county's own name (`江口县`), taken off official full names.
+    county: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -424,6 +426,7 @@ impl Compiler<'_> {
         Schema {
             name: raw.schema.name,
             version: raw.schema.version,
+            county: raw.schema.county.filter(|c| !c.trim().is_empty()),
             unit_types,
             info,
             sheets,

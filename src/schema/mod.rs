@@ -18,6 +18,9 @@ pub use load::{load, parse};
 pub(crate) const GUIDE_SHEET: &str = "填报说明";
 /// Name of the hidden sheet of long dropdown lists in a template; readers skip it.
 pub(crate) const LIST_SHEET: &str = "选项";
+/// What `huizong template --example` writes into each example row (in 备注, else the row's last
+/// free-text field); a row holding it is rejected (`示例行未删除`).
+pub(crate) const EXAMPLE_MARK: &str = "示例，提交前请删除";
 
 use crate::normalize::{NameMap, normalize};
 use crate::record::Value;
@@ -28,6 +31,9 @@ use regex::Regex;
 pub struct Schema {
     pub name: String,
     pub version: String,
+    /// The county's own name (`[schema] county`), taken off the front of official full names
+    /// (`江口县教育局`); without it any place name ending in 县/区/市/旗 is.
+    pub county: Option<String>,
     pub unit_types: Vec<String>,
     pub info: Option<InfoSheet>,
     pub sheets: Vec<SheetSpec>,

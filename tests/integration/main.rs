@@ -13,5 +13,6 @@ mod run;
 mod samples;
 mod schemas;
 mod seeds;
+mod senders;
 mod template;
 mod workdir;

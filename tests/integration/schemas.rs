@@ -14,7 +14,7 @@ fn the_safety_schema_drives_template_check_and_run() {
         "单位名称,单位类型,别名\n青山镇,乡镇,\n宏达化工,企业,宏达公司\n远山镇,乡镇,\n",
     );
     for (t, name) in [("乡镇", "青山镇"), ("企业", "宏达化工")] {
-        wd.example(Some(schema), t, name);
+        wd.filled(Some(schema), t, name);
     }
     let run = wd.run(&[
         "check",

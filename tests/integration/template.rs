@@ -35,7 +35,7 @@ fn a_filled_template_checks_clean_for_every_unit_type() {
     let wd = Workdir::new();
     roster(&wd);
     for (t, name) in TYPES {
-        wd.example(None, t, name);
+        wd.filled(None, t, name);
     }
     let run = wd.run(&["check", "in", "--roster", "名册.csv", "--json"]);
     assert_eq!(levels(&run.stdout()), Vec::<String>::new());
@@ -165,7 +165,7 @@ fn check_warns_about_another_schema_version() {
         .replace("version = \"2026.1\"", "version = \"2025.2\"");
     wd.write("old.toml", old);
     roster(&wd);
-    wd.example(Some("old.toml"), "乡镇", "龙爪镇");
+    wd.filled(Some("old.toml"), "乡镇", "龙爪镇");
     let run = wd.run(&["check", "in", "--roster", "名册.csv", "--json"]);
     let found = levels(&run.stdout());
     assert_eq!(found.len(), 1, "{found:?}");

@@ -1,6 +1,6 @@
 //! A scratch directory per test and a way to run the binary in it.
 
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -35,8 +35,35 @@ impl Workdir {
         path
     }
 
+    /// Writes `in/<unit>.xlsx` as a unit fills it in: `huizong template --example` for 2026 (with
+    /// `schema`, else the default schema), its example mark (备注 `示例，提交前请删除`) replaced by
+    /// a remark of the unit's own, as when the rows are the unit's.
+    pub(crate) fn filled(&self, schema: Option<&str>, unit_type: &str, unit: &str) {
+        self.example(schema, unit_type, unit);
+        let path = self.path(&format!("in/{unit}.xlsx"));
+        let bytes = std::fs::read(&path).unwrap();
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for i in 0..archive.len() {
+            let mut entry = archive.by_index(i).unwrap();
+            let name = entry.name().unwrap().to_string();
+            let mut data = Vec::new();
+            entry.read_to_end(&mut data).unwrap();
+            if name.ends_with(".xml") {
+                let text = String::from_utf8(data).unwrap();
+                data = text
+                    .replace("示例，提交前请删除", "本单位记录")
+                    .into_bytes();
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            out.write_all(&data).unwrap();
+        }
+        std::fs::write(&path, out.finish().unwrap().into_inner()).unwrap();
+    }
+
     /// Writes `in/<unit>.xlsx` with `huizong template --example` for 2026 (with `schema`, else
-    /// the default schema) and checks that it succeeded.
+    /// the default schema) and checks that it succeeded: its example rows still carry their mark.
     pub(crate) fn example(&self, schema: Option<&str>, unit_type: &str, unit: &str) {
         let out = format!("in/{unit}.xlsx");
         let mut args = vec!["template"];
