@@ -870,4 +870,31 @@ otherwise = "无"
         );
         assert!(card.shortfalls.iter().all(|f| f.unit != "戊镇"));
     }
+
+    /// A unit whose type cannot be told is listed after every ranked unit, unranked and
+    /// unjudged, even below one that sent nothing.
+    #[test]
+    fn a_unit_of_no_type_is_listed_last_and_not_judged() {
+        let s = schema("");
+        let d = date(2026, 5, 5);
+        let records = vec![
+            study("甲镇", d, "集中学习", false),
+            study("乙镇", d, "集中学习", false),
+        ];
+        let units = vec![
+            unit("甲镇", "", Submission::Untyped),
+            unit("乙镇", "乡镇", Submission::Submitted),
+            unit("丙镇", "乡镇", Submission::Missing),
+        ];
+        let card = score(&s, &records, &units);
+        let listed: Vec<(Option<u32>, &str, Option<f64>)> = (card.units.iter())
+            .map(|u| (u.rank, u.name.as_str(), u.completion))
+            .collect();
+        assert_eq!(listed[2], (None, "甲镇", None));
+        assert_eq!(listed[1].0, Some(2));
+        let untyped = &card.units[2];
+        assert!(untyped.counts.iter().all(Option::is_none));
+        assert_eq!(untyped.missed_count, 0);
+        assert!(card.shortfalls.iter().all(|f| f.unit != "甲镇"));
+    }
 }

@@ -559,6 +559,51 @@ mod tests {
         );
     }
 
+    /// An official full name finds the one roster unit its short forms name, and nothing when
+    /// they name none or two.
+    #[test]
+    fn official_names_find_exactly_one_unit() {
+        let unit = |name: &str, alias: &str| Unit {
+            name: name.into(),
+            unit_type: "乡镇".into(),
+            aliases: (!alias.is_empty())
+                .then(|| alias.to_string())
+                .into_iter()
+                .collect(),
+        };
+        let roster = Roster::new(vec![
+            unit("县委宣传部", ""),
+            unit("县教育局", ""),
+            unit("官渡镇", ""),
+            unit("金塘镇", "金塘"),
+            unit("东区街道", ""),
+            unit("区街道", ""),
+        ]);
+        let found = |name: &str, county| {
+            roster
+                .find_official(name, county)
+                .map(|i| roster.units[i].name.as_str())
+        };
+        assert_eq!(found("中共江口县委宣传部", None), Some("县委宣传部"));
+        assert_eq!(found("江口县教育局", None), Some("县教育局"));
+        assert_eq!(found("江口县教育局", Some("江口县")), Some("县教育局"));
+        assert_eq!(found("官渡镇人民政府", None), Some("官渡镇"));
+        assert_eq!(found("官渡镇党委", None), Some("官渡镇"));
+        assert_eq!(
+            found("江口县官渡镇人民政府", Some("江口县")),
+            Some("官渡镇")
+        );
+        assert_eq!(
+            found("金塘党委", None),
+            Some("金塘镇"),
+            "an alias is a roster name"
+        );
+        assert_eq!(found("江口县官渡镇政府办", None), None);
+        // 江口县东区街道 reduces to both 东区街道 and 区街道 (江口县东 + 区…): no guess.
+        assert_eq!(found("江口县东区街道", None), None);
+        assert_eq!(found("江口县东区街道", Some("江口县")), Some("东区街道"));
+    }
+
     #[test]
     fn the_longest_name_in_a_file_name_wins() {
         let r = roster();
