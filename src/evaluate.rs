@@ -17,6 +17,9 @@ use std::collections::HashMap;
 pub(crate) struct UnitScore {
     /// `None` for a unit not judged (its type cannot be told): listed after the others.
     pub rank: Option<u32>,
+    /// The group of 类别排名 (`[schema] groups`) and the rank within it.
+    pub group: Option<String>,
+    pub group_rank: Option<u32>,
     pub name: String,
     pub unit_type: String,
     pub status: Submission,
@@ -181,6 +184,7 @@ pub(crate) fn evaluate(
         shortfalls.extend(short);
     }
     rank(&mut scores);
+    rank_in_groups(&mut scores);
     order_shortfalls(&mut shortfalls, &scores, &rule_names);
     let county = (counts.tallies.iter())
         .map(|per_field| {
@@ -272,6 +276,10 @@ fn score_unit(
     let submitted = status.status == Submission::Submitted;
     let mut score = UnitScore {
         rank: None,
+        group: schema
+            .group_of(&unit.unit_type)
+            .map(|g| schema.groups[g].name.clone()),
+        group_rank: None,
         name: unit.name.clone(),
         unit_type: unit.unit_type.clone(),
         status: status.status,
@@ -439,6 +447,26 @@ fn judge(counted: &RuleCounts, unit: Option<usize>) -> (f64, Vec<Short>) {
         }
     }
     (sum / f64::from(judged.max(1)), short)
+}
+
+/// 类别排名: the competition rank among the units of one group, in the order `rank` left them.
+fn rank_in_groups(scores: &mut [UnitScore]) {
+    let key = |s: &UnitScore| s.completion.map(|c| (c * 1e9).round() as i64);
+    // Per group: how many ranked so far, and the last key and rank given.
+    let mut seen: HashMap<String, (u32, Option<i64>, u32)> = HashMap::new();
+    for score in scores.iter_mut() {
+        let (Some(group), Some(k)) = (score.group.clone(), key(score)) else {
+            continue;
+        };
+        let (count, last_key, last_rank) = seen.entry(group).or_insert((0, None, 0));
+        *count += 1;
+        let rank = match *last_key == Some(k) {
+            true => *last_rank,
+            false => *count,
+        };
+        (*last_key, *last_rank) = (Some(k), rank);
+        score.group_rank = Some(rank);
+    }
 }
 
 /// Competition ranking by 完成率 descending (1, 2, 2, 4); ties in 单位名称 code-point order.

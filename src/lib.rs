@@ -37,6 +37,7 @@ mod evaluate;
 mod examine;
 mod info;
 mod ingest;
+mod last_year;
 mod locate;
 mod periods;
 mod pipeline;

@@ -1,7 +1,6 @@
 //! The `huizong` binary: parse the command line, run the subcommand, map the outcome to an exit
 //! code (0 clean, 1 problems found or a failure, 2 usage or schema error).
 
-use clap::Parser;
 use huizong::Cli;
 
 // mimalloc: a run allocates and frees millions of small cells across threads; glibc's per-thread
@@ -10,7 +9,7 @@ use huizong::Cli;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = Cli::parse_or_exit();
     huizong::install_panic_hook();
     let code = match huizong::dispatch(cli) {
         Ok(code) => code,

@@ -52,6 +52,8 @@ pub(crate) struct RunSettings {
     pub read: Settings,
     pub out: PathBuf,
     pub feedback: bool,
+    /// Last year's summary (`--compare`), read before anything else.
+    pub last_year: Option<crate::last_year::LastYear>,
 }
 
 /// `huizong check`.
@@ -138,10 +140,14 @@ impl RunSettings {
         read.quiet = args.quiet;
         read.expects_roster = true;
         read.leave_out = check_out(&args.out, &read.inputs)?;
+        let last_year = (args.compare.as_deref())
+            .map(crate::last_year::LastYear::load)
+            .transpose()?;
         Ok(RunSettings {
             read,
             out: args.out.clone(),
             feedback: args.feedback,
+            last_year,
         })
     }
 }

@@ -29,7 +29,8 @@ fn run_in_pool(settings: &RunSettings) -> Result<i32> {
     stage.done("frames");
     let card = evaluate(schema, &frames, &checked.units, checked.year, checked.as_of)?;
     stage.done("evaluate");
-    let mut model = report::build(schema, &checked, &card, &frames)?;
+    let last_year = settings.last_year.clone();
+    let mut model = report::build(schema, &checked, &card, &frames, last_year)?;
     stage.done("report model");
     let written = report::write_all(&mut model, &frames, &settings.out, settings.feedback)?;
     for issue in &model.writing_issues {

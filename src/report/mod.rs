@@ -3,7 +3,9 @@
 //! feature), `校验问题.jsonl`, `反馈/<单位名称>.xlsx`, `催报名单.txt` — as one set (`set`): into a
 //! staging folder, then swapped in, so an interrupted run leaves the previous set intact.
 
+pub(crate) mod docx;
 pub(crate) mod feedback;
+pub(crate) mod overview;
 pub(crate) mod set;
 pub(crate) mod table;
 pub(crate) mod xlsx;
@@ -40,6 +42,10 @@ pub(crate) struct ReportModel<'a> {
     pub subject_lists: Vec<SubjectTable<'a>>,
     /// Per flag, each unit's records that set it (for the unit's feedback to name them).
     pub flag_records: Vec<BTreeMap<&'a str, Vec<&'a Record>>>,
+    /// 总览 and the 通报's numbers and paragraph.
+    pub overview: overview::Overview,
+    /// Last year's ranking (`--compare`), when given.
+    pub last_year: Option<crate::last_year::LastYear>,
     /// Each unit's line in the ranking (`card.units`), by name: feedback looks units up one at
     /// a time.
     pub scores: std::collections::HashMap<&'a str, &'a crate::evaluate::UnitScore>,
@@ -142,6 +148,7 @@ pub(crate) fn build<'a>(
     checked: &'a Checked,
     card: &'a Scorecard,
     frames: &Frames,
+    last_year: Option<crate::last_year::LastYear>,
 ) -> Result<ReportModel<'a>> {
     let monthly = schema
         .sheets
@@ -171,7 +178,7 @@ pub(crate) fn build<'a>(
         }
         None => None,
     };
-    Ok(ReportModel {
+    let mut model = ReportModel {
         schema,
         checked,
         card,
@@ -180,9 +187,13 @@ pub(crate) fn build<'a>(
         subject_lists: subject_tables(schema, checked),
         flag_records: flag_records(schema, checked),
         scores: (card.units.iter()).map(|u| (u.name.as_str(), u)).collect(),
+        overview: overview::Overview::default(),
+        last_year,
         generated_at: chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(),
         writing_issues: Vec::new(),
-    })
+    };
+    model.overview = overview::Overview::of(&model);
+    Ok(model)
 }
 
 /// Red for a period that ended short, amber for one behind schedule.
@@ -330,7 +341,10 @@ pub(crate) fn write_all(
             let json_done = write_atomic_streamed(&json, |w| json_into(model, w))?;
             let lines = dir.join(ISSUES_JSONL);
             let lines_done = write_atomic_streamed(&lines, |w| issues_jsonl(model, w))?;
-            let mut written = vec![(json, json_done), (lines, lines_done)];
+            let docx = dir.join(format!("通报_{year}.docx"));
+            let bytes = docx::tongbao(model, &model.overview)?;
+            let docx_done = write_atomic_streamed(&docx, |w| Ok(w.write_all(&bytes)?))?;
+            let mut written = vec![(json, json_done), (lines, lines_done), (docx, docx_done)];
             for (i, spec) in model.schema.sheets.iter().enumerate() {
                 let path = dir.join("明细").join(format!("{}.csv", spec.name));
                 let done = write_atomic_streamed(&path, |w| detail_csv(model, i, w))?;
@@ -380,6 +394,8 @@ fn json_into(model: &ReportModel<'_>, out: &mut dyn Write) -> Result<()> {
         ranking: EachAsValue<'a, crate::evaluate::UnitScore>,
         rules: &'a [String],
         schema: Id<'a>,
+        /// The layout of this file (`last_year::JSON_VERSION`).
+        schema_version: u32,
         shortfalls: EachAsValue<'a, crate::evaluate::Shortfall>,
         subject_lists: BTreeMap<&'a str, Vec<serde_json::Value>>,
         tallies: serde_json::Value,
@@ -425,6 +441,7 @@ fn json_into(model: &ReportModel<'_>, out: &mut dyn Write) -> Result<()> {
             name: &model.schema.name,
             version: &model.schema.version,
         },
+        schema_version: crate::last_year::JSON_VERSION,
         shortfalls: EachAsValue(&model.card.shortfalls),
         subject_lists: (model.subject_lists.iter())
             .map(|t| (t.list.name.as_str(), subject_json(t)))

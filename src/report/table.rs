@@ -68,6 +68,8 @@ pub(crate) enum Mark {
 pub(crate) struct Formats {
     pub title: Format,
     pub subtitle: Format,
+    /// A note under a table, wrapped across its width.
+    pub note: Format,
     pub header: Format,
     pub text: Format,
     pub number: Format,
@@ -100,6 +102,12 @@ impl Formats {
                 .set_font_name(FONT)
                 .set_font_size(10)
                 .set_font_color(Color::RGB(0x595959)),
+            note: Format::new()
+                .set_font_name(FONT)
+                .set_font_size(10)
+                .set_font_color(Color::RGB(0x595959))
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
             header: base
                 .clone()
                 .set_bold()
@@ -157,16 +165,17 @@ pub(crate) fn text_width(s: &str) -> usize {
         .unwrap_or(0)
 }
 
-/// Widest a fitted column gets; longer text wraps.
-const MAX_WIDTH: usize = 60;
+/// Widest a fitted column gets; longer text wraps (and its row grows), so that printed tables
+/// keep a readable size.
+const MAX_WIDTH: usize = 40;
 
 /// Points a line of 10.5-point text takes, and the most lines a row grows to.
 const LINE_HEIGHT: f64 = 14.0;
 const MAX_LINES: usize = 30;
 
-/// Lines `s` takes in a column `MAX_WIDTH` wide.
-fn wrapped_lines(s: &str) -> usize {
-    let room = MAX_WIDTH - 2;
+/// Lines `s` takes in a column `width` wide.
+fn wrapped_lines(s: &str, width: usize) -> usize {
+    let room = width.saturating_sub(2).max(1);
     s.lines()
         .map(|line| text_width(line).div_ceil(room).max(1))
         .sum()
@@ -181,6 +190,8 @@ pub(crate) struct Table<'a> {
     pub next_row: u32,
     columns: u16,
     widths: Vec<usize>,
+    /// Per column, the widest it may get (`cap`): wider text wraps within it.
+    caps: Vec<usize>,
 }
 
 impl<'a> Table<'a> {
@@ -224,7 +235,35 @@ impl<'a> Table<'a> {
             next_row: header_row + 1,
             columns,
             widths: headers.iter().map(|h| text_width(h) + 2).collect(),
+            caps: vec![MAX_WIDTH; headers.len()],
         })
+    }
+
+    /// Caps columns' widths (`(column, width)`): text wider than its column wraps there, and
+    /// its row grows.
+    pub(crate) fn cap(&mut self, caps: &[(usize, usize)]) {
+        for &(c, w) in caps {
+            if let Some(cap) = self.caps.get_mut(c) {
+                *cap = w.clamp(6, MAX_WIDTH);
+            }
+        }
+    }
+
+    /// Lets headers wider than `max` wrap instead of widening their column, and grows the header
+    /// row to the lines the widest takes.
+    pub(crate) fn narrow_headers(&mut self, max: usize) -> Result<(), XlsxError> {
+        let mut lines = 1;
+        for w in self.widths.iter_mut() {
+            if *w > max {
+                lines = lines.max((*w - 2).div_ceil(max - 2) + 1);
+                *w = max;
+            }
+        }
+        if lines > 1 {
+            self.ws
+                .set_row_height(self.header_row, 6.0 + LINE_HEIGHT * lines as f64)?;
+        }
+        Ok(())
     }
 
     /// Writes one data row.
@@ -291,8 +330,9 @@ impl<'a> Table<'a> {
                 let s = within_cell(s);
                 self.ws.write_string(r, c, &*s)?;
                 let width = text_width(&s);
-                if width + 2 > MAX_WIDTH || s.contains('\n') {
-                    lines = wrapped_lines(&s);
+                let cap = self.caps.get(c as usize).copied().unwrap_or(MAX_WIDTH);
+                if width + 2 > cap || s.contains('\n') {
+                    lines = wrapped_lines(&s, cap);
                 }
                 width
             }
@@ -316,6 +356,13 @@ impl<'a> Table<'a> {
         self.next_row.saturating_sub(1).max(self.header_row)
     }
 
+    /// The widths the columns get when the table is finished (fitted, within their caps).
+    pub(crate) fn final_widths(&self) -> Vec<usize> {
+        (self.widths.iter().enumerate())
+            .map(|(c, w)| (*w).clamp(6, self.caps.get(c).copied().unwrap_or(MAX_WIDTH)))
+            .collect()
+    }
+
     /// The fitted widths so far, for a later table on the same sheet to honour.
     pub(crate) fn widths(&self) -> Vec<usize> {
         self.widths.clone()
@@ -335,7 +382,8 @@ impl<'a> Table<'a> {
     /// Fits widths; with `main`, also freezes the header, adds the filter and sets up printing.
     pub(crate) fn finish(self, main: bool) -> Result<(), XlsxError> {
         for (c, w) in self.widths.iter().enumerate() {
-            let width = (*w).clamp(6, MAX_WIDTH);
+            let cap = self.caps.get(c).copied().unwrap_or(MAX_WIDTH);
+            let width = (*w).clamp(6, cap);
             self.ws.set_column_width(c as u16, width as f64)?;
         }
         if main {
@@ -350,9 +398,17 @@ impl<'a> Table<'a> {
 
 /// A4 landscape, fitted to one page wide, header row repeated, page numbers in the footer.
 pub(crate) fn print_setup(ws: &mut Worksheet, header_row: u32) -> Result<(), XlsxError> {
+    ws.set_print_fit_to_pages(1, 0);
+    print_unscaled(ws, header_row)
+}
+
+/// As `print_setup`, at full size: a sheet too wide for the page (说明, whose audit columns
+/// hold hashes) continues on further pages rather than shrinking its text.
+pub(crate) fn print_unscaled(ws: &mut Worksheet, header_row: u32) -> Result<(), XlsxError> {
     ws.set_paper_size(9);
     ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
+    // Narrow margins (inches: left, right, top, bottom, header, footer): the width is the text's.
+    ws.set_margins(0.3, 0.3, 0.6, 0.6, 0.3, 0.3);
     ws.set_print_center_horizontally(true);
     ws.set_repeat_rows(header_row, header_row)?;
     ws.set_footer("&C第 &P 页，共 &N 页");

@@ -3,17 +3,20 @@
 //! landscape, with red shortfalls, a data bar on 完成率 and two charts. The only file (with the
 //! other report writers) that names rust_xlsxwriter; it must not compute anything it shows.
 
-use super::table::{Formats, Mark, Out, Table, print_setup};
+use super::table::{Formats, Mark, Out, Table, print_setup, print_unscaled};
 use super::{ISSUES_JSONL, ReportModel, SubjectTable};
 use crate::evaluate::{Amount, Lateness};
 use crate::issue::Level;
 use crate::outcome::{Fate, Submission};
 use crate::schema::Period;
 use rayon::prelude::*;
-use rust_xlsxwriter::{Chart, ChartType, ConditionalFormatDataBar, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Chart, ChartDataLabel, ChartFormat, ChartPoint, ChartSolidFill, ChartType,
+    ConditionalFormatDataBar, Workbook, Worksheet, XlsxError,
+};
 
-/// Most units charted on 排名; beyond that the chart shows the lowest-ranked ones.
-const CHART_UNITS: usize = 40;
+/// Most units charted under 排名, each bar labelled: beyond that a chart is no longer read.
+const CHART_UNITS: usize = 100;
 
 /// Builds one sheet of the summary.
 type Sheet = fn(&mut Worksheet, &Formats, &ReportModel<'_>) -> Result<(), XlsxError>;
@@ -25,7 +28,9 @@ pub(crate) fn summary(model: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     wb.set_zip_compression_level(1);
     let f = Formats::new();
     // The sheets are independent until saved: build them on every core, then add them in order.
-    let sheets: [Sheet; 7] = [ranking, shortfalls, missing, monthly, cases, issues, notes];
+    let sheets: [Sheet; 8] = [
+        overview, ranking, shortfalls, missing, monthly, cases, issues, notes,
+    ];
     let blank = (0..sheets.len())
         .map(|_| wb.new_worksheet_with_constant_memory())
         .collect::<Result<Vec<_>, _>>()?;
@@ -36,7 +41,7 @@ pub(crate) fn summary(model: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
         .collect::<Result<Vec<_>, _>>()?;
     // The subject lists follow 问责统计, before 校验问题 and 说明.
     let mut sheets = sheets.into_iter();
-    for sheet in sheets.by_ref().take(5) {
+    for sheet in sheets.by_ref().take(6) {
         wb.push_worksheet(sheet);
     }
     for table in &model.subject_lists {
@@ -57,17 +62,213 @@ fn subtitle(model: &ReportModel<'_>) -> String {
     )
 }
 
+/// 总览: the year on one A4 page — who submitted, who is on quota, who is short or behind (by
+/// group), accountability, rectification, last year when compared — and the paragraph for a 通报.
+fn overview(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
+    let o = &model.overview;
+    let ws = sheet.set_name("总览")?;
+    let title = model.dated(format!(
+        "{}年度意识形态工作责任制落实情况总览",
+        model.card.year
+    ));
+    let mut t = Table::new(ws, f, &title, &subtitle(model), &["项目", "数量", "单位"])?;
+    // Portrait A4 at full size: labels and names wrap within these.
+    t.cap(&[(0, 16), (1, 8), (2, 44)]);
+    let names = |list: &[String]| list.join("、");
+    let by_group = |groups: &[(String, Vec<String>)]| {
+        (groups.iter())
+            .map(|(g, n)| format!("{g}：{}", n.join("、")))
+            .collect::<Vec<_>>()
+            .join("；")
+    };
+    let count =
+        |groups: &[(String, Vec<String>)]| groups.iter().map(|(_, n)| n.len()).sum::<usize>();
+    let red_if = |n: usize| if n > 0 { Mark::Red } else { Mark::Plain };
+    let amber_if = |n: usize| if n > 0 { Mark::Amber } else { Mark::Plain };
+    let mut rows: Vec<(String, Out, String, Mark)> = vec![
+        (
+            "应报送单位".into(),
+            Out::Int(o.expected as i64),
+            String::new(),
+            Mark::Plain,
+        ),
+        (
+            "已报送".into(),
+            Out::Int(o.submitted as i64),
+            String::new(),
+            Mark::Plain,
+        ),
+        (
+            "未报送".into(),
+            Out::Int(o.missing.len() as i64),
+            names(&o.missing),
+            red_if(o.missing.len()),
+        ),
+        (
+            "报送文件无法读取".into(),
+            Out::Int(o.unreadable.len() as i64),
+            names(&o.unreadable),
+            red_if(o.unreadable.len()),
+        ),
+        (
+            "各项指标均已达标".into(),
+            Out::Int(o.on_quota as i64),
+            String::new(),
+            Mark::Plain,
+        ),
+        (
+            "有未达标指标".into(),
+            Out::Int(count(&o.missed) as i64),
+            by_group(&o.missed),
+            red_if(count(&o.missed)),
+        ),
+        (
+            "进度滞后".into(),
+            Out::Int(count(&o.behind) as i64),
+            by_group(&o.behind),
+            amber_if(count(&o.behind)),
+        ),
+    ];
+    if !o.untyped.is_empty() {
+        rows.push((
+            "单位类型不明，未考核".into(),
+            Out::Int(o.untyped.len() as i64),
+            names(&o.untyped),
+            Mark::Amber,
+        ));
+    }
+    if let Some(cases) = o.cases {
+        rows.push((
+            "问责案件".into(),
+            Out::Int(i64::from(cases)),
+            String::new(),
+            Mark::Plain,
+        ));
+    }
+    for (name, n, pending) in &o.subjects {
+        let note = match pending {
+            0 => String::new(),
+            p => format!("其中待办结后认定 {p}"),
+        };
+        rows.push((name.clone(), Out::Int(*n as i64), note, Mark::Plain));
+    }
+    for (name, amount) in &o.tallies {
+        rows.push((
+            name.clone(),
+            self::amount(*amount),
+            String::new(),
+            Mark::Plain,
+        ));
+    }
+    if let Some(last) = &model.last_year {
+        let (up, down) = rank_moves(last, model.card);
+        let year = last.year.map_or("上年".to_string(), |y| format!("{y}年"));
+        let new: Vec<String> = (model.card.units.iter())
+            .filter(|u| !last.units.contains_key(&u.name))
+            .map(|u| u.name.clone())
+            .collect();
+        let gone = gone_units(last, model.card);
+        rows.push((
+            "比上年排名上升".into(),
+            Out::Int(up.len() as i64),
+            names(&up),
+            Mark::Plain,
+        ));
+        rows.push((
+            "比上年排名下降".into(),
+            Out::Int(down.len() as i64),
+            names(&down),
+            Mark::Plain,
+        ));
+        let new_label = format!("{year}未列入的单位");
+        let gone_label = format!("{year}有、本年未列入的单位");
+        rows.push((
+            new_label,
+            Out::Int(new.len() as i64),
+            names(&new),
+            Mark::Plain,
+        ));
+        rows.push((
+            gone_label,
+            Out::Int(gone.len() as i64),
+            names(&gone),
+            Mark::Plain,
+        ));
+    }
+    for (label, value, who, mark) in rows {
+        t.row(vec![
+            (Out::from(label), Mark::Plain),
+            (value, Mark::Plain),
+            (Out::from(who), mark),
+        ])?;
+    }
+    t.row(vec![
+        (Out::from("通报用语（可直接使用）"), Mark::Plain),
+        (Out::Empty, Mark::Plain),
+        (Out::from(o.paragraph.as_str()), Mark::Plain),
+    ])?;
+    t.finish(false)?;
+    let ws = &mut *sheet;
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 1);
+    ws.set_print_center_horizontally(true);
+    ws.set_footer("&C第 &P 页，共 &N 页");
+    Ok(())
+}
+
+/// Units whose rank rose and fell since last year, in this year's ranking order.
+fn rank_moves(
+    last: &crate::last_year::LastYear,
+    card: &crate::evaluate::Scorecard,
+) -> (Vec<String>, Vec<String>) {
+    let (mut up, mut down) = (Vec::new(), Vec::new());
+    for u in &card.units {
+        if let (Some(Some(before)), Some(now)) = (last.units.get(&u.name).map(|l| l.1), u.rank) {
+            if now < before {
+                up.push(u.name.clone());
+            } else if now > before {
+                down.push(u.name.clone());
+            }
+        }
+    }
+    (up, down)
+}
+
 fn ranking(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
     let card = model.card;
-    let mut headers = vec!["排名", "单位名称", "单位类型", "报送状态", "完成率"];
-    headers.extend(card.rule_names.iter().map(String::as_str));
-    headers.extend(["未达标项数", "进度滞后项数", "问责案件数"]);
-    headers.extend(card.flag_names.iter().map(String::as_str));
-    headers.extend(card.tallies.0.iter().map(|(name, _)| name.as_str()));
+    let last = model.last_year.as_ref();
+    // Each column with the widest it gets: headers and long names wrap, so that the table
+    // prints on A4 landscape at no less than 9 points (with last year's columns, a little less).
+    let rule_width = 6;
+    let mut columns: Vec<(String, usize)> = vec![
+        ("总排名".into(), 6),
+        ("类别排名".into(), 6),
+        ("单位名称".into(), 14),
+        ("单位类型".into(), 6),
+        ("报送状态".into(), 6),
+        ("完成率".into(), 7),
+    ];
+    if last.is_some() {
+        columns.extend([("上年完成率".into(), 7), ("上年排名（变化）".into(), 7)]);
+    }
+    let completion_column = 5;
+    columns.extend((card.rule_names.iter()).map(|r| (rule_header(model.schema, r), rule_width)));
+    columns.extend([("未达标项数".into(), 6), ("进度滞后项数".into(), 6)]);
+    columns.extend(card.flag_names.iter().map(|n| (n.clone(), 6)));
+    // Of the tallies, 排名 shows the ratios (整改率); the sums are in 总览 and the JSON.
+    let ratios: Vec<&str> = (model.schema.tallies.iter())
+        .filter_map(|t| t.ratio.as_ref())
+        .map(|r| r.name.as_str())
+        .collect();
+    columns.extend(ratios.iter().map(|r| (r.to_string(), 7)));
+    let headers: Vec<&str> = columns.iter().map(|(h, _)| h.as_str()).collect();
     let ws = sheet.set_name("排名")?;
     let title = model.dated(format!("{}年度意识形态工作责任制落实情况排名", card.year));
     let mut t = Table::new(ws, f, &title, &subtitle(model), &headers)?;
-    for u in &card.units {
+    t.narrow_headers(rule_width)?;
+    let caps: Vec<(usize, usize)> = columns.iter().map(|(_, w)| *w).enumerate().collect();
+    t.cap(&caps);
+    for u in in_groups(model) {
         let status = if u.status == Submission::Submitted {
             Mark::Plain
         } else {
@@ -75,11 +276,15 @@ fn ranking(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resul
         };
         let mut row = vec![
             (Out::from(u.rank), Mark::Plain),
+            (Out::from(u.group_rank), Mark::Plain),
             (Out::from(u.name.as_str()), Mark::Plain),
             (Out::from(u.unit_type.as_str()), Mark::Plain),
             (Out::from(u.status.label()), status),
             (u.completion.map_or(Out::Empty, Out::Pct), Mark::Plain),
         ];
+        if let Some(last) = last {
+            row.extend(compared(last.units.get(&u.name).copied(), u));
+        }
         for ((count, missed), behind) in u.counts.iter().zip(&u.missed).zip(&u.behind) {
             let mark = match (missed, behind) {
                 (true, _) => Mark::Red,
@@ -91,7 +296,6 @@ fn ranking(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resul
         let marked = |n: u32, mark| (Out::from(n), if n > 0 { mark } else { Mark::Plain });
         row.push(marked(u.missed_count, Mark::Red));
         row.push(marked(u.behind_count, Mark::Amber));
-        row.push((Out::from(u.cases), Mark::Plain));
         for (flag, value) in model.schema.flags.iter().zip(&u.flags) {
             // A flag set (评优资格 取消) is red; one pending (待定) amber.
             let mark = match value {
@@ -101,45 +305,210 @@ fn ranking(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resul
             };
             row.push((Out::from(value.clone()), mark));
         }
-        row.extend(u.tallies.0.iter().map(|(_, v)| (amount(*v), Mark::Plain)));
+        row.extend(
+            (u.tallies.0.iter())
+                .filter(|(name, _)| ratios.contains(&name.as_str()))
+                .map(|(_, v)| (amount(*v), Mark::Plain)),
+        );
         t.row(row)?;
     }
-    let (header, last) = (t.header_row, t.last_row());
+    let (header, last_row) = (t.header_row, t.last_row());
+    let gone = last.map(|l| gone_units(l, card)).unwrap_or_default();
+    let notes = ranking_notes(model, &gone);
+    let widths = t.final_widths();
     t.finish(true)?;
     let ws = &mut *sheet;
-    ws.set_freeze_panes(header + 1, 2)?;
-    if last > header {
-        ws.add_conditional_format(header + 1, 4, last, 4, &ConditionalFormatDataBar::new())?;
-        let first = if card.units.len() > CHART_UNITS {
-            last + 1 - CHART_UNITS as u32
-        } else {
-            header + 1
-        };
-        let mut chart = Chart::new(ChartType::Bar);
-        chart
-            .add_series()
-            .set_categories(("排名", first, 1, last, 1))
-            .set_values(("排名", first, 4, last, 4))
-            .set_name("完成率");
-        let shown = if card.units.len() > CHART_UNITS {
-            format!("（后{CHART_UNITS}名）")
-        } else {
-            String::new()
-        };
-        chart.title().set_name(&format!("各单位完成率{shown}"));
-        chart
-            .x_axis()
-            .set_num_format("0%")
-            .set_max(1.0)
-            .set_min(0.0);
-        chart.y_axis().set_reverse();
-        chart.legend().set_hidden();
-        chart
-            .set_width(560)
-            .set_height((120 + 18 * (last - first + 1)).min(1400));
-        ws.insert_chart(header, headers.len() as u16 + 1, &chart)?;
+    ws.set_freeze_panes(header + 1, 3)?;
+    // Each note spans the table and wraps there: text running on past the table's last column
+    // would widen what is printed, and shrink it.
+    let mut below = last_row + 2;
+    let span = headers.len() as u16 - 1;
+    let room: usize = widths.iter().sum();
+    for note in &notes {
+        ws.merge_range(below, 0, below, span, note, &f.note)?;
+        let lines = crate::report::table::text_width(note)
+            .div_ceil(room.max(1))
+            .max(1);
+        ws.set_row_height(below, 14.0 * lines as f64 + 2.0)?;
+        below += 1;
+    }
+    if last_row > header {
+        let c = completion_column as u16;
+        ws.add_conditional_format(header + 1, c, last_row, c, &ConditionalFormatDataBar::new())?;
+        if card.units.len() <= CHART_UNITS {
+            // No wider than the table (a column of width w is 7w + 5 pixels): wider, it would
+            // widen what is printed.
+            let table_px: usize = widths.iter().map(|w| 7 * w + 5).sum();
+            let chart = completion_chart(model, header + 1, last_row, table_px as u32);
+            ws.insert_chart(below + 1, 0, &chart)?;
+        }
     }
     Ok(())
+}
+
+/// The units in 排名's order: by group of 类别排名 (schema order), then 类别排名, then name; units
+/// not judged last.
+fn in_groups<'m>(model: &'m ReportModel<'_>) -> Vec<&'m crate::evaluate::UnitScore> {
+    let schema = model.schema;
+    let mut units: Vec<&crate::evaluate::UnitScore> = model.card.units.iter().collect();
+    units.sort_by_key(|u| {
+        let group = u
+            .group
+            .as_deref()
+            .and_then(|g| schema.groups.iter().position(|x| x.name == g));
+        (
+            u.completion.is_none(),
+            group.unwrap_or(usize::MAX),
+            u.group_rank.unwrap_or(u32::MAX),
+            u.rank.unwrap_or(u32::MAX),
+        )
+    });
+    units
+}
+
+/// A rule column's header with its quotas: `集中学习（≥12次/年）`, or, where unit types differ,
+/// each with its types: `集中学习（乡镇、街道、园区≥12次/年；部门≥1次/周）`.
+fn rule_header(schema: &crate::schema::Schema, name: &str) -> String {
+    let rules: Vec<&crate::schema::Rule> = schema.rules.iter().filter(|r| r.name == name).collect();
+    let mut quotas: Vec<(String, Vec<String>)> = Vec::new();
+    for rule in &rules {
+        let quota = quota_text(&rule.period, rule.min);
+        let types = rule.unit_types.clone().unwrap_or_default();
+        match quotas.iter_mut().find(|(q, _)| *q == quota) {
+            Some((_, t)) => t.extend(types),
+            None => quotas.push((quota, types)),
+        }
+    }
+    // The quota most types share goes bare, the others with their types: `（≥12次/年；部门≥1次/周）`.
+    quotas.sort_by_key(|(_, types)| std::cmp::Reverse(types.len()));
+    let text = (quotas.iter().enumerate())
+        .map(|(i, (q, types))| match i {
+            0 => q.clone(),
+            _ => format!("{}{q}", types.join("、")),
+        })
+        .collect::<Vec<_>>()
+        .join("；");
+    format!("{name}（{text}）")
+}
+
+/// A quota in a header: `≥12次/年`, `≥1次/半年`, `≥1次/周`, `6月10日、12月10日前各≥1次`.
+fn quota_text(period: &Period, min: u32) -> String {
+    match period {
+        Period::Year => format!("≥{min}次/年"),
+        Period::Half => format!("≥{min}次/半年"),
+        Period::Quarter => format!("≥{min}次/季度"),
+        Period::Month => format!("≥{min}次/月"),
+        Period::Week => format!("≥{min}次/周"),
+        Period::Deadlines(d) => {
+            let cut: Vec<String> = d.iter().map(|(m, day)| format!("{m}月{day}日")).collect();
+            format!("{}前各≥{min}次", cut.join("、"))
+        }
+    }
+}
+
+/// 上年完成率, and 上年排名 with the change of rank (`5（↑3）`, `5（↓2）`, `5（—）`), or `新增` for
+/// a unit last year's summary does not have.
+fn compared(
+    last: Option<(Option<f64>, Option<u32>)>,
+    u: &crate::evaluate::UnitScore,
+) -> [(Out, Mark); 2] {
+    let Some((completion, rank)) = last else {
+        return [(Out::Empty, Mark::Plain), (Out::from("新增"), Mark::Amber)];
+    };
+    let rank = match (rank, u.rank) {
+        (Some(before), Some(now)) if now < before => (
+            Out::from(format!("{before}（↑{}）", before - now)),
+            Mark::Plain,
+        ),
+        (Some(before), Some(now)) if now > before => (
+            Out::from(format!("{before}（↓{}）", now - before)),
+            Mark::Red,
+        ),
+        (Some(before), Some(_)) => (Out::from(format!("{before}（—）")), Mark::Plain),
+        (Some(before), None) => (Out::from(before), Mark::Plain),
+        (None, _) => (Out::Empty, Mark::Plain),
+    };
+    [(completion.map_or(Out::Empty, Out::Pct), Mark::Plain), rank]
+}
+
+/// Units ranked last year that are not in this year's ranking.
+pub(crate) fn gone_units(
+    last: &crate::last_year::LastYear,
+    card: &crate::evaluate::Scorecard,
+) -> Vec<String> {
+    let now: std::collections::HashSet<&str> = card.units.iter().map(|u| u.name.as_str()).collect();
+    let mut gone: Vec<String> = (last.units.keys())
+        .filter(|n| !now.contains(n.as_str()))
+        .cloned()
+        .collect();
+    gone.sort();
+    gone
+}
+
+/// The notes under 排名: the groups of 类别排名, what its counting columns count, and last year's
+/// units no longer listed.
+fn ranking_notes(model: &ReportModel<'_>, gone: &[String]) -> Vec<String> {
+    let groups: Vec<String> = (model.schema.groups.iter())
+        .map(|g| match g.unit_types.as_slice() {
+            [only] if *only == g.name => g.name.clone(),
+            types => format!("{}（{}）", g.name, types.join("、")),
+        })
+        .collect();
+    let mut notes = vec![
+        format!(
+            "注：1. 总排名为全县各单位按完成率排名；类别排名为同类单位内的排名，类别为{}，本表按类别排列；完成率相同的名次并列。",
+            groups.join("、")
+        ),
+        "2. 未达标项数：已到期周期未达标的指标个数（一项指标可有多个周期未达标，未达标明细每个周期一行）；进度滞后项数：其余指标中进行中周期未达到按日折算进度的个数。".to_string(),
+        "3. 指标列为截至统计截止日的记录数，列名括号内为考核要求；红色为未达标，黄色为进度滞后。".to_string(),
+    ];
+    if !gone.is_empty() {
+        notes.push(format!(
+            "4. 上年有、本年名册中没有的单位：{}。",
+            gone.join("、")
+        ));
+    }
+    notes
+}
+
+/// 完成率 by unit, in 排名's order: every unit labelled with its value, units with a rule
+/// 未达标 in red.
+fn completion_chart(model: &ReportModel<'_>, first: u32, last: u32, width: u32) -> Chart {
+    let units = in_groups(model);
+    let points: Vec<ChartPoint> = (units.iter())
+        .map(|u| {
+            let color = if u.missed_count > 0 {
+                0xC0504D
+            } else {
+                0x4F81BD
+            };
+            let mut format = ChartFormat::new();
+            format.set_solid_fill(ChartSolidFill::new().set_color(color));
+            ChartPoint::new().set_format(&mut format)
+        })
+        .collect();
+    let mut chart = Chart::new(ChartType::Bar);
+    chart
+        .add_series()
+        .set_categories(("排名", first, 2, last, 2))
+        .set_values(("排名", first, 5, last, 5))
+        .set_name("完成率")
+        .set_points(&points)
+        .set_data_label(ChartDataLabel::new().show_value().set_num_format("0%"));
+    chart
+        .title()
+        .set_name("各单位完成率（红色为有未达标指标的单位）");
+    chart
+        .x_axis()
+        .set_num_format("0%")
+        .set_max(1.0)
+        .set_min(0.0);
+    chart.y_axis().set_reverse().set_label_interval(1);
+    chart.legend().set_hidden();
+    chart
+        .set_width(width.min(900))
+        .set_height(120 + 20 * (last - first + 1));
+    chart
 }
 
 /// A tally's sum as a number, its ratio as a percentage.
@@ -247,7 +616,8 @@ fn monthly(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resul
             .sum::<u32>(),
     ));
     t.row(total.into_iter().map(|o| (o, Mark::Plain)).collect())?;
-    let header = t.header_row;
+    let (header, last) = (t.header_row, t.last_row());
+    let table_px: usize = t.final_widths().iter().map(|w| 7 * w + 5).sum();
     t.finish(true)?;
     let ws = &mut *sheet;
     let mut chart = Chart::new(ChartType::Column);
@@ -265,8 +635,9 @@ fn monthly(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resul
             ));
     }
     chart.title().set_name("各月工作开展情况");
-    chart.set_width(720).set_height(360);
-    ws.insert_chart(header, headers.len() as u16 + 1, &chart)?;
+    // Below the table and no wider: beside it, it would shrink the printed table.
+    chart.set_width(table_px.max(420) as u32).set_height(320);
+    ws.insert_chart(last + 2, 0, &chart)?;
     Ok(())
 }
 
@@ -279,7 +650,32 @@ fn cases(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<
     };
     let spec = &model.schema.sheets[*case_sheet];
     let records: Vec<_> = model.checked.records_of(*case_sheet).collect();
-    // The case list is the main table (filtered, frozen); the breakdowns sit below it.
+    // The breakdowns come first, side by side under the title, each two columns wide; the case
+    // list below them is the sheet's main table (filtered, its header repeated on printed pages).
+    let note = format!("共 {} 件；各类统计在前，案件清单在后", records.len());
+    ws.merge_range(0, 0, 0, 7, &title, &f.title)?;
+    ws.set_row_height(0, 30)?;
+    ws.write_string_with_format(1, 0, &note, &f.subtitle)?;
+    let mut widths: Vec<usize> = Vec::new();
+    let mut below = 3;
+    for b in breakdowns {
+        let label = format!("按{}统计", b.field);
+        let mut block = Table::at(&mut *ws, f, below, &label, "", &[b.field.as_str(), "件数"])?;
+        for (value, n) in &b.counts {
+            block.plain(vec![Out::from(value.as_str()), Out::from(*n)])?;
+        }
+        block.plain(vec![
+            Out::from("合计"),
+            Out::from(b.counts.iter().map(|(_, n)| n).sum::<u32>()),
+        ])?;
+        below = block.last_row() + 3;
+        for (c, w) in block.widths().into_iter().enumerate() {
+            match widths.get_mut(c) {
+                Some(mine) => *mine = (*mine).max(w),
+                None => widths.push(w),
+            }
+        }
+    }
     let mut headers = vec!["单位名称"];
     headers.extend(
         spec.fields
@@ -287,8 +683,10 @@ fn cases(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<
             .filter(|f| f.name != "序号")
             .map(|f| f.name.as_str()),
     );
-    let note = format!("共 {} 件；分类统计见案件清单下方", records.len());
-    let mut t = Table::new(ws, f, &title, &note, &headers)?;
+    let mut t = Table::at(&mut *ws, f, below, "案件清单", "", &headers)?;
+    t.keep_widths(&widths);
+    // Many columns: long texts (a subject, a 问责情形) wrap rather than shrink the printed page.
+    t.cap(&(0..headers.len()).map(|c| (c, 18)).collect::<Vec<_>>());
     let mut sorted = records.clone();
     sorted.sort_by(|a, b| {
         (&a.unit, a.values.get(spec.date_field.unwrap_or(0)))
@@ -305,22 +703,12 @@ fn cases(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<
         );
         t.plain(row)?;
     }
-    let mut top = t.last_row() + 3;
-    t.finish(true)?;
-    for b in breakdowns {
-        let ws = &mut *sheet;
-        let label = format!("按{}统计", b.field);
-        let mut block = Table::at(ws, f, top, &label, "", &[b.field.as_str(), "件数"])?;
-        for (value, n) in &b.counts {
-            block.plain(vec![Out::from(value.as_str()), Out::from(*n)])?;
-        }
-        block.plain(vec![
-            Out::from("合计"),
-            Out::from(b.counts.iter().map(|(_, n)| n).sum::<u32>()),
-        ])?;
-        top = block.last_row() + 3;
-        // Widths stay those of the case list above.
-    }
+    let (header, last) = (t.header_row, t.last_row());
+    t.finish(false)?;
+    // Filtered and repeated on printed pages, not frozen: the breakdowns above it would stay on
+    // screen.
+    sheet.autofilter(header, 0, last, headers.len() as u16 - 1)?;
+    print_setup(sheet, header)?;
     Ok(())
 }
 
@@ -449,7 +837,7 @@ fn notes(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<
     let (top, widths) = notes_run(sheet, f, model)?;
     let (top, widths) = notes_rules(sheet, f, model, top, &widths)?;
     notes_manifest(sheet, f, model, top, &widths)?;
-    print_setup(sheet, 2)?;
+    print_unscaled(sheet, 2)?;
     Ok(())
 }
 
@@ -496,7 +884,11 @@ fn notes_run(
         ])?;
     }
     let below = (table.last_row() + 3, table.widths());
-    table.finish(true)?;
+    let header = table.header_row;
+    // Not `finish(true)`: that fits the sheet to the page width, and the manifest's hashes
+    // below would shrink the whole sheet's text (printing is set up by `notes`).
+    table.finish(false)?;
+    ws.set_freeze_panes(header + 1, 0)?;
     Ok(below)
 }
 
@@ -641,14 +1033,15 @@ fn notes_manifest(
     widths: &[usize],
 ) -> Result<(), XlsxError> {
     let c = model.checked;
+    // What a reader checks first; the audit columns (format, size, hash) last.
     let headers = [
         "文件",
-        "格式",
-        "大小（字节）",
-        "SHA-256",
         "处理结果",
         "单位",
         "数据行",
+        "格式",
+        "大小（字节）",
+        "SHA-256",
     ];
     let mut manifest = Table::at(ws, f, top, "输入文件清单", "", &headers)?;
     manifest.keep_widths(widths);
@@ -663,12 +1056,12 @@ fn notes_manifest(
         };
         manifest.row(vec![
             (Out::from(file.source.rel.as_str()), Mark::Plain),
-            (Out::from(file.format.map(|f| f.label())), Mark::Plain),
-            (Out::Int(file.source.size as i64), Mark::Plain),
-            (Out::from(file.sha256.clone()), Mark::Plain),
             (Out::from(file.fate.label()), mark),
             (Out::from(unit), Mark::Plain),
             (Out::from(file.data_rows()), Mark::Plain),
+            (Out::from(file.format.map(|f| f.label())), Mark::Plain),
+            (Out::Int(file.source.size as i64), Mark::Plain),
+            (Out::from(file.sha256.clone()), Mark::Plain),
         ])?;
     }
     manifest.finish(false)

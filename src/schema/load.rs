@@ -88,6 +88,15 @@ struct RawMeta {
     description: Option<String>,
     /// The county's own name (`江口县`), taken off official full names.
     county: Option<String>,
+    /// The groups 类别排名 ranks within.
+    #[serde(default)]
+    groups: Vec<Spanned<RawGroup>>,
+}
+
+#[derive(Deserialize)]
+struct RawGroup {
+    name: String,
+    unit_types: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -314,6 +323,7 @@ fn shape(path: &str) -> Option<&'static [&'static str]> {
     Some(match path {
         "" => struct_fields::<RawSchema>(),
         "schema" => struct_fields::<RawMeta>(),
+        "schema.groups" => struct_fields::<RawGroup>(),
         "info" => struct_fields::<RawInfo>(),
         "sheet" => struct_fields::<RawSheet>(),
         "info.fields" | "sheet.fields" => struct_fields::<RawField>(),
@@ -421,12 +431,14 @@ impl Compiler<'_> {
             .filter_map(|t| self.tally(t, &sheets))
             .collect();
         self.check_column_names(&rules, &flags, &tallies);
+        let groups = self.groups(&raw.schema.groups, &unit_types);
         let sheet_keys = Schema::sheet_keys(info.as_ref(), &sheets);
         let calendar = raw.calendar.map(|c| self.calendar(c));
         Schema {
             name: raw.schema.name,
             version: raw.schema.version,
             county: raw.schema.county.filter(|c| !c.trim().is_empty()),
+            groups,
             unit_types,
             info,
             sheets,
@@ -437,6 +449,43 @@ impl Compiler<'_> {
             calendar,
             sheet_keys,
         }
+    }
+
+    /// The groups of 类别排名: as written, each unit type in one group at most; a type in none is
+    /// a group of its own, after them. Without `groups`, each type is its own group.
+    fn groups(&mut self, raw: &[Spanned<RawGroup>], unit_types: &[String]) -> Vec<Group> {
+        let mut groups: Vec<Group> = Vec::new();
+        for spanned in raw {
+            let g = spanned.get_ref();
+            for t in &g.unit_types {
+                if !unit_types.contains(t) {
+                    let message = format!(
+                        "[schema] groups 中“{}”的单位类型“{t}”不在 unit_types 中",
+                        g.name
+                    );
+                    self.problem(spanned, message);
+                } else if let Some(other) = groups.iter().find(|o| o.unit_types.contains(t)) {
+                    let message = format!(
+                        "[schema] groups 中单位类型“{t}”同时属于“{}”和“{}”",
+                        other.name, g.name
+                    );
+                    self.problem(spanned, message);
+                }
+            }
+            groups.push(Group {
+                name: g.name.clone(),
+                unit_types: g.unit_types.clone(),
+            });
+        }
+        for t in unit_types {
+            if !groups.iter().any(|g| g.unit_types.contains(t)) {
+                groups.push(Group {
+                    name: t.clone(),
+                    unit_types: vec![t.clone()],
+                });
+            }
+        }
+        groups
     }
 
     fn calendar(&mut self, raw: Spanned<RawCalendar>) -> Calendar {
@@ -1296,13 +1345,13 @@ mod tests {
                 .any(|p| p.contains("`minn`") && p.contains("`min`"))
         );
         assert!(
-            found.iter().any(|p| p == "154: 缺少必需的键 `min`"),
+            found.iter().any(|p| p == "161: 缺少必需的键 `min`"),
             "{found:?}"
         );
         assert!(
             found
                 .iter()
-                .any(|p| p.starts_with("21: ") && p.contains("date_feild"))
+                .any(|p| p.starts_with("28: ") && p.contains("date_feild"))
         );
     }
 
@@ -1334,8 +1383,8 @@ mod tests {
     #[test]
     fn two_rules_of_one_name_for_one_unit_type_are_an_error() {
         let text = DEFAULT.replacen(
-            "unit_types = [\"部门\"]",
-            "unit_types = [\"部门\", \"乡镇\"]",
+            "per = \"week\"\nunit_types = [\"部门\"]",
+            "per = \"week\"\nunit_types = [\"部门\", \"乡镇\"]",
             1,
         );
         // Reported at the 部门 rule's name, the fourth of that name.
@@ -1386,21 +1435,21 @@ mod tests {
         let found = problems(&text);
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(
-            found[0].starts_with("7: 工作表名“基本信息/2026”含有“/”"),
+            found[0].starts_with("14: 工作表名“基本信息/2026”含有“/”"),
             "{found:?}"
         );
         assert!(
-            found[1].starts_with("19: 工作表名“../../../x”含有“/”"),
+            found[1].starts_with("26: 工作表名“../../../x”含有“/”"),
             "{found:?}"
         );
         let text = DEFAULT.replace("\"研究研判\"", "\"學習記錄\"");
         assert_eq!(
             problems(&text),
             [
-                "35: 工作表“學習記錄”与“学习记录”会被当作同一张表（Excel 不区分大小写，读取时也不区分繁简、全半角和空格），请换一个名称"
+                "42: 工作表“學習記錄”与“学习记录”会被当作同一张表（Excel 不区分大小写，读取时也不区分繁简、全半角和空格），请换一个名称"
             ]
         );
         let text = DEFAULT.replace("\"研究研判\"", "\"基本信息\"");
-        assert_eq!(problems(&text), ["35: 工作表“基本信息”重复定义"]);
+        assert_eq!(problems(&text), ["42: 工作表“基本信息”重复定义"]);
     }
 }

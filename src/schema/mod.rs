@@ -34,6 +34,8 @@ pub struct Schema {
     /// The county's own name (`[schema] county`), taken off the front of official full names
     /// (`江口县教育局`); without it any place name ending in 县/区/市/旗 is.
     pub county: Option<String>,
+    /// The groups 类别排名 ranks within (`[schema] groups`), every unit type in exactly one.
+    pub groups: Vec<Group>,
     pub unit_types: Vec<String>,
     pub info: Option<InfoSheet>,
     pub sheets: Vec<SheetSpec>,
@@ -60,6 +62,22 @@ impl Schema {
             keys.extend(sheet.aliases.iter().map(|a| (normalize(a), Some(i))));
         }
         keys
+    }
+}
+
+/// A group of unit types ranked together (`乡镇街道`).
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub name: String,
+    pub unit_types: Vec<String>,
+}
+
+impl Schema {
+    /// The index of the group a unit type belongs to.
+    pub fn group_of(&self, unit_type: &str) -> Option<usize> {
+        self.groups
+            .iter()
+            .position(|g| g.unit_types.iter().any(|t| t == unit_type))
     }
 }
 

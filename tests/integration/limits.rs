@@ -60,7 +60,7 @@ fn a_sheet_name_that_is_a_path_is_a_schema_error_and_nothing_is_written() {
         ]);
         assert_eq!(run.code(), 2, "{name}: {}", run.stderr());
         let stderr = run.stderr();
-        assert!(stderr.contains("方案.toml:19: 工作表名"), "{stderr}");
+        assert!(stderr.contains("方案.toml:26: 工作表名"), "{stderr}");
         assert!(stderr.contains("Excel 的工作表名不能含有"), "{stderr}");
         let written = files_under(wd.dir.path());
         assert_eq!(written.len(), 2, "{name}: {written:?}");
@@ -107,7 +107,7 @@ fn template_refuses_every_name_excel_refuses_in_chinese() {
     assert_eq!(run.code(), 2, "{}", run.stderr());
     assert!(
         run.stderr()
-            .contains("方案.toml:19: 工作表“SHEET”与“Sheet”"),
+            .contains("方案.toml:26: 工作表“SHEET”与“Sheet”"),
         "{}",
         run.stderr()
     );

@@ -4,6 +4,7 @@
 mod as_of;
 mod check;
 mod fuzz;
+mod help;
 mod hostile;
 mod inputs;
 mod limits;
@@ -15,4 +16,5 @@ mod schemas;
 mod seeds;
 mod senders;
 mod template;
+mod tongbao;
 mod workdir;

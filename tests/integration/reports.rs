@@ -188,6 +188,7 @@ fn a_run_replaces_its_whole_set_and_nothing_else() {
             "校验问题.jsonl",
             "汇总_2026.json",
             "汇总_2026.xlsx",
+            "通报_2026.docx",
             "领导批示.docx",
         ]
     );

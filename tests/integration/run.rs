@@ -9,9 +9,10 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// The summary's sheets for the default schema: the seven of every schema, with its subject
+/// The summary's sheets for the default schema: the eight of every schema, with its subject
 /// list after 问责统计.
-const SHEETS: [&str; 8] = [
+const SHEETS: [&str; 9] = [
+    "总览",
     "排名",
     "未达标明细",
     "未报送单位",
@@ -85,24 +86,22 @@ fn summary_workbook_has_its_sheets_and_their_headers() {
     assert_eq!(wb.sheet_names(), SHEETS);
     let text = workbook_text(&path);
     let mut ranking = vec![
-        "排名",
+        "总排名",
+        "类别排名",
         "单位名称",
         "单位类型",
         "报送状态",
         "完成率",
-        "集中学习",
-        "意识形态专题学习",
-        "专题研究",
-        "分析研判",
-        "专题汇报",
-        "督查",
-        "自查报告",
+        "集中学习（≥12次/年；部门≥1次/周）",
+        "意识形态专题学习（≥2次/年）",
+        "专题研究（≥1次/半年；部门、园区≥2次/年）",
+        "分析研判（≥1次/半年；园区≥2次/年）",
+        "专题汇报（≥1次/半年）",
+        "督查（≥1次/半年；园区≥1次/年）",
+        "自查报告（6月10日、12月10日前各≥1次）",
         "未达标项数",
         "进度滞后项数",
-        "问责案件数",
         "评优资格",
-        "发现问题数",
-        "已整改数",
         "整改率",
     ];
     assert_eq!(headers(&text, "排名"), ranking);
@@ -186,19 +185,22 @@ fn ranking_and_details_agree_with_independent_totals() {
         }
     }
     let text = workbook_text(&wd.path("out/汇总_2026.xlsx"));
+    // 排名's columns: 总排名, 类别排名, 单位名称, 单位类型, 报送状态, 完成率, the seven rules,
+    // 未达标项数, 进度滞后项数, 评优资格, 整改率; the notes under the table are not units.
     let ranking: Vec<Vec<&str>> = text["排名"][3..]
         .iter()
-        .map(|r| r.split('\t').collect())
+        .map(|r| r.split('\t').collect::<Vec<_>>())
+        .filter(|r| r.len() > 5)
         .collect();
     let row = |name: &str| {
         ranking
             .iter()
-            .find(|r| r[1] == name)
+            .find(|r| r[2] == name)
             .unwrap_or_else(|| panic!("{name} not ranked"))
     };
     // 龙爪镇 meets every quota; its 集中学习 column counts its accepted 中心组学习/集中学习 rows.
     let clean = row("龙爪镇");
-    assert_eq!((clean[0], clean[3], clean[4]), ("1", "已报送", "1"));
+    assert_eq!((clean[0], clean[4], clean[5]), ("1", "已报送", "1"));
     let mut reader = csv::Reader::from_path(wd.path("out/明细/学习记录.csv")).unwrap();
     let headers = reader.headers().unwrap().clone();
     let form = headers.iter().position(|h| h == "学习形式").unwrap();
@@ -207,11 +209,11 @@ fn ranking_and_details_agree_with_independent_totals() {
         .map(|r| r.unwrap())
         .filter(|r| &r[0] == "龙爪镇" && matches!(&r[form], "中心组学习" | "集中学习"))
         .count();
-    assert_eq!(clean[5], central.to_string());
-    assert_eq!(clean[12], "0");
+    assert_eq!(clean[6], central.to_string());
+    assert_eq!(clean[13], "0");
     for unit in expected["units_missing"].as_array().unwrap() {
         let r = row(unit.as_str().unwrap());
-        assert_eq!((r[3], r[4]), ("未报送", "0"), "{r:?}");
+        assert_eq!((r[4], r[5]), ("未报送", "0"), "{r:?}");
         assert!(
             text["未报送单位"]
                 .iter()
@@ -219,10 +221,22 @@ fn ranking_and_details_agree_with_independent_totals() {
         );
     }
     // 红岩镇 (乡镇) did not submit: every 乡镇 rule counts as missed.
-    assert_eq!(row("红岩镇")[12], "6");
-    // Ranks are competition ranks over 完成率, descending.
-    let rates: Vec<f64> = ranking.iter().map(|r| r[4].parse().unwrap()).collect();
-    assert!(rates.windows(2).all(|w| w[0] >= w[1]));
+    assert_eq!(row("红岩镇")[13], "6");
+    // Ranks are competition ranks over 完成率, descending: in 总排名 order, and within each
+    // group (the rows come by group) in 类别排名 order.
+    let mut by_rank: Vec<(u32, f64)> = (ranking.iter())
+        .map(|r| (r[0].parse().unwrap(), r[5].parse().unwrap()))
+        .collect();
+    by_rank.sort_by_key(|(rank, _)| *rank);
+    assert!(by_rank.windows(2).all(|w| w[0].1 >= w[1].1));
+    for group in ranking.chunk_by(|a, b| {
+        (a[3] == "乡镇" || a[3] == "街道") == (b[3] == "乡镇" || b[3] == "街道")
+            && (a[3] == b[3] || a[3] == "乡镇" || a[3] == "街道")
+    }) {
+        let ranks: Vec<u32> = group.iter().map(|r| r[1].parse().unwrap()).collect();
+        assert_eq!(ranks.first(), Some(&1), "{group:?}");
+        assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{group:?}");
+    }
     let issues = &text["校验问题"];
     assert!(issues.iter().any(|l| l.contains("日期不在2026年度内")));
     assert!(
