@@ -3,6 +3,7 @@
 
 mod as_of;
 mod check;
+mod compare;
 mod fuzz;
 mod help;
 mod hostile;

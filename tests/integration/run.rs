@@ -33,7 +33,7 @@ fn cell_text(d: &Data) -> String {
 }
 
 /// Every sheet as rows of tab-separated cells; the generation time is blanked.
-fn workbook_text(path: &Path) -> BTreeMap<String, Vec<String>> {
+pub(crate) fn workbook_text(path: &Path) -> BTreeMap<String, Vec<String>> {
     let mut wb: Xlsx<_> = open_workbook(path).unwrap();
     let mut out = BTreeMap::new();
     for name in wb.sheet_names() {
