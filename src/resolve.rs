@@ -193,7 +193,7 @@ pub(crate) fn resolve(
         other_years,
         types,
     };
-    let units = statuses(&files, &units, schema, notes, &mut issues);
+    let units = statuses(&files, &units, notes, &mut issues);
     Resolved {
         year,
         as_of,
@@ -798,7 +798,6 @@ fn supersede(files: &mut [FileOutcome], year: i32, units: &Units<'_>) {
 fn statuses(
     files: &[FileOutcome],
     units: &Units<'_>,
-    schema: &Schema,
     notes: Notes,
     issues: &mut Vec<Issue>,
 ) -> Vec<UnitStatus> {
@@ -883,7 +882,6 @@ fn statuses(
             }
         })
         .collect();
-    let _ = schema;
     issues.append(&mut untyped_warnings);
     statuses
 }

@@ -109,7 +109,6 @@ impl Overview {
             p.push_str(&format!("，未报送{not_in}个（{}）", names.join("、")));
         }
         p.push('。');
-        let judged = self.submitted - self.untyped.len();
         p.push_str(&format!(
             "已报送单位中，{}个单位各项考核指标均已达标",
             self.on_quota
@@ -135,7 +134,6 @@ impl Overview {
                 self.untyped.join("、")
             ));
         }
-        let _ = judged;
         p.push('。');
         if let Some(cases) = self.cases {
             p.push_str(&format!("全年共问责{cases}件"));
