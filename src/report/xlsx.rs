@@ -546,6 +546,8 @@ fn shortfalls(
         model.card.shortfalls.len() - behind
     );
     let mut t = Table::new(ws, f, &title, &note, &headers)?;
+    // 单位名称, 单位类型, 指标, 周期, 状态, 要求, 实际, 差额, 依据: the week's dates and the basis wrap.
+    t.cap(&[(0, 14), (2, 12), (3, 16), (8, 32)]);
     for s in &model.card.shortfalls {
         t.row(super::shortfall_row(s, true))?;
     }
@@ -735,6 +737,7 @@ fn subject_list(
     let mut headers = vec!["序号"];
     headers.extend(&table.headers);
     let mut t = Table::new(ws, f, &title, &note, &headers)?;
+    t.cap(&(1..headers.len()).map(|c| (c, 20)).collect::<Vec<_>>());
     for (i, e) in table.entries.iter().enumerate() {
         let mut row = vec![
             (Out::Int(i as i64 + 1), Mark::Plain),
@@ -784,6 +787,17 @@ fn issues(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result
     );
     let title = model.dated(format!("{}年度报送材料校验问题", model.card.year));
     let mut t = Table::new(ws, f, &title, &note, &headers)?;
+    // 级别, 单位, 文件, 工作表, 行, 列, 字段, 原值, 问题, 处理, 代码: paths, values and messages wrap.
+    t.cap(&[
+        (1, 12),
+        (2, 18),
+        (3, 10),
+        (6, 10),
+        (7, 14),
+        (8, 28),
+        (9, 10),
+        (10, 14),
+    ]);
     let total = model.issues().count();
     for i in model.issues().take(ISSUE_ROWS) {
         let mark = match i.level {
