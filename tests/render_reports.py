@@ -9,7 +9,8 @@ Runs `huizong run` on the demo county (`samples/`), converts `通报_2026.docx` 
   (a) the 通报's text holds its title, its four parts and 附件;
   (b) the workbook's 总览 sheet (the pages whose first line holds 总览) prints on one page;
   (b) … and the page after it is 排名's first: 总览 does not run on;
-  (c) on the 排名 pages (first line holds 排名), the unit names of the roster are printed at 9 pt
+  (c) on the 排名 pages (first line holds 排名), with and without --compare, the unit names of the
+      roster are printed at 9 pt
       or more. A word's box (yMax - yMin of `pdftotext -bbox-layout`) is a fixed multiple of its
       font size; the multiple is measured on 说明, which prints unscaled at the tables' 10.5 pt.
 
@@ -205,6 +206,20 @@ def main():
             xlsx = to_pdf(soffice, tmp / "out" / f"汇总_{YEAR}.xlsx", tmp, profile)
             check_tongbao(docx, failures)
             check_summary(xlsx, roster_names(), failures)
+            # With last year's columns (--compare, here against the same run) 排名 is wider: it
+            # still prints at 9 pt.
+            run(
+                [
+                    str(binary), "run", str(REPO / "samples"), "--year", YEAR,
+                    "--as-of", f"{YEAR}-12-31", "--out", "compared", "--quiet",
+                    "--compare", str(tmp / "out" / f"汇总_{YEAR}.json"),
+                ],
+                cwd=tmp,
+                env=env,
+            )
+            compared = tmp / "compared" / f"汇总_{YEAR}.xlsx"
+            shutil.copy(compared, tmp / "compared.xlsx")
+            check_summary(to_pdf(soffice, tmp / "compared.xlsx", tmp, profile), roster_names(), failures)
         except Failed as e:
             failures.append(str(e))
     if failures:

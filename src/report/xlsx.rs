@@ -243,7 +243,7 @@ fn ranking(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resul
     let mut columns: Vec<(String, usize)> = vec![
         ("总排名".into(), 6),
         ("类别排名".into(), 6),
-        ("单位名称".into(), 14),
+        ("单位名称".into(), if last.is_some() { 12 } else { 14 }),
         ("单位类型".into(), 6),
         ("报送状态".into(), 6),
         ("完成率".into(), 7),
@@ -255,10 +255,12 @@ fn ranking(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resul
     columns.extend((card.rule_names.iter()).map(|r| (rule_header(model.schema, r), rule_width)));
     columns.extend([("未达标项数".into(), 6), ("进度滞后项数".into(), 6)]);
     columns.extend(card.flag_names.iter().map(|n| (n.clone(), 6)));
-    // Of the tallies, 排名 shows the ratios (整改率); the sums are in 总览 and the JSON.
+    // Of the tallies, 排名 shows the ratios (整改率); the sums are in 总览 and the JSON. With last
+    // year's two columns, the ratios make room too (they stay in 总览 and the JSON).
     let ratios: Vec<&str> = (model.schema.tallies.iter())
         .filter_map(|t| t.ratio.as_ref())
         .map(|r| r.name.as_str())
+        .filter(|_| last.is_none())
         .collect();
     columns.extend(ratios.iter().map(|r| (r.to_string(), 7)));
     let headers: Vec<&str> = columns.iter().map(|(h, _)| h.as_str()).collect();
