@@ -110,7 +110,8 @@ pub(crate) fn reminder_list(model: &ReportModel<'_>) -> String {
         ),
         String::new(),
     ];
-    let mut errors: BTreeMap<&str, usize> = BTreeMap::new();
+    // Each unit's 错误, by the file each is in.
+    let mut errors: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for issue in model
         .checked
         .issues
@@ -118,7 +119,7 @@ pub(crate) fn reminder_list(model: &ReportModel<'_>) -> String {
         .filter(|i| i.level == Level::Error)
     {
         if let Some(unit) = &issue.unit {
-            *errors.entry(unit.as_str()).or_default() += 1;
+            errors.entry(unit.as_str()).or_default().push(&issue.file);
         }
     }
     for u in &model.checked.units {
@@ -132,9 +133,10 @@ pub(crate) fn reminder_list(model: &ReportModel<'_>) -> String {
             (Submission::Untyped, _) => {
                 Some("单位类型不明，未考核；请在基本信息中填写单位类型后重新报送".to_string())
             }
-            (Submission::Submitted, _) => errors
-                .get(u.unit.name.as_str())
-                .map(|n| format!("报送材料有 {n} 处错误（相关记录未计入），请改正后重新报送")),
+            (Submission::Submitted, _) => errors.get(u.unit.name.as_str()).map(|files| {
+                let n = files.len();
+                format!("报送材料有 {n} 处错误（相关记录未计入），请改正后重新报送")
+            }),
         };
         if let Some(line) = line {
             let kind = if u.unit.unit_type.is_empty() {
@@ -153,23 +155,9 @@ pub(crate) fn reminder_list(model: &ReportModel<'_>) -> String {
     let told: std::collections::HashSet<&str> = (model.checked.units.iter())
         .filter_map(|u| u.misnamed.as_deref())
         .collect();
-    let mut files_of: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for issue in model
-        .checked
-        .issues
-        .iter()
-        .filter(|i| i.level == Level::Error)
-    {
-        if let Some(unit) = &issue.unit {
-            files_of
-                .entry(unit.as_str())
-                .or_default()
-                .push(issue.file.as_str());
-        }
-    }
-    for (unit, n) in &errors {
-        let stands_for_told =
-            (files_of.get(unit)).is_some_and(|files| files.iter().all(|f| told.contains(f)));
+    for (unit, files) in &errors {
+        let n = files.len();
+        let stands_for_told = files.iter().all(|f| told.contains(f));
         if !known.contains(unit) && !stands_for_told {
             lines.push(format!(
                 "{}：不在名册中，{n} 处错误；请核对单位名称后重新报送",
