@@ -466,11 +466,17 @@ fn settle_types(
         let Some(u) = file.unit else { continue };
         let listed = units.unit(u).unit_type.as_str();
         let typed = file.info.as_ref().and_then(|i| i.unit_type.clone());
+        // At the 基本信息's 单位类型 when the workbook has one; else the file's (a workbook named
+        // by its file name).
+        let has_info = file.info.is_some();
         let warn = |kind: Kind, typed: &str| {
-            Issue::new(Level::Warning, &file.source.rel, kind, action::ACCEPTED)
-                .sheet(info_sheet_name(schema))
-                .field("单位类型")
-                .value(typed.to_string())
+            let issue = Issue::new(Level::Warning, &file.source.rel, kind, action::ACCEPTED);
+            match has_info {
+                true => (issue.sheet(info_sheet_name(schema)))
+                    .field("单位类型")
+                    .value(typed.to_string()),
+                false => issue,
+            }
         };
         let mut raised = Vec::new();
         if let Some(t) = &typed
