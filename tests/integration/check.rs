@@ -11,10 +11,7 @@ fn expected() -> Value {
 }
 
 fn reported(stdout: &str) -> Vec<Value> {
-    stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
-        .collect()
+    crate::workdir::json_lines(stdout)
 }
 
 /// The code the tool gives each kind of planted problem (`docs/issues.md#issue-codes`).

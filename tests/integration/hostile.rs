@@ -64,11 +64,7 @@ fn every_broken_file_says_what_it_is_and_the_run_goes_on() {
     let run = wd.run(&["check", "in", "--json", "--year", "2026"]);
     assert_eq!(run.code(), 1);
     assert!(!run.stderr().contains("panicked"));
-    let issues: Vec<Value> = run
-        .stdout()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let issues: Vec<Value> = run.json_lines();
     let said = |file: &str, words: &str| {
         issues
             .iter()

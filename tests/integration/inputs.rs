@@ -23,9 +23,7 @@ fn county(wd: &Workdir, dir: &str) {
 }
 
 fn issues(stdout: &str) -> Vec<Value> {
-    (stdout.lines())
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
-        .collect()
+    crate::workdir::json_lines(stdout)
 }
 
 /// The (file, message) of each issue with `code`.

@@ -116,9 +116,7 @@ fn template_refuses_every_name_excel_refuses_in_chinese() {
 const HEADER: &str = "单位名称,日期,学习形式,学习主题,参学人数";
 
 fn issues(stdout: &str) -> Vec<Value> {
-    (stdout.lines())
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
-        .collect()
+    crate::workdir::json_lines(stdout)
 }
 
 /// Writes `in/<name>.csv` holding the header and `rows`, each ended by a line break.

@@ -8,10 +8,7 @@ use serde_json::Value;
 use std::path::Path;
 
 fn issues(stdout: &str) -> Vec<Value> {
-    stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    crate::workdir::json_lines(stdout)
 }
 
 fn file_names(dir: &Path) -> Vec<String> {

@@ -78,11 +78,7 @@ fn check_finds_every_plant(units: usize, seed: u64) {
     })
     .unwrap();
     let run = wd.run(&["check", "county", "--json"]);
-    let issues: Vec<Value> = run
-        .stdout()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let issues: Vec<Value> = run.json_lines();
     let planted: Vec<&huizong_samples::Planted> = report
         .planted
         .iter()

@@ -5,21 +5,13 @@
 //! 评优资格 is cancelled for the unit's own leaders only (and pending while a case is open), the
 //! disqualified subjects are listed, and 整改 is totalled. Every run is judged as of 2026-12-31.
 
-use crate::workdir::{Workdir, repo};
+use crate::workdir::{Workdir, default_schema as schema};
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use serde_json::Value;
 
 /// Where the seed workbooks put a ledger sheet's n-th record: its header is on row 1.
 fn row_of(record: u32) -> u32 {
     record + 1
-}
-
-fn schema() -> String {
-    repo()
-        .join("schemas/ideology_work.toml")
-        .to_str()
-        .unwrap()
-        .to_string()
 }
 
 /// The input flags every seed run shares: the repository's schema, the year, the date judged and
@@ -64,10 +56,7 @@ fn check_seeds(wd: &Workdir) -> Vec<Value> {
         run.stdout(),
         run.stderr()
     );
-    run.stdout()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
-        .collect()
+    run.json_lines()
 }
 
 /// The unit's row of `ranking`.

@@ -8,18 +8,10 @@
 //! 填报日期 in January of the next year; a roster kept as offices keep it is read. Every run is
 //! of 2026, judged as of 2026-12-31.
 
-use crate::workdir::{Workdir, repo};
+use crate::workdir::{Workdir, default_schema as schema};
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use serde_json::Value;
 use std::io::Read;
-
-fn schema() -> String {
-    repo()
-        .join("schemas/ideology_work.toml")
-        .to_str()
-        .unwrap()
-        .to_string()
-}
 
 /// `command in` with the repository's schema, the year, the date judged, the roster (when
 /// given) and `extra`.
@@ -56,10 +48,7 @@ fn check(wd: &Workdir, roster: Option<&str>) -> Vec<Value> {
         run.stdout(),
         run.stderr()
     );
-    run.stdout()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
-        .collect()
+    run.json_lines()
 }
 
 /// Runs `run` on `in/` into `out/` (with `extra` flags) and returns 汇总_2026.json.

@@ -152,6 +152,27 @@ impl Run {
     pub(crate) fn stderr(&self) -> String {
         String::from_utf8_lossy(&self.output.stderr).into_owned()
     }
+
+    /// `check --json`'s issues: stdout, one JSON object per line.
+    pub(crate) fn json_lines(&self) -> Vec<serde_json::Value> {
+        json_lines(&self.stdout())
+    }
+}
+
+/// The repository's default schema's path, as `--schema` takes it (a test that runs in a work dir
+/// names it explicitly: without `--schema` the tool looks relative to the work dir).
+pub(crate) fn default_schema() -> String {
+    repo()
+        .join("schemas/ideology_work.toml")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Text of one JSON object per line (`check --json`, `校验问题.jsonl`), each parsed.
+pub(crate) fn json_lines(text: &str) -> Vec<serde_json::Value> {
+    (text.lines())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect()
 }
 
 pub(crate) fn fixtures() -> PathBuf {
