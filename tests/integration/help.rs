@@ -2,8 +2,7 @@
 //! `-h`/`-V`, `huizong help [命令]`, the Chinese command names (汇总, 校验, 模板, 示例) running the
 //! very same commands, and usage errors in Chinese with exit code 2.
 
-use crate::workdir::{Run, Workdir};
-use std::path::Path;
+use crate::workdir::{Run, Workdir, files_under};
 
 /// The Chinese name of each command.
 const NAMES: [(&str, &str); 4] = [
@@ -31,25 +30,6 @@ fn assert_no_english(text: &str) {
     for words in ENGLISH {
         assert!(!text.contains(words), "{words:?} in:\n{text}");
     }
-}
-
-/// Every file under `dir`, relative, sorted.
-fn listing(dir: &Path) -> Vec<String> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap();
-                files.push(rel.to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
-    files.sort();
-    files
 }
 
 fn assert_same_run(english: &Run, chinese: &Run, what: &str) {
@@ -210,8 +190,8 @@ fn the_chinese_names_run_the_same_commands() {
         &samples(&chinese, "示例"),
         "samples",
     );
-    let county = listing(&english.path("county"));
-    assert_eq!(county, listing(&chinese.path("county")));
+    let county = files_under(&english.path("county"));
+    assert_eq!(county, files_under(&chinese.path("county")));
     assert!(county.contains(&"名册.csv".to_string()), "{county:?}");
     for file in &county {
         if file.ends_with(".csv") {
@@ -240,8 +220,8 @@ fn the_chinese_names_run_the_same_commands() {
     let (e, c) = (run(&english, "run"), run(&chinese, "汇总"));
     assert_same_run(&e, &c, "run");
     assert_eq!(e.code(), 0, "{}", e.stderr());
-    let out = listing(&english.path("out"));
-    assert_eq!(out, listing(&chinese.path("out")));
+    let out = files_under(&english.path("out"));
+    assert_eq!(out, files_under(&chinese.path("out")));
     assert!(out.contains(&"汇总_2026.xlsx".to_string()), "{out:?}");
     let json = |wd: &Workdir| std::fs::read(wd.path("out/汇总_2026.json")).unwrap();
     assert_eq!(json(&english), json(&chinese));

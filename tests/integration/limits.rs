@@ -3,9 +3,8 @@
 //! unreadable, named in its 错误, and keeps the count true; a cell longer than Excel holds is a
 //! bad value of its field; a CSV cut off mid-row is accepted with a 警告.
 
-use crate::workdir::{Workdir, repo};
+use crate::workdir::{Workdir, files_under, repo};
 use serde_json::Value;
-use std::path::Path;
 
 /// `name` as a TOML basic string.
 fn toml_string(name: &str) -> String {
@@ -27,23 +26,6 @@ fn schema_naming(wd: &Workdir, name: &str) -> String {
     let text = text.replace("\"学习记录\"", &toml_string(name));
     wd.write("方案.toml", text);
     "方案.toml".to_string()
-}
-
-/// Every file under `dir`, relative to it.
-fn files_under(dir: &Path) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                found.push(path.strip_prefix(dir).unwrap().display().to_string());
-            }
-        }
-    }
-    found
 }
 
 /// A sheet name that is a path (relative, or absolute) is refused at load, at its line, before

@@ -159,6 +159,25 @@ impl Run {
     }
 }
 
+/// Every file under `dir`, relative to it with `/` between folders, sorted.
+pub(crate) fn files_under(dir: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).unwrap();
+                files.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
 /// The repository's default schema's path, as `--schema` takes it (a test that runs in a work dir
 /// names it explicitly: without `--schema` the tool looks relative to the work dir).
 pub(crate) fn default_schema() -> String {
