@@ -163,15 +163,17 @@ pub(crate) fn resolve(
         files[copy].unit = files[first].unit;
     }
     supersede(&mut files, year, &units);
-    let types = settle_types(&mut files, schema, &units);
+    let (types, untyped_warned) = settle_types(&mut files, schema, &units);
     let mut issues = Vec::new();
     let mut totals = Totals::default();
     let mut other_years = HashMap::new();
+    let mut other_year_files = std::collections::HashSet::new();
     for (index, file) in files.iter_mut().enumerate() {
         count_file(file, &mut totals);
         if !matches!(file.fate, Fate::Superseded(_)) {
             let info_sheet = info_sheet_name(schema);
             if let Some(file_year) = reject_other_year(file, year, info_sheet, &mut totals) {
+                other_year_files.insert(index);
                 if let Some(u) = file.unit {
                     let note = format!("仅收到{file_year}年度的文件（{}）", file.source.rel);
                     other_years.entry(u).or_insert(note);
@@ -191,7 +193,9 @@ pub(crate) fn resolve(
     let notes = Notes {
         misnamed,
         other_years,
+        other_year_files,
         types,
+        untyped_warned,
     };
     let units = statuses(&files, &units, notes, &mut issues);
     Resolved {
@@ -443,25 +447,31 @@ fn soften_missing_sheets(issues: &mut [Issue], files: &[FileOutcome], schema: &S
     }
 }
 
-/// What statuses need beyond the files: per unit index, the workbook rejected for a name the
-/// roster spells otherwise, the only workbook of another year, and the type a unit is judged as.
+/// What statuses need beyond the files (whose issues have moved to the run's list by then): per
+/// unit index, the workbook rejected for a name the roster spells otherwise, the only workbook of
+/// another year, the type a unit is judged as, and whether a workbook already said it has none;
+/// and the indices of the workbooks of another year, which are no unit's submission.
 struct Notes {
     misnamed: HashMap<usize, String>,
     other_years: HashMap<usize, String>,
+    other_year_files: std::collections::HashSet<usize>,
     types: HashMap<usize, String>,
+    untyped_warned: std::collections::HashSet<usize>,
 }
 
 /// Each unit's type (`docs/units.md#unit-types`): the roster's, else its workbook's 基本信息 when
 /// that is one of the schema's types. A 警告 where a workbook's type is none of the schema's,
 /// where it differs from the roster's (the roster wins), and where neither gives one (the unit is
-/// then not judged). Returns the type of every unit that has one, by unit index.
+/// then not judged). Returns the type of every unit that has one, by unit index, and the units
+/// warned of having none.
 fn settle_types(
     files: &mut [FileOutcome],
     schema: &Schema,
     units: &Units<'_>,
-) -> HashMap<usize, String> {
+) -> (HashMap<usize, String>, std::collections::HashSet<usize>) {
     let known = |t: &str| schema.unit_types.iter().any(|u| u == t);
     let mut types = HashMap::new();
+    let mut warned = std::collections::HashSet::new();
     for file in files.iter_mut().filter(|f| f.fate == Fate::Read) {
         let Some(u) = file.unit else { continue };
         let listed = units.unit(u).unit_type.as_str();
@@ -507,7 +517,7 @@ fn settle_types(
             Some(t) => {
                 types.insert(u, t);
             }
-            None if !types.contains_key(&u) => {
+            None if !types.contains_key(&u) && warned.insert(u) => {
                 raised.push(warn(Kind::UnitTypeMissing, typed.as_deref().unwrap_or("")));
             }
             None => {}
@@ -522,7 +532,7 @@ fn settle_types(
             types.insert(u, listed.clone());
         }
     }
-    types
+    (types, warned)
 }
 
 /// The name of the schema's info sheet, where a workbook's 单位类型 is.
@@ -813,10 +823,10 @@ fn statuses(
     };
     let mut submitted = vec![false; all.len()];
     let mut unreadable = vec![false; all.len()];
-    for file in files {
-        let rejected = file.issues.iter().any(|i| i.code == "wrong-year");
+    for (index, file) in files.iter().enumerate() {
+        let other_year = notes.other_year_files.contains(&index);
         match (&file.fate, file.unit) {
-            (Fate::Read | Fate::Superseded(_) | Fate::Duplicate(_), Some(u)) if !rejected => {
+            (Fate::Read | Fate::Superseded(_) | Fate::Duplicate(_), Some(u)) if !other_year => {
                 submitted[u] = true;
             }
             (Fate::Failed(_), _) => {
@@ -843,11 +853,6 @@ fn statuses(
             submitted[i] = true;
         }
     }
-    let warned: std::collections::HashSet<&str> = (files.iter())
-        .flat_map(|f| &f.issues)
-        .filter(|i| i.code == "unit-type-missing")
-        .filter_map(|i| i.unit.as_deref())
-        .collect();
     let mut untyped_warnings = Vec::new();
     let statuses = all
         .into_iter()
@@ -858,7 +863,7 @@ fn statuses(
             let status = match (submitted[i], typed) {
                 (true, Some(_)) => Submission::Submitted,
                 (true, None) => {
-                    if !warned.contains(unit.name.as_str()) {
+                    if !notes.untyped_warned.contains(&i) {
                         let issue =
                             Issue::new(Level::Warning, "", Kind::UnitTypeMissing, action::NONE)
                                 .unit(Some(&unit.name));

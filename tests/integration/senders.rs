@@ -401,6 +401,9 @@ fn a_unit_of_no_known_type_is_not_judged() {
         let missing = issue_with(&issues, file, "unit-type-missing");
         assert_eq!(missing["level"], "警告", "{missing}");
     }
+    // Said once per unit, on its workbook: not again without a file.
+    let said = (issues.iter()).filter(|i| i["code"] == "unit-type-missing");
+    assert_eq!(said.count(), 2, "{issues:#?}");
     let report = run(&wd, roster, &[]);
     not_judged(&report, "狮山乡");
     not_judged(&report, "龙潭乡");
@@ -690,6 +693,24 @@ fn a_workbook_whose_rows_are_all_of_another_year_is_one_error() {
     let report = run(&wd, roster, &[]);
     let rejected = report["totals"]["rows_rejected"].as_u64().unwrap();
     assert!(rejected >= 20 + 8, "{}", report["totals"]);
+}
+
+/// A unit whose only workbook is of another year sent nothing for this one: it is 未报送, and
+/// 未报送单位 says what it did send; the unit with this year's workbook (青石镇) is 已报送.
+#[test]
+fn a_unit_with_only_last_years_workbook_has_not_submitted() {
+    let wd = Workdir::new();
+    inputs(&wd, "wrong_year");
+    let report = run(&wd, Some("in/名册.csv"), &[]);
+    assert_eq!(ranked(&report, "金塘镇")["status"], "未报送");
+    assert_eq!(ranked(&report, "青石镇")["status"], "已报送");
+    let rows = rows_at(&wd.path("out/汇总_2026.xlsx"), "未报送单位");
+    let jintang = (rows.iter())
+        .find(|(_, cells)| cells.first().is_some_and(|c| c == "金塘镇"))
+        .unwrap_or_else(|| panic!("金塘镇 not listed: {rows:#?}"));
+    let reason = jintang.1.last().unwrap();
+    assert!(reason.starts_with("仅收到2025年度的文件"), "{reason}");
+    assert!(reason.contains("金塘镇.xlsx"), "{reason}");
 }
 
 // ---------------------------------------------------------------------------------------------
