@@ -42,11 +42,6 @@ impl Frames {
     }
 }
 
-fn days_since_epoch(d: NaiveDate) -> i32 {
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    (d - epoch).num_days() as i32
-}
-
 /// Which field columns the frames carry, per schema sheet and field: with the `parquet` feature
 /// every field (each is written out); else only the fields the counts read — those in a rule's or
 /// a flag's conditions, and `breakdowns` (fields the reports count by value). The others (topics,
@@ -198,7 +193,7 @@ fn frame(
                 FieldKind::Date => Column::new(
                     name,
                     values
-                        .map(|v| v.as_date().map(days_since_epoch))
+                        .map(|v| v.as_date().map(|d| d.to_epoch_days()))
                         .collect::<Vec<_>>(),
                 )
                 .cast(&DataType::Date)?,
@@ -279,7 +274,7 @@ pub(crate) fn select(
                         condition
                             .values
                             .iter()
-                            .any(|c| c.as_date().map(days_since_epoch) == Some(v))
+                            .any(|c| c.as_date().map(|d| d.to_epoch_days()) == Some(v))
                     }))
                 })
                 .collect(),
@@ -306,7 +301,7 @@ pub(crate) fn select(
         Vec::with_capacity(len),
     );
     for (i, own) in own.i32()?.iter().enumerate() {
-        match own.map(date_of_days) {
+        match own.and_then(NaiveDate::from_epoch_days) {
             Some(date) => {
                 let counted = date.year() == year && date <= as_of;
                 keep.push(counted);
@@ -333,12 +328,6 @@ pub(crate) fn select(
         ],
     )?;
     dated.filter(&(&mask & &keep))
-}
-
-/// The day `days` after 1 January 1970.
-fn date_of_days(days: i32) -> NaiveDate {
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    epoch + chrono::Duration::days(i64::from(days))
 }
 
 /// The ISO week of `d` when it belongs to the ISO week-year `year`.
