@@ -449,9 +449,15 @@ fn judge(counted: &RuleCounts, unit: Option<usize>) -> (f64, Vec<Short>) {
     (sum / f64::from(judged.max(1)), short)
 }
 
+/// What ranks compare: completion rounded to 1e-9, so that sums of equal fractions compare equal;
+/// none (a unit not judged) sorts below every completion.
+fn rank_key(score: &UnitScore) -> Option<i64> {
+    score.completion.map(|c| (c * 1e9).round() as i64)
+}
+
 /// 类别排名: the competition rank among the units of one group, in the order `rank` left them.
 fn rank_in_groups(scores: &mut [UnitScore]) {
-    let key = |s: &UnitScore| s.completion.map(|c| (c * 1e9).round() as i64);
+    let key = rank_key;
     // Per group: how many ranked so far, and the last key and rank given.
     let mut seen: HashMap<String, (u32, Option<i64>, u32)> = HashMap::new();
     for score in scores.iter_mut() {
@@ -472,8 +478,7 @@ fn rank_in_groups(scores: &mut [UnitScore]) {
 /// Competition ranking by 完成率 descending (1, 2, 2, 4); ties in 单位名称 code-point order.
 /// Units not judged (no 完成率) follow, unranked, by name.
 pub(crate) fn rank(scores: &mut [UnitScore]) {
-    // Completion rounded to 1e-9 so that sums of equal fractions compare equal; none sorts last.
-    let key = |s: &UnitScore| s.completion.map(|c| (c * 1e9).round() as i64);
+    let key = rank_key;
     scores.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.name.cmp(&b.name)));
     for i in 0..scores.len() {
         scores[i].rank = match key(&scores[i]) {
