@@ -49,3 +49,14 @@ impl LastYear {
         Ok(LastYear { year, units })
     }
 }
+
+/// A unit's change of rank since last year: `↑3` (up three), `↓2`, `—` (the same); empty when
+/// either year gave it no rank.
+pub(crate) fn rank_change(before: Option<u32>, now: Option<u32>) -> String {
+    match (before, now) {
+        (Some(before), Some(now)) if now < before => format!("↑{}", before - now),
+        (Some(before), Some(now)) if now > before => format!("↓{}", now - before),
+        (Some(_), Some(_)) => "—".into(),
+        _ => String::new(),
+    }
+}

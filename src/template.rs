@@ -310,15 +310,8 @@ fn guide(
     q.keep_widths(&widths);
     for rule in rules {
         let sheet = &schema.sheets[rule.sheet];
-        let condition: Vec<String> = rule
-            .conditions
-            .iter()
-            .map(|c| {
-                let values: Vec<String> = c.values.iter().map(Value::to_string).collect();
-                format!("{}为{}", sheet.fields[c.field].name, values.join("或"))
-            })
-            .collect();
-        let mut condition = condition;
+        let mut condition: Vec<String> =
+            rule.conditions.iter().map(|c| c.describe(sheet)).collect();
         if let Some(d) = rule.date_field {
             let fallback = sheet.date_field.map(|f| sheet.fields[f].name.as_str());
             condition.push(match fallback {

@@ -345,12 +345,7 @@ fn compared(last: Option<(Option<f64>, Option<u32>)>, now: Option<u32>) -> (Stri
     let Some((_, before)) = last else {
         return (String::new(), "新增".into());
     };
-    let change = match (before, now) {
-        (Some(before), Some(now)) if now < before => format!("↑{}", before - now),
-        (Some(before), Some(now)) if now > before => format!("↓{}", now - before),
-        (Some(_), Some(_)) => "—".into(),
-        _ => String::new(),
-    };
+    let change = crate::last_year::rank_change(before, now);
     (before.map_or(String::new(), |r| r.to_string()), change)
 }
 

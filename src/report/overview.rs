@@ -162,7 +162,7 @@ impl Overview {
 }
 
 /// `乡镇街道：新田乡、文昌镇；部门：县教育局`.
-fn groups_text(groups: &[(String, Vec<String>)]) -> String {
+pub(crate) fn groups_text(groups: &[(String, Vec<String>)]) -> String {
     (groups.iter())
         .map(|(g, names)| format!("{g}：{}", names.join("、")))
         .collect::<Vec<_>>()

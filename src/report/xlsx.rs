@@ -75,12 +75,7 @@ fn overview(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resu
     // Portrait A4 at full size: labels and names wrap within these.
     t.cap(&[(0, 16), (1, 8), (2, 44)]);
     let names = |list: &[String]| list.join("、");
-    let by_group = |groups: &[(String, Vec<String>)]| {
-        (groups.iter())
-            .map(|(g, n)| format!("{g}：{}", n.join("、")))
-            .collect::<Vec<_>>()
-            .join("；")
-    };
+    let by_group = super::overview::groups_text;
     let count =
         |groups: &[(String, Vec<String>)]| groups.iter().map(|(_, n)| n.len()).sum::<usize>();
     let red_if = |n: usize| if n > 0 { Mark::Red } else { Mark::Plain };
@@ -417,17 +412,13 @@ fn compared(
     let Some((completion, rank)) = last else {
         return [(Out::Empty, Mark::Plain), (Out::from("新增"), Mark::Amber)];
     };
-    let rank = match (rank, u.rank) {
-        (Some(before), Some(now)) if now < before => (
-            Out::from(format!("{before}（↑{}）", before - now)),
-            Mark::Plain,
-        ),
-        (Some(before), Some(now)) if now > before => (
-            Out::from(format!("{before}（↓{}）", now - before)),
-            Mark::Red,
-        ),
-        (Some(before), Some(_)) => (Out::from(format!("{before}（—）")), Mark::Plain),
-        (Some(before), None) => (Out::from(before), Mark::Plain),
+    // A fall is red.
+    let rank = match (rank, crate::last_year::rank_change(rank, u.rank)) {
+        (Some(before), change) if change.is_empty() => (Out::from(before), Mark::Plain),
+        (Some(before), change) if change.starts_with('↓') => {
+            (Out::from(format!("{before}（{change}）")), Mark::Red)
+        }
+        (Some(before), change) => (Out::from(format!("{before}（{change}）")), Mark::Plain),
         (None, _) => (Out::Empty, Mark::Plain),
     };
     [(completion.map_or(Out::Empty, Out::Pct), Mark::Plain), rank]
@@ -1031,12 +1022,7 @@ fn conditions_text(
     sheet: &crate::schema::SheetSpec,
     conditions: &[crate::schema::Condition],
 ) -> String {
-    let parts: Vec<String> = (conditions.iter())
-        .map(|c| {
-            let values: Vec<String> = c.values.iter().map(|v| v.to_string()).collect();
-            format!("{}为{}", sheet.fields[c.field].name, values.join("或"))
-        })
-        .collect();
+    let parts: Vec<String> = conditions.iter().map(|c| c.describe(sheet)).collect();
     parts.join("且")
 }
 

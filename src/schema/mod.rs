@@ -282,6 +282,12 @@ impl Condition {
         }
     }
 
+    /// The condition as a clerk reads it, with its sheet's field names: `学习形式为中心组学习或集中学习`.
+    pub fn describe(&self, sheet: &SheetSpec) -> String {
+        let values: Vec<String> = self.values.iter().map(Value::to_string).collect();
+        format!("{}为{}", sheet.fields[self.field].name, values.join("或"))
+    }
+
     /// The values of the record's field the condition does not allow.
     pub fn disallowed<'v>(&self, values: &'v [Value]) -> Vec<&'v Value> {
         match &values[self.field] {
