@@ -413,6 +413,11 @@ fn settle_records(
 /// A workbook's missing sheet is no loss when its unit's records of that sheet came in another
 /// file (an online form's export with a 单位名称 column): its 警告 becomes a 提示.
 fn soften_missing_sheets(issues: &mut [Issue], files: &[FileOutcome], schema: &Schema) {
+    let missing = |i: &Issue| i.code == "sheet-missing" && i.level == Level::Warning;
+    // Most runs have none: the walk over every record is for those that do.
+    if !issues.iter().any(missing) {
+        return;
+    }
     let mut held: std::collections::HashSet<(&str, usize)> = std::collections::HashSet::new();
     for sheet in files.iter().flat_map(|f| &f.sheets) {
         // A unit's records follow each other: one insert per run of them.
@@ -425,7 +430,7 @@ fn soften_missing_sheets(issues: &mut [Issue], files: &[FileOutcome], schema: &S
         }
     }
     for issue in issues.iter_mut() {
-        if issue.code != "sheet-missing" || issue.level != Level::Warning {
+        if !missing(issue) {
             continue;
         }
         let spec =
