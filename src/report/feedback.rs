@@ -415,6 +415,7 @@ fn workbook(model: &ReportModel<'_>, unit: &str, issues: &[&Issue]) -> Result<Ve
         "修改建议",
     ];
     let mut t = Table::new(ws, &f, &title, note, &headers)?;
+    t.fit_title();
     for i in issues {
         let cell = match (&i.column, i.row) {
             (Some(c), Some(r)) => Some(format!("{c}{r}")),
@@ -443,6 +444,7 @@ fn workbook(model: &ReportModel<'_>, unit: &str, issues: &[&Issue]) -> Result<Ve
     let title = model.dated(format!("{unit}{year}年度未达标指标"));
     let headers = ["指标", "周期", "状态", "要求", "实际", "差额", "依据"];
     let mut t = Table::new(ws, &f, &title, "请对照依据文件补齐工作并如实记录", &headers)?;
+    t.fit_title();
     for s in model.card.shortfalls.iter().filter(|s| s.unit == unit) {
         t.row(super::shortfall_row(s, false))?;
     }

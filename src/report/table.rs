@@ -67,6 +67,8 @@ pub(crate) enum Mark {
 /// The formats every table uses.
 pub(crate) struct Formats {
     pub title: Format,
+    /// The title broken over lines, for a table narrower than its title.
+    pub title_wrap: Format,
     pub subtitle: Format,
     /// A note under a table, wrapped across its width.
     pub note: Format,
@@ -82,6 +84,10 @@ pub(crate) struct Formats {
 
 const FONT: &str = "宋体";
 
+/// The titles' size, and the tables' (in points).
+const TITLE_PT: f64 = 16.0;
+const BODY_PT: f64 = 10.5;
+
 impl Formats {
     pub(crate) fn new() -> Self {
         let base = Format::new()
@@ -91,13 +97,15 @@ impl Formats {
             .set_align(FormatAlign::VerticalCenter);
         let red = Color::RGB(0xFFC7CE);
         let amber = Color::RGB(0xFFEB9C);
+        let title = Format::new()
+            .set_font_name("黑体")
+            .set_font_size(TITLE_PT)
+            .set_bold()
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter);
         Formats {
-            title: Format::new()
-                .set_font_name("黑体")
-                .set_font_size(16)
-                .set_bold()
-                .set_align(FormatAlign::Center)
-                .set_align(FormatAlign::VerticalCenter),
+            title_wrap: title.clone().set_text_wrap(),
+            title,
             subtitle: Format::new()
                 .set_font_name(FONT)
                 .set_font_size(10)
@@ -192,6 +200,9 @@ pub(crate) struct Table<'a> {
     widths: Vec<usize>,
     /// Per column, the widest it may get (`cap`): wider text wraps within it.
     caps: Vec<usize>,
+    /// The title's row and text, and whether `finish` may break it over lines.
+    title: (u32, String),
+    fit_title: bool,
 }
 
 impl<'a> Table<'a> {
@@ -236,7 +247,17 @@ impl<'a> Table<'a> {
             columns,
             widths: headers.iter().map(|h| text_width(h) + 2).collect(),
             caps: vec![MAX_WIDTH; headers.len()],
+            title: (top, title.to_string()),
+            fit_title: false,
         })
+    }
+
+    /// Lets `finish` break the title over lines when the fitted table is narrower than it: a
+    /// title wider than its merged cell is cut off on both sides of the printed page. Only for a
+    /// sheet not in constant-memory mode, where the title row can still be rewritten once the
+    /// widths are known.
+    pub(crate) fn fit_title(&mut self) {
+        self.fit_title = true;
     }
 
     /// Caps columns' widths (`(column, width)`): text wider than its column wraps there, and
@@ -381,6 +402,16 @@ impl<'a> Table<'a> {
 
     /// Fits widths; with `main`, also freezes the header, adds the filter and sets up printing.
     pub(crate) fn finish(self, main: bool) -> Result<(), XlsxError> {
+        if self.fit_title {
+            let (top, title) = &self.title;
+            let room = self.final_widths().iter().sum();
+            if let Some((title, lines)) = title_lines(title, room) {
+                self.ws
+                    .write_string_with_format(*top, 0, &title, &self.f.title_wrap)?;
+                self.ws
+                    .set_row_height(*top, 8.0 + TITLE_LINE * lines as f64)?;
+            }
+        }
         for (c, w) in self.widths.iter().enumerate() {
             let cap = self.caps.get(c).copied().unwrap_or(MAX_WIDTH);
             let width = (*w).clamp(6, cap);
@@ -394,6 +425,25 @@ impl<'a> Table<'a> {
         }
         Ok(())
     }
+}
+
+/// Points a line of the title takes.
+const TITLE_LINE: f64 = 22.0;
+
+/// A title too wide for `room` columns, broken before its last parenthesis (`（数据截至…）`
+/// goes to a line of its own), and the lines it then takes; `None` when it fits on one line.
+fn title_lines(title: &str, room: usize) -> Option<(String, usize)> {
+    let width = |s: &str| (text_width(s) as f64 * TITLE_PT / BODY_PT).ceil() as usize;
+    if width(title) <= room {
+        return None;
+    }
+    let broken = match title.rfind('（') {
+        Some(at) if at > 0 => format!("{}\n{}", &title[..at], &title[at..]),
+        _ => title.to_string(),
+    };
+    let room = room.max(1);
+    let lines = broken.lines().map(|l| width(l).div_ceil(room).max(1)).sum();
+    Some((broken, lines))
 }
 
 /// A4 landscape, fitted to one page wide, header row repeated, page numbers in the footer.
@@ -418,6 +468,18 @@ pub(crate) fn print_unscaled(ws: &mut Worksheet, header_row: u32) -> Result<(), 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_wider_than_its_table_goes_over_lines() {
+        let title = "2026年度未报送单位（数据截至2026年12月31日）";
+        assert_eq!(title_lines(title, 100), None);
+        let (broken, lines) = title_lines(title, 50).unwrap();
+        assert_eq!(broken, "2026年度未报送单位\n（数据截至2026年12月31日）");
+        assert_eq!(lines, 2);
+        // Narrower still, each line wraps within the table.
+        assert_eq!(title_lines(title, 20).unwrap().1, 4);
+        assert_eq!(title_lines("没有括号的很长很长的标题", 10).unwrap().1, 4);
+    }
 
     #[test]
     fn chinese_characters_count_double() {

@@ -28,16 +28,29 @@ pub(crate) fn summary(model: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     wb.set_zip_compression_level(1);
     let f = Formats::new();
     // The sheets are independent until saved: build them on every core, then add them in order.
-    let sheets: [Sheet; 8] = [
-        overview, ranking, shortfalls, missing, monthly, cases, issues, notes,
+    // Each with whether it is small (a row per unit at most): a small sheet is kept in memory
+    // until saved, so that its title can be fitted to its table (`Table::fit_title`); the others
+    // are written out row by row.
+    let sheets: [(Sheet, bool); 8] = [
+        (overview, true),
+        (ranking, false),
+        (shortfalls, false),
+        (missing, true),
+        (monthly, true),
+        (cases, false),
+        (issues, false),
+        (notes, false),
     ];
-    let blank = (0..sheets.len())
-        .map(|_| wb.new_worksheet_with_constant_memory())
+    let blank = (sheets.iter())
+        .map(|(_, small)| match small {
+            true => Ok(Worksheet::new()),
+            false => wb.new_worksheet_with_constant_memory(),
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let sheets = sheets
         .par_iter()
         .zip(blank)
-        .map(|(build, mut sheet)| build(&mut sheet, &f, model).map(|()| sheet))
+        .map(|((build, _), mut sheet)| build(&mut sheet, &f, model).map(|()| sheet))
         .collect::<Result<Vec<_>, _>>()?;
     // The subject lists follow 问责统计, before 校验问题 and 说明.
     let mut sheets = sheets.into_iter();
@@ -72,8 +85,9 @@ fn overview(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resu
         model.card.year
     ));
     let mut t = Table::new(ws, f, &title, &subtitle(model), &["项目", "数量", "单位"])?;
+    t.fit_title();
     // Portrait A4 at full size: labels and names wrap within these.
-    t.cap(&[(0, 16), (1, 8), (2, 44)]);
+    t.cap(&[(0, 24), (1, 8), (2, 44)]);
     let names = |list: &[String]| list.join("、");
     let by_group = super::overview::groups_text;
     let count =
@@ -563,6 +577,7 @@ fn missing(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resul
         format!("共 {} 个单位", units.len())
     };
     let mut t = Table::new(ws, f, &title, &note, &headers)?;
+    t.fit_title();
     for u in units {
         let reason = match (u.status, &u.note) {
             (Submission::Unreadable, _) => "报送文件无法读取".to_string(),
@@ -588,6 +603,7 @@ fn monthly(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resul
         model.card.year
     ));
     let mut t = Table::new(ws, f, &title, "按记录日期所在月份统计", &headers)?;
+    t.fit_title();
     for m in 0..12 {
         let mut row = vec![Out::from(format!("{}月", m + 1))];
         row.extend(model.monthly.iter().map(|(_, counts)| Out::from(counts[m])));
