@@ -340,8 +340,6 @@ impl Roster {
     }
 }
 
-/// The characters of `text` when more than a cell holds: a roster name or type that long could
-/// be shown in no report.
 /// What an official name may carry before the unit's own: the Party's prefix.
 const PARTY_PREFIX: &str = "中共";
 /// What may follow a unit's own name in its official name.
@@ -364,7 +362,7 @@ const MAX_PLACE_CHARS: usize = 6;
 /// any of up to six characters ending in 县/区/市/旗 — keeping that last character (`县教育局`) or
 /// not (`官渡镇`); without a trailing 人民政府/党委/党工委/办事处/委员会/党支部/党总支; and every
 /// combination of these.
-fn official_forms(name: &str, county: Option<&str>) -> Vec<String> {
+pub(crate) fn official_forms(name: &str, county: Option<&str>) -> Vec<String> {
     let mut forms: Vec<String> = vec![name.to_string()];
     let add = |forms: &mut Vec<String>, form: &str| {
         if form.chars().count() >= 2 && !forms.iter().any(|f| f == form) {

@@ -291,8 +291,15 @@ fn validate_row(
                     .and_then(|c| row.get(c))
                     .map(|c| c.shown().into_owned())
                     .unwrap_or_default();
-                let unit = unit_for_issue.or(ctx.unit);
-                let taken = match legacy.is_subordinate(&subject, unit) {
+                let own_names = (unit_for_issue.or(ctx.unit))
+                    .map(|u| {
+                        let name = normalize(u);
+                        let mut names = crate::roster::official_forms(&name, None);
+                        names.push(name);
+                        names
+                    })
+                    .unwrap_or_default();
+                let taken = match legacy.is_subordinate(&subject, &own_names) {
                     true => subordinate,
                     false => own,
                 };

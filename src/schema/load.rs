@@ -1345,7 +1345,7 @@ mod tests {
                 .any(|p| p.contains("`minn`") && p.contains("`min`"))
         );
         assert!(
-            found.iter().any(|p| p == "161: 缺少必需的键 `min`"),
+            found.iter().any(|p| p == "162: 缺少必需的键 `min`"),
             "{found:?}"
         );
         assert!(

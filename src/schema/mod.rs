@@ -195,7 +195,7 @@ pub struct Field {
 
 /// An older template's value that the current one splits in two — `领导班子` is now either
 /// `本单位领导班子` or `下属单位领导班子` — told apart by another field of the row: the subordinate
-/// value when that field's text, the unit's own name taken out, holds one of `subordinate`.
+/// value when that field's text, the unit's own names taken out, holds one of `subordinate`.
 #[derive(Debug, Clone)]
 pub struct Legacy {
     /// Index of the field whose text decides (`by`).
@@ -214,14 +214,16 @@ impl Legacy {
         crate::normalize::lookup(&self.lookup, text).map(|&i| &self.values[i])
     }
 
-    /// Whether `subject` (the deciding field's text) names a subordinate body of `unit`: one of
-    /// the subordinate words remains once the unit's own name is taken out.
-    pub fn is_subordinate(&self, subject: &str, unit: Option<&str>) -> bool {
-        let subject = normalize(subject);
-        let rest = match unit.map(normalize).filter(|u| !u.is_empty()) {
-            Some(unit) => subject.replace(&unit, ""),
-            None => subject,
-        };
+    /// Whether `subject` (the deciding field's text) names a body other than the unit: one of the
+    /// subordinate words remains once the unit's own names (`own`: its name and the shorter forms
+    /// of an official name, normalised) are taken out, longest first.
+    pub fn is_subordinate(&self, subject: &str, own: &[String]) -> bool {
+        let mut rest = normalize(subject);
+        let mut own: Vec<&String> = own.iter().filter(|n| !n.is_empty()).collect();
+        own.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
+        for name in own {
+            rest = rest.replace(name.as_str(), "");
+        }
         self.subordinate
             .iter()
             .any(|w| rest.contains(&normalize(w)))

@@ -360,7 +360,7 @@ fn a_broken_schema_exits_two_with_every_problem_and_its_line() {
     assert_eq!(run.code(), 2);
     let err = run.stderr();
     assert!(
-        err.contains("bad.toml:165: 未知的键 `minimum_count`"),
+        err.contains("bad.toml:166: 未知的键 `minimum_count`"),
         "{err}"
     );
     let fixed = schema.replacen("minimum_count = 12", "min = 12", 1);
