@@ -274,6 +274,9 @@ fn score_unit(
     let unit = &status.unit;
     let count_of = |counts: &[u32]| id.and_then(|id| counts.get(id)).copied().unwrap_or(0);
     let submitted = status.status == Submission::Submitted;
+    // A unit of no known type sent its ledger: it is not judged on quotas, but its cases and its
+    // tallies are its own.
+    let sent = submitted || status.status == Submission::Untyped;
     let mut score = UnitScore {
         rank: None,
         group: schema
@@ -296,7 +299,14 @@ fn score_unit(
     let mut shortfalls = Vec::new();
     let (mut weighted, mut weights) = (0.0, 0.0);
     for ((rule, counted), &column) in schema.rules.iter().zip(&counts.rules).zip(columns) {
-        if !rule.applies_to(&unit.unit_type) || !counted.judged {
+        if !rule.applies_to(&unit.unit_type) {
+            continue;
+        }
+        if !counted.judged {
+            // Nothing due yet (a mid-year run): not judged, but what was done is shown.
+            if submitted {
+                score.counts[column] = Some(count_of(&counted.by_year));
+            }
             continue;
         }
         weights += rule.weight;
@@ -340,7 +350,7 @@ fn score_unit(
         .map(|(flag, (hits, pending))| {
             let applies = (flag.unit_types.as_ref()).is_none_or(|t| t.contains(&unit.unit_type));
             let (hits, pending) = (count_of(hits), count_of(pending));
-            (applies && submitted).then(|| match (&flag.pending, hits > pending) {
+            (applies && sent).then(|| match (&flag.pending, hits > pending) {
                 // One decided record sets the flag; only pending ones leave it undecided.
                 (_, true) => flag.set.clone(),
                 (Some(p), false) if pending > 0 => p.value.clone(),
@@ -355,7 +365,7 @@ fn score_unit(
                 .collect()
         })
         .collect();
-    score.tallies = Tallied::of(schema, submitted.then_some(sums));
+    score.tallies = Tallied::of(schema, sent.then_some(sums));
     (score, shortfalls)
 }
 
@@ -553,7 +563,7 @@ mod tests {
             status,
             in_roster: true,
             note: None,
-            misnamed: None,
+            misnamed: Vec::new(),
         }
     }
 

@@ -264,7 +264,8 @@ pub struct UnitStatus {
     /// Why a unit counted as not submitted did not count, when a file of it was rejected: its
     /// name was not the roster's, or its year was not the report year (the 原因 of 未报送单位).
     pub note: Option<String>,
-    /// The workbook rejected for a name the roster spells otherwise, whose closest roster name is
-    /// this unit's.
-    pub misnamed: Option<String>,
+    /// For a unit with no file counted (not submitted, or unreadable): the workbooks rejected for
+    /// a name the roster spells otherwise, whose closest roster name is this unit's, in path
+    /// order.
+    pub misnamed: Vec<String>,
 }

@@ -211,9 +211,12 @@ pub(crate) fn resolve(
 /// Each workbook's own unit, or a file-level issue saying why it cannot be told and what the
 /// workbook loses; a unit told by its official full name gets a 提示 naming the roster unit. With
 /// a roster, finding it reads nothing but the roster (names, file names, suggestions for unknown
-/// names): done on every core first. Returns, per roster unit, the first workbook rejected for a
-/// name whose closest roster name is that unit's (`已报送但单位名称与名册不符`).
-fn assign_file_units(files: &mut [FileOutcome], units: &mut Units<'_>) -> HashMap<usize, String> {
+/// names): done on every core first. Returns, per roster unit, the workbooks rejected for a name
+/// whose closest roster name is that unit's (`已报送但单位名称与名册不符`), in path order.
+fn assign_file_units(
+    files: &mut [FileOutcome],
+    units: &mut Units<'_>,
+) -> HashMap<usize, Vec<String>> {
     let own_unit = |f: &FileOutcome| f.fate == Fate::Read && f.own_unit;
     let county = units.county;
     let mut by_roster: Vec<Option<Result<Found, UnitProblem>>> = match units.roster {
@@ -222,7 +225,7 @@ fn assign_file_units(files: &mut [FileOutcome], units: &mut Units<'_>) -> HashMa
             .collect(),
         None => Vec::new(),
     };
-    let mut misnamed = HashMap::new();
+    let mut misnamed: HashMap<usize, Vec<String>> = HashMap::new();
     for (i, file) in files.iter_mut().enumerate().filter(|(_, f)| own_unit(f)) {
         let info_name = file.info.as_ref().and_then(|i| i.name.clone());
         let unit_type = file.info.as_ref().and_then(|i| i.unit_type.clone());
@@ -260,7 +263,7 @@ fn assign_file_units(files: &mut [FileOutcome], units: &mut Units<'_>) -> HashMa
                     .value(info_name.clone().unwrap_or_default())
                     .unit(info_name.as_deref());
                 if let (Some(u), Level::Error) = (closest, issue.level) {
-                    misnamed.entry(u).or_insert_with(|| file.source.rel.clone());
+                    misnamed.entry(u).or_default().push(file.source.rel.clone());
                 }
                 file.issues.push(issue);
             }
@@ -453,11 +456,11 @@ fn soften_missing_sheets(issues: &mut [Issue], files: &[FileOutcome], schema: &S
 }
 
 /// What statuses need beyond the files (whose issues have moved to the run's list by then): per
-/// unit index, the workbook rejected for a name the roster spells otherwise, the only workbook of
+/// unit index, the workbooks rejected for a name the roster spells otherwise, the only workbook of
 /// another year, the type a unit is judged as, and whether a workbook already said it has none;
 /// and the indices of the workbooks of another year, which are no unit's submission.
 struct Notes {
-    misnamed: HashMap<usize, String>,
+    misnamed: HashMap<usize, Vec<String>>,
     other_years: HashMap<usize, String>,
     other_year_files: std::collections::HashSet<usize>,
     types: HashMap<usize, String>,
@@ -547,17 +550,15 @@ fn info_sheet_name(schema: &Schema) -> &str {
 
 /// Rejects every row of a workbook of another year than the report year — its 填报年度 says so,
 /// or, without one, every dated row is of one other year — with one 错误 for the file
-/// (`wrong-year`) instead of one per row, and counts its rows as rejected. Returns the
-/// workbook's year when it was rejected.
+/// (`wrong-year`) instead of one per row, and counts its rows as rejected. A workbook whose
+/// 填报年度 is another year is rejected even with no rows: it is no submission for the report
+/// year. Returns the workbook's year when it was rejected.
 fn reject_other_year(
     file: &mut FileOutcome,
     year: i32,
     info_sheet: &str,
     totals: &mut Totals,
 ) -> Option<i32> {
-    if file.data_rows() == 0 {
-        return None;
-    }
     let (file_year, by_info) = match file.info.as_ref().and_then(|i| i.year) {
         Some(y) if y != year => (y, true),
         _ => match dated_year(file) {
@@ -571,8 +572,12 @@ fn reject_other_year(
         totals.rows_read += u64::from(sheet.data_rows);
         totals.rows_rejected += u64::from(sheet.data_rows);
         rows += sheet.data_rows;
-        if let (Some(first), Some(last)) = (sheet.records.first(), sheet.records.last()) {
-            ranges.push((sheet.sheet_name.clone(), first.row + 1, last.row + 1));
+        // The rows already refused for their own cells are among those not counted.
+        let refused = sheet.issues.iter().filter_map(|i| i.row);
+        let mut numbers = (sheet.records.iter().map(|r| r.row + 1)).chain(refused);
+        if let Some(first) = numbers.next() {
+            let (low, high) = numbers.fold((first, first), |(l, h), n| (l.min(n), h.max(n)));
+            ranges.push((sheet.sheet_name.clone(), low, high));
         }
         sheet.records.clear();
         // The rows' own issues stand (their cells are wrong whatever the year); the file's
@@ -879,14 +884,18 @@ fn statuses(
                 (false, _) if unreadable[i] => Submission::Unreadable,
                 (false, _) => Submission::Missing,
             };
-            let note = match status {
-                Submission::Missing => (notes.misnamed.get(&i))
-                    .map(|file| format!("已报送但单位名称与名册不符（文件 {file}）"))
-                    .or_else(|| notes.other_years.get(&i).cloned()),
-                _ => None,
-            };
             let misnamed = match status {
-                Submission::Missing => notes.misnamed.get(&i).cloned(),
+                Submission::Missing | Submission::Unreadable => {
+                    notes.misnamed.get(&i).cloned().unwrap_or_default()
+                }
+                _ => Vec::new(),
+            };
+            let note = match status {
+                Submission::Missing if !misnamed.is_empty() => Some(format!(
+                    "已报送但单位名称与名册不符（文件 {}）",
+                    misnamed.join("、")
+                )),
+                Submission::Missing => notes.other_years.get(&i).cloned(),
                 _ => None,
             };
             UnitStatus {

@@ -592,11 +592,16 @@ impl fmt::Display for Kind {
                         false => format!("{sheet}第{first}—{last}行"),
                     })
                     .collect();
-                write!(
-                    f,
-                    "{what}，与汇总年度{year}年不符，{rows} 行均未计入（{}）；如报错了年度的文件，请报送{year}年度的台账",
-                    ranges.join("、")
-                )
+                match (rows, ranges.is_empty()) {
+                    (0, _) => write!(f, "{what}，与汇总年度{year}年不符，未计入"),
+                    (_, true) => write!(f, "{what}，与汇总年度{year}年不符，{rows} 行均未计入"),
+                    (_, false) => write!(
+                        f,
+                        "{what}，与汇总年度{year}年不符，{rows} 行均未计入（{}）",
+                        ranges.join("、")
+                    ),
+                }?;
+                write!(f, "；如报错了年度的文件，请报送{year}年度的台账")
             }
             Kind::LegacyValue {
                 field,

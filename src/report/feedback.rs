@@ -79,7 +79,7 @@ fn windows_text(text: &str) -> Vec<u8> {
 
 /// Each unit's feedback file name: safe on every file system (`safe_file_name`) and unique
 /// even where a file system does not tell case apart — a second unit whose name comes out the
-/// same gets `（2）`, and so on.
+/// same gets `（2）`, and so on, within the same bounds (the name is cut to make room for it).
 fn file_names(units: &[&str]) -> Vec<String> {
     let mut taken = std::collections::HashSet::new();
     (units.iter())
@@ -89,11 +89,27 @@ fn file_names(units: &[&str]) -> Vec<String> {
             let mut n = 1;
             while !taken.insert(name.to_lowercase()) {
                 n += 1;
-                name = format!("{base}（{n}）.xlsx");
+                let suffix = format!("（{n}）");
+                let room = (
+                    NAME_CHARS - suffix.chars().count(),
+                    NAME_BYTES - suffix.len(),
+                );
+                name = format!("{}{suffix}.xlsx", cut(&base, room.0, room.1));
             }
             name
         })
         .collect()
+}
+
+/// `s`'s longest start of at most `chars` characters and `bytes` bytes.
+fn cut(s: &str, chars: usize, bytes: usize) -> &str {
+    let end = (s.char_indices())
+        .map(|(at, c)| at + c.len_utf8())
+        .take(chars)
+        .take_while(|&end| end <= bytes)
+        .last()
+        .unwrap_or(0);
+    &s[..end]
 }
 
 fn out_of_dir(dir: &Path) -> &Path {
@@ -153,7 +169,7 @@ pub(crate) fn reminder_list(model: &ReportModel<'_>) -> String {
         .map(|u| u.unit.name.as_str())
         .collect();
     let told: std::collections::HashSet<&str> = (model.checked.units.iter())
-        .filter_map(|u| u.misnamed.as_deref())
+        .flat_map(|u| u.misnamed.iter().map(String::as_str))
         .collect();
     for (unit, files) in &errors {
         let n = files.len();
@@ -296,7 +312,7 @@ pub(crate) fn reminder_text(model: &ReportModel<'_>, unit: &str, issues: &[&Issu
         };
         format!("{}{more}", shown.join("、"))
     };
-    // 达标 is said only of a unit judged on everything it should have sent.
+    // 达标 is said only of a unit judged on everything it sent and should have sent.
     let missing_sheets: Vec<&str> = (issues.iter())
         .filter(|i| i.code == "sheet-missing" && i.level == Level::Warning)
         .filter_map(|i| i.sheet.as_deref())
@@ -310,6 +326,12 @@ pub(crate) fn reminder_text(model: &ReportModel<'_>, unit: &str, issues: &[&Issu
                     "缺少“{}”表，相关指标按 0 次考核。",
                     missing_sheets.join("”“")
                 ));
+            } else if short.is_empty() && behind.is_empty() && errors > 0 {
+                // Rows, a sheet or a whole file of the unit's were not counted: what was counted
+                // meets the quotas, which says nothing of what the unit will resubmit.
+                text.push_str(
+                    "已计入汇总的记录暂无未达标指标，但有记录未计入，考核结果以改正后重新报送的台账为准。",
+                );
             } else if short.is_empty() && behind.is_empty() {
                 text.push_str("各项考核指标均已达标。");
             }
@@ -347,28 +369,36 @@ const NAME_BYTES: usize = 240;
 /// for a device (`CON`, `NUL.txt`, `lpt1`) gets a leading `_`; at most 80 characters and 240
 /// bytes.
 pub(crate) fn safe_file_name(name: &str) -> String {
-    let mut safe = String::new();
-    for c in name.chars() {
-        let bad = matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
-            || c.is_control()
-            || crate::issue::is_invisible(c);
-        let c = if bad { '_' } else { c };
-        if safe.chars().count() == NAME_CHARS || safe.len() + c.len_utf8() > NAME_BYTES {
-            break;
-        }
-        safe.push(c);
-    }
-    let safe = safe.trim_end_matches(['.', ' ']);
+    let safe: String = (name.chars())
+        .map(|c| {
+            let bad = matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+                || c.is_control()
+                || crate::issue::is_invisible(c);
+            if bad { '_' } else { c }
+        })
+        .collect();
+    let safe = cut(&safe, NAME_CHARS, NAME_BYTES).trim_end_matches(['.', ' ']);
     let stem = safe
         .split('.')
         .next()
         .unwrap_or("")
         .trim_end()
         .to_ascii_uppercase();
-    let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
-            && stem.len() == 4
-            && stem.as_bytes()[3].is_ascii_digit());
+    // Windows counts the superscript digits as digits here: `COM¹` is a device too.
+    let port = |s: &str| {
+        let mut digit = s.chars();
+        digit
+            .next()
+            .is_some_and(|d| d.is_ascii_digit() || "¹²³".contains(d))
+            && digit.next().is_none()
+    };
+    let reserved = matches!(
+        stem.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) || (stem
+        .strip_prefix("COM")
+        .or_else(|| stem.strip_prefix("LPT")))
+    .is_some_and(port);
     match (safe.is_empty(), reserved) {
         (true, _) => "_".into(),
         (_, true) => format!("_{safe}"),

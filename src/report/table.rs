@@ -177,6 +177,15 @@ pub(crate) fn text_width(s: &str) -> usize {
 /// keep a readable size.
 const MAX_WIDTH: usize = 40;
 
+/// Narrowest a fitted column gets, and narrowest a cap may make it (two Chinese characters).
+const MIN_WIDTH: usize = 6;
+const NARROWEST: usize = 5;
+
+/// A column's width for text `width` wide under `cap`.
+fn fitted(width: usize, cap: usize) -> usize {
+    width.clamp(MIN_WIDTH.min(cap), cap)
+}
+
 /// Points a line of 10.5-point text takes, and the most lines a row grows to.
 const LINE_HEIGHT: f64 = 14.0;
 const MAX_LINES: usize = 30;
@@ -227,6 +236,7 @@ impl<'a> Table<'a> {
         headers: &[&str],
     ) -> Result<Self, XlsxError> {
         let columns = headers.len().max(1) as u16;
+        let title = &*within_cell(title);
         if columns > 1 {
             ws.merge_range(top, 0, top, columns - 1, title, &f.title)?;
         } else {
@@ -260,12 +270,12 @@ impl<'a> Table<'a> {
         self.fit_title = true;
     }
 
-    /// Caps columns' widths (`(column, width)`): text wider than its column wraps there, and
-    /// its row grows.
+    /// Caps columns' widths (`(column, width)`, from 5): text wider than its column wraps
+    /// there, and its row grows.
     pub(crate) fn cap(&mut self, caps: &[(usize, usize)]) {
         for &(c, w) in caps {
             if let Some(cap) = self.caps.get_mut(c) {
-                *cap = w.clamp(6, MAX_WIDTH);
+                *cap = w.clamp(NARROWEST, MAX_WIDTH);
             }
         }
     }
@@ -380,7 +390,7 @@ impl<'a> Table<'a> {
     /// The widths the columns get when the table is finished (fitted, within their caps).
     pub(crate) fn final_widths(&self) -> Vec<usize> {
         (self.widths.iter().enumerate())
-            .map(|(c, w)| (*w).clamp(6, self.caps.get(c).copied().unwrap_or(MAX_WIDTH)))
+            .map(|(c, w)| fitted(*w, self.caps.get(c).copied().unwrap_or(MAX_WIDTH)))
             .collect()
     }
 
@@ -414,7 +424,7 @@ impl<'a> Table<'a> {
         }
         for (c, w) in self.widths.iter().enumerate() {
             let cap = self.caps.get(c).copied().unwrap_or(MAX_WIDTH);
-            let width = (*w).clamp(6, cap);
+            let width = fitted(*w, cap);
             self.ws.set_column_width(c as u16, width as f64)?;
         }
         if main {

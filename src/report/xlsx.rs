@@ -248,12 +248,13 @@ fn ranking(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resul
     let last = model.last_year.as_ref();
     // Each column with the widest it gets: headers and long names wrap, so that the table
     // prints on A4 landscape at no less than 9 points (with last year's columns, a little less).
-    let rule_width = 6;
+    // A column of two-character values or small counts (乡镇, 取消, 12) is 5 wide.
+    let (rule_width, short) = (6, 5);
     let mut columns: Vec<(String, usize)> = vec![
-        ("总排名".into(), 6),
-        ("类别排名".into(), 6),
+        ("总排名".into(), short),
+        ("类别排名".into(), short),
         ("单位名称".into(), if last.is_some() { 12 } else { 14 }),
-        ("单位类型".into(), 6),
+        ("单位类型".into(), short),
         ("报送状态".into(), 6),
         ("完成率".into(), 7),
     ];
@@ -262,8 +263,12 @@ fn ranking(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resul
     }
     let completion_column = 5;
     columns.extend((card.rule_names.iter()).map(|r| (rule_header(model.schema, r), rule_width)));
-    columns.extend([("未达标项数".into(), 6), ("进度滞后项数".into(), 6)]);
-    columns.extend(card.flag_names.iter().map(|n| (n.clone(), 6)));
+    columns.extend([("未达标项数".into(), short), ("进度滞后项数".into(), short)]);
+    let cases = model.cases.is_some();
+    if cases {
+        columns.push(("问责案件数".into(), short));
+    }
+    columns.extend(card.flag_names.iter().map(|n| (n.clone(), short)));
     // Of the tallies, 排名 shows the ratios (整改率); the sums are in 总览 and the JSON. With last
     // year's two columns, the ratios make room too (they stay in 总览 and the JSON).
     let ratios: Vec<&str> = (model.schema.tallies.iter())
@@ -307,6 +312,9 @@ fn ranking(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resul
         let marked = |n: u32, mark| (Out::from(n), if n > 0 { mark } else { Mark::Plain });
         row.push(marked(u.missed_count, Mark::Red));
         row.push(marked(u.behind_count, Mark::Amber));
+        if cases {
+            row.push((Out::from(u.cases), Mark::Plain));
+        }
         for (flag, value) in model.schema.flags.iter().zip(&u.flags) {
             // A flag set (评优资格 取消) is red; one pending (待定) amber.
             let mark = match value {
@@ -347,10 +355,11 @@ fn ranking(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resul
         let c = completion_column as u16;
         ws.add_conditional_format(header + 1, c, last_row, c, &ConditionalFormatDataBar::new())?;
         if card.units.len() <= CHART_UNITS {
-            // No wider than the table (a column of width w is 7w + 5 pixels): wider, it would
-            // widen what is printed.
+            // No wider than the table (a column of width w is 7w + 5 pixels in Excel, fewer in
+            // LibreOffice: four fifths of it stays inside the table in both): wider, it would
+            // widen what is printed and shrink the table's text.
             let table_px: usize = widths.iter().map(|w| 7 * w + 5).sum();
-            let chart = completion_chart(model, header + 1, last_row, table_px as u32);
+            let chart = completion_chart(model, header + 1, last_row, (table_px * 8 / 10) as u32);
             ws.insert_chart(below + 1, 0, &chart)?;
         }
     }

@@ -91,9 +91,12 @@ fn feedback_files_have_safe_unique_names() {
     let wd = Workdir::new();
     let names = [
         "镇".repeat(100),
+        // Cut to the same 80 characters: the second's `（2）` must fit within the bounds too.
+        "镇".repeat(101),
         "a/b".to_string(),
         "a\\b".to_string(),
         "CON".to_string(),
+        "COM²".to_string(),
         "甲\n乙伪造的一行".to_string(),
         "丙\u{202E}xslx.exe".to_string(),
     ];
@@ -116,6 +119,11 @@ fn feedback_files_have_safe_unique_names() {
         assert!(!stem.contains(['/', '\\']), "{name}");
     }
     assert!(written.contains(&"_CON.xlsx".to_string()), "{written:?}");
+    assert!(written.contains(&"_COM².xlsx".to_string()), "{written:?}");
+    assert!(
+        written.iter().any(|n| n.ends_with("（2）.xlsx")),
+        "{written:?}"
+    );
     let list = std::fs::read(wd.path("out/催报名单.txt")).unwrap();
     assert!(list.starts_with("\u{feff}".as_bytes()), "a byte-order mark");
     let list = String::from_utf8(list).unwrap();

@@ -101,6 +101,7 @@ fn summary_workbook_has_its_sheets_and_their_headers() {
         "自查报告（6月10日、12月10日前各≥1次）",
         "未达标项数",
         "进度滞后项数",
+        "问责案件数",
         "评优资格",
         "整改率",
     ];
