@@ -34,6 +34,17 @@ pub fn check(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Resul
     let mut issues: Vec<Issue> = (found.unsearched.iter())
         .map(|(folder, why)| unsearched(folder, why))
         .collect();
+    // The run's own `--out` inside an input folder is said once, whether or not it exists yet:
+    // so that the first run and the next give the same issues.
+    for out in &settings.leave_out {
+        let shown = (settings.inputs.iter())
+            .find_map(|input| {
+                let rel = out.strip_prefix(input.canonicalize().ok()?).ok()?;
+                Some(input.join(rel).display().to_string())
+            })
+            .unwrap_or_else(|| out.display().to_string());
+        issues.push(unsearched(&shown, &Unsearched::Reports));
+    }
     let settled = (found.unread.into_iter()).map(|(source, why)| unread(&source, why));
     let inputs = take_roster(settings, found.sources)?;
     issues.extend(inputs.issues);

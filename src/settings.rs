@@ -41,8 +41,8 @@ pub struct Settings {
     pub quiet: bool,
     /// The run makes a 未报送 list, so a run without a roster is told (with a 警告) that it cannot.
     pub expects_roster: bool,
-    /// Folders inside the inputs that are not searched, without a word: the run's own `--out`
-    /// (canonical).
+    /// Folders inside the inputs that are not searched (with one 提示 each, said by the run, not
+    /// by the search): the run's own `--out` (canonical).
     pub leave_out: Vec<PathBuf>,
 }
 

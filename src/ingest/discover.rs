@@ -100,7 +100,8 @@ const NOT_REGULAR: &str = "不是普通文件（设备、管道等），未读�
 
 /// Every file under `inputs` (files given directly are taken as they are), sorted by relative
 /// path, with the files that will not be read and the folders not searched. The folders in
-/// `leave_out` (the run's own `--out`) are passed over without a word.
+/// `leave_out` (the run's own `--out`) are passed over without a word: the run says so itself,
+/// once, whether or not the folder exists yet.
 pub(crate) fn discover(inputs: &[PathBuf], leave_out: &[PathBuf]) -> Found {
     let mut search = Search::new(inputs, leave_out);
     for input in inputs {
@@ -142,7 +143,8 @@ fn id(path: &Path, meta: &Metadata) -> Option<Id> {
 struct Search {
     /// The input folders, canonical: a link is followed only to inside one of them.
     roots: Vec<PathBuf>,
-    /// The folders passed over without a word, canonical and by identity.
+    /// The folders passed over without a word (the run's own notice names them), canonical and
+    /// by identity.
     leave_out: Vec<PathBuf>,
     left_out: HashSet<Id>,
     /// The folders searched and the files found, each with the name it was first reached by.

@@ -121,7 +121,8 @@ pub(crate) fn reminder_list(model: &ReportModel<'_>) -> String {
     let year = model.card.year;
     let mut lines = vec![
         format!(
-            "{year}年度意识形态工作台账催报名单（生成于 {}）",
+            "{}（生成于 {}）",
+            model.dated(format!("{year}年度意识形态工作台账催报名单")),
             model.generated_at
         ),
         String::new(),
@@ -378,27 +379,7 @@ pub(crate) fn safe_file_name(name: &str) -> String {
         })
         .collect();
     let safe = cut(&safe, NAME_CHARS, NAME_BYTES).trim_end_matches(['.', ' ']);
-    let stem = safe
-        .split('.')
-        .next()
-        .unwrap_or("")
-        .trim_end()
-        .to_ascii_uppercase();
-    // Windows counts the superscript digits as digits here: `COM¹` is a device too.
-    let port = |s: &str| {
-        let mut digit = s.chars();
-        digit
-            .next()
-            .is_some_and(|d| d.is_ascii_digit() || "¹²³".contains(d))
-            && digit.next().is_none()
-    };
-    let reserved = matches!(
-        stem.as_str(),
-        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
-    ) || (stem
-        .strip_prefix("COM")
-        .or_else(|| stem.strip_prefix("LPT")))
-    .is_some_and(port);
+    let reserved = crate::schema::is_device(safe);
     match (safe.is_empty(), reserved) {
         (true, _) => "_".into(),
         (_, true) => format!("_{safe}"),

@@ -1,15 +1,16 @@
 //! The report set written as one (`docs/outputs.md#the-report-set`): a run holds a lock on
 //! `--out`, writes every output into a staging folder beside it, and only then swaps the new set
 //! in for the previous one, so a failed or killed run leaves the previous set whole and two runs
-//! never mix their files. The set is the tool's own outputs (`is_report_entry`); nothing else in
-//! `--out` is touched. What a killed run left behind is cleared by the next. This module moves
-//! folders and files; it must not know what they hold.
+//! never mix their files. The set is the tool's own outputs (`is_report_entry`) in a folder that
+//! holds an earlier set (its marker), and only what this run writes in any other: nothing else in
+//! `--out` is touched. What a killed run left behind is cleared by the next, and the lock file
+//! goes with the run. This module moves folders and files; it must not know what they hold.
 
 use crate::error::{Error, Result};
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
-/// The lock file inside `--out`: held for the whole of writing.
+/// The lock file inside `--out`: held for the whole of writing, removed by its holder.
 const LOCK: &str = ".huizong-lock";
 
 /// A report set being written: the lock on `--out` and the staging folder beside it.
@@ -25,12 +26,18 @@ pub(crate) struct Staging {
 /// Whether `name`, an entry of `--out`, belongs to the tool's report set.
 pub(crate) fn is_report_entry(name: &str) -> bool {
     let named = |prefix: &str, ext: &str| name.starts_with(prefix) && name.ends_with(ext);
+    // `汇总_2026.xlsx`: a year of four digits, as the tool names its files.
+    let of_a_year = |prefix: &str, ext: &str| {
+        (name.strip_prefix(prefix))
+            .and_then(|rest| rest.strip_suffix(ext))
+            .is_some_and(|year| year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()))
+    };
     matches!(
         name,
         "明细" | "反馈" | "催报名单.txt" | "校验问题.jsonl" | crate::ingest::REPORT_MARKER
-    ) || named("汇总_", ".xlsx")
-        || named("汇总_", ".json")
-        || named("通报_", ".docx")
+    ) || of_a_year("汇总_", ".xlsx")
+        || of_a_year("汇总_", ".json")
+        || of_a_year("通报_", ".docx")
         // Temporary files of an interrupted write (an older version wrote them into `--out`).
         || named(".huizong-", ".tmp")
 }
@@ -45,14 +52,21 @@ impl Staging {
         };
         fs::create_dir_all(out).map_err(failed("无法创建输出文件夹", out))?;
         let lock_path = out.join(LOCK);
-        let lock = File::create(&lock_path).map_err(failed("无法写入", &lock_path))?;
-        if lock.try_lock().is_err() {
-            eprintln!(
-                "另一个 huizong 正在向 {} 写入报表，等待其结束……",
-                out.display()
-            );
-            lock.lock().map_err(failed("无法锁定输出文件夹", out))?;
-        }
+        let lock = loop {
+            let lock = File::create(&lock_path).map_err(failed("无法写入", &lock_path))?;
+            if lock.try_lock().is_err() {
+                eprintln!(
+                    "另一个 huizong 正在向 {} 写入报表，等待其结束……",
+                    out.display()
+                );
+                lock.lock().map_err(failed("无法锁定输出文件夹", out))?;
+            }
+            // The run that held it removed the file before letting go: a lock on a removed file
+            // locks nothing, so take the one now at the path.
+            if is_at(&lock, &lock_path) {
+                break lock;
+            }
+        };
         let (parent, name) = beside(out);
         let staging = Staging {
             out: out.to_path_buf(),
@@ -84,12 +98,17 @@ impl Staging {
             move |source| Error::Output { what, path, source }
         };
         fs::create_dir(&self.old).map_err(failed("无法创建暂存文件夹", &self.old))?;
-        let previous = entries(&self.out, is_report_entry)?;
+        let staged = entries(&self.dir, |_| true)?;
+        // A folder that never held a set (no marker) may hold a clerk's own 汇总_全县.xlsx or
+        // 反馈/: there only what this run writes is replaced.
+        let previous = match self.out.join(crate::ingest::REPORT_MARKER).exists() {
+            true => entries(&self.out, is_report_entry)?,
+            false => entries(&self.out, |n| staged.iter().any(|s| s == n))?,
+        };
         if let Err(e) = move_all(&previous, &self.out, &self.old) {
             let _ = move_all(&entries(&self.old, |_| true)?, &self.old, &self.out);
             return Err(e);
         }
-        let staged = entries(&self.dir, |_| true)?;
         if let Err(e) = move_all(&staged, &self.dir, &self.out) {
             // Take out what came in, put back what was there.
             let _ = move_all(&staged, &self.out, &self.dir);
@@ -129,11 +148,29 @@ impl Staging {
 }
 
 impl Drop for Staging {
-    /// A run that did not commit leaves no staging folder behind.
+    /// A run that did not commit leaves no staging folder behind, and no run leaves its lock
+    /// file: it is removed while still held (the lock goes when the handle does, after this).
     fn drop(&mut self) {
         let _ = fs::remove_dir_all(&self.dir);
         let _ = fs::remove_dir_all(&self.old);
+        let _ = fs::remove_file(self.out.join(LOCK));
     }
+}
+
+/// Whether the open `file` is the one at `path` now (not one removed since it was opened).
+#[cfg(unix)]
+fn is_at(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(open), Ok(now)) => open.dev() == now.dev() && open.ino() == now.ino(),
+        _ => false,
+    }
+}
+
+/// Whether the open `file` is the one at `path` now: elsewhere an open file cannot be removed.
+#[cfg(not(unix))]
+fn is_at(_file: &File, _path: &Path) -> bool {
+    true
 }
 
 /// The folder `out` is in, and `out`'s own name.
@@ -194,6 +231,8 @@ mod tests {
         for name in [
             "说明.docx",
             "汇总表.xlsx",
+            "汇总_全县.xlsx",
+            "通报_2026定稿.docx",
             "反馈意见.txt",
             "名册.csv",
             ".huizong-lock",
@@ -209,6 +248,7 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let out = root.path().join("reports");
         fs::create_dir_all(out.join("反馈")).unwrap();
+        fs::write(out.join(crate::ingest::REPORT_MARKER), "").unwrap();
         fs::write(out.join("反馈/旧单位.xlsx"), "old").unwrap();
         fs::write(out.join("汇总_2025.xlsx"), "old").unwrap();
         fs::write(out.join("领导批示.docx"), "mine").unwrap();
@@ -231,6 +271,53 @@ mod tests {
         );
         let beside: Vec<String> = entries(root.path(), |_| true).unwrap();
         assert_eq!(beside, ["reports"], "no staging folder left beside");
+        assert!(!out.join(LOCK).exists(), "no lock file left");
+    }
+
+    /// In a folder that never held a set, files named like the tool's are the clerk's: only what
+    /// the run writes is replaced.
+    #[test]
+    fn a_folder_without_a_set_keeps_all_but_what_the_run_writes() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("汇总材料");
+        fs::create_dir_all(out.join("反馈")).unwrap();
+        fs::write(out.join("反馈/给领导.docx"), "mine").unwrap();
+        fs::write(out.join("汇总_2019.xlsx"), "mine").unwrap();
+        fs::write(out.join("汇总_2026.xlsx"), "mine, replaced").unwrap();
+        let staging = Staging::begin(&out).unwrap();
+        fs::write(staging.dir().join("汇总_2026.xlsx"), "new").unwrap();
+        fs::write(staging.dir().join(crate::ingest::REPORT_MARKER), "").unwrap();
+        staging.commit().unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("汇总_2026.xlsx")).unwrap(),
+            "new"
+        );
+        assert_eq!(
+            fs::read_to_string(out.join("汇总_2019.xlsx")).unwrap(),
+            "mine"
+        );
+        assert_eq!(
+            fs::read_to_string(out.join("反馈/给领导.docx")).unwrap(),
+            "mine"
+        );
+        assert!(!out.join(LOCK).exists());
+    }
+
+    /// The lock file is removed by its holder, and a run waiting on the removed file takes the
+    /// new one: two runs never hold the lock at once.
+    #[cfg(unix)]
+    #[test]
+    fn a_lock_on_a_removed_lock_file_is_taken_again() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("reports");
+        fs::create_dir_all(&out).unwrap();
+        let stale = File::create(out.join(LOCK)).unwrap();
+        fs::remove_file(out.join(LOCK)).unwrap();
+        assert!(!is_at(&stale, &out.join(LOCK)));
+        let staging = Staging::begin(&out).unwrap();
+        assert!(is_at(&staging._lock, &out.join(LOCK)));
+        drop(staging);
+        assert!(!out.join(LOCK).exists());
     }
 
     /// A second run into the same `--out` waits until the first has committed: its set is never

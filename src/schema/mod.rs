@@ -7,6 +7,7 @@ mod calendar;
 mod keys;
 mod load;
 mod names;
+pub(crate) use names::is_device;
 
 pub(crate) use calendar::Calendar;
 /// What separates the values of a multi-valued cell: `、 , ， ; ； /` and line breaks.

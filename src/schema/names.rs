@@ -17,7 +17,10 @@ const EXCEL_REFUSES: [char; 7] = ['[', ']', ':', '*', '?', '/', '\\'];
 const WINDOWS_REFUSES: [char; 4] = ['<', '>', '"', '|'];
 
 /// Names Windows keeps for devices, whatever their extension (`CON.csv` is the console).
-const DEVICES: [&str; 4] = ["CON", "PRN", "AUX", "NUL"];
+const DEVICES: [&str; 6] = ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"];
+
+/// Names Excel keeps for itself: a sheet so named cannot be made.
+const EXCEL_KEEPS: [&str; 1] = ["History"];
 
 /// Why `name` cannot name a sheet, in words for the schema's author; `None` when it can.
 pub(super) fn problem(name: &str) -> Option<String> {
@@ -36,6 +39,10 @@ pub(super) fn problem(name: &str) -> Option<String> {
     } else if name.starts_with('\'') || name.ends_with('\'') {
         Some(format!(
             "工作表名“{name}”以单引号 ' 开头或结尾，Excel 不允许"
+        ))
+    } else if EXCEL_KEEPS.iter().any(|k| k.eq_ignore_ascii_case(name)) {
+        Some(format!(
+            "工作表名“{name}”是 Excel 保留的名称，不能用作工作表名"
         ))
     } else {
         file_problem(name).or_else(|| template_problem(name))
@@ -65,8 +72,9 @@ fn file_problem(name: &str) -> Option<String> {
     })
 }
 
-/// Does Windows take a file named `name`, with any extension, for a device?
-fn is_device(name: &str) -> bool {
+/// Does Windows take a file named `name`, with any extension, for a device (`CON`, `nul.txt`,
+/// `COM1`, `LPT²`)?
+pub(crate) fn is_device(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or_default().trim_end();
     let numbered = |prefix: &str| {
         let (head, digit) = stem.split_at_checked(3).unwrap_or_default();
@@ -137,6 +145,8 @@ mod tests {
             ("NUL.txt", "设备名"),
             ("Lpt1", "设备名"),
             ("COM¹", "设备名"),
+            ("CONIN$", "设备名"),
+            ("history", "Excel 保留"),
             ("填报说明", "模板自带的工作表“填报说明”"),
             ("選項", "模板自带的工作表“选项”"),
             (" 填报 说明 ", "模板自带的工作表“填报说明”"),

@@ -212,13 +212,20 @@ fn an_earlier_report_set_among_the_inputs_is_named_not_read() {
 }
 
 /// `cd 报送 && huizong run .`, three times: the default `reports/` is inside `.`, and the second
-/// and third runs must not read the first's 明细 back as submissions.
+/// and third runs must not read the first's 明细 back as submissions. Each run says so once, the
+/// first (before `reports/` exists) too.
 #[test]
 fn a_run_inside_its_input_never_reads_its_own_reports() {
     let wd = Workdir::new();
     county(&wd, ".");
     for _ in 0..3 {
         let run = wd.run(&["run", ".", "--year", "2026"]);
+        let issues = std::fs::read_to_string(wd.path("reports/校验问题.jsonl")).unwrap();
+        let said: Vec<&str> = (issues.lines())
+            .filter(|l| l.contains("\"report-folder\""))
+            .collect();
+        assert_eq!(said.len(), 1, "{issues}");
+        assert!(said[0].contains("\"./reports\""), "{}", said[0]);
         assert_eq!(run.code(), 0, "{}", run.stderr());
         assert!(run.stderr().contains(ROWS), "{}", run.stderr());
         assert!(

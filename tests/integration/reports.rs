@@ -165,8 +165,8 @@ fn formula_fields_are_inert_in_the_detail_csv() {
 }
 
 /// A run replaces the whole report set: the feedback of a run before (with `--feedback`) is gone
-/// after a run without it, and so are a killed run's temporary files and staging folder; a file
-/// of the clerk's own in `--out` stays.
+/// after a run without it, and so are a killed run's temporary files and staging folder and the
+/// run's own lock file; a file of the clerk's own in `--out` stays.
 #[test]
 fn a_run_replaces_its_whole_set_and_nothing_else() {
     let wd = Workdir::new();
@@ -187,7 +187,6 @@ fn a_run_replaces_its_whole_set_and_nothing_else() {
     assert_eq!(
         file_names(&wd.path("out")),
         [
-            ".huizong-lock",
             ".huizong-报表",
             "明细",
             "校验问题.jsonl",
@@ -198,4 +197,31 @@ fn a_run_replaces_its_whole_set_and_nothing_else() {
         ]
     );
     assert!(!wd.path(".out.huizong-staging-1").exists());
+}
+
+/// A first run into a folder that holds no report set leaves the files there alone, even those
+/// named like the tool's: only what it writes is replaced.
+#[test]
+fn a_first_run_into_a_clerks_folder_touches_none_of_its_files() {
+    let wd = Workdir::new();
+    wd.write(
+        "in/学习记录.csv",
+        "单位名称,序号,日期,学习形式,学习主题\n甲镇,1,2026-03-05,读书会,a\n",
+    );
+    wd.write("out/汇总_全县.xlsx", "mine");
+    wd.write("out/汇总_2019.xlsx", "mine");
+    wd.write("out/通报_2019.docx", "mine");
+    wd.write("out/反馈/给领导.docx", "mine");
+    let run = wd.run(&["run", "in", "--year", "2026", "--out", "out", "--quiet"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    for kept in [
+        "汇总_全县.xlsx",
+        "汇总_2019.xlsx",
+        "通报_2019.docx",
+        "反馈/给领导.docx",
+    ] {
+        let path = wd.path(&format!("out/{kept}"));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "mine", "{kept}");
+    }
+    assert!(wd.path("out/汇总_2026.xlsx").is_file());
 }
