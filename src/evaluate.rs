@@ -342,6 +342,9 @@ fn score_unit(
     // A unit with nothing due yet is on track.
     score.completion = match (status.status, weights > 0.0) {
         (Submission::Untyped, _) => None,
+        // Sent nothing, and neither the roster nor a workbook gives its type: which quotas it
+        // missed cannot be told.
+        (_, _) if !submitted && unit.unit_type.is_empty() => None,
         (_, _) if !submitted => Some(0.0),
         (_, true) => Some(weighted / weights),
         (_, false) => Some(1.0),
@@ -939,5 +942,35 @@ otherwise = "无"
         assert!(untyped.counts.iter().all(Option::is_none));
         assert_eq!(untyped.missed_count, 0);
         assert!(card.shortfalls.iter().all(|f| f.unit != "甲镇"));
+    }
+
+    /// A unit of no type that sent nothing cannot be scored either: it is not ranked at 0 beside
+    /// the units whose quotas are known.
+    #[test]
+    fn a_unit_of_no_type_that_sent_nothing_is_not_ranked() {
+        let s = schema("");
+        let records = vec![study("乙镇", date(2026, 5, 5), "集中学习", false)];
+        let units = vec![
+            unit("甲镇", "", Submission::Missing),
+            unit("乙镇", "乡镇", Submission::Submitted),
+            unit("丙镇", "乡镇", Submission::Missing),
+        ];
+        let card = score(&s, &records, &units);
+        let listed: Vec<(Option<u32>, &str, Option<f64>)> = (card.units.iter())
+            .map(|u| (u.rank, u.name.as_str(), u.completion))
+            .collect();
+        assert_eq!(listed[2], (None, "甲镇", None));
+        assert_eq!(listed[1], (Some(2), "丙镇", Some(0.0)));
+    }
+
+    /// A unit of no type that sent its ledger keeps what is its own: its cases set its flags.
+    #[test]
+    fn a_unit_of_no_type_keeps_its_flags() {
+        let s = schema("");
+        let d = date(2026, 5, 5);
+        let records = vec![study("甲镇", d, "集中学习", false)];
+        let units = vec![unit("甲镇", "", Submission::Untyped)];
+        let card = score(&s, &records, &units);
+        assert!(card.units[0].flags.iter().all(Option::is_some), "{card:?}");
     }
 }

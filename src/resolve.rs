@@ -262,7 +262,8 @@ fn assign_file_units(
                     .field("单位名称")
                     .value(info_name.clone().unwrap_or_default())
                     .unit(info_name.as_deref());
-                if let (Some(u), Level::Error) = (closest, issue.level) {
+                // A blank template under a wrong name (a 提示: nothing lost) was still sent.
+                if let Some(u) = closest {
                     misnamed.entry(u).or_default().push(file.source.rel.clone());
                 }
                 file.issues.push(issue);
@@ -881,8 +882,18 @@ fn statuses(
                     }
                     Submission::Untyped
                 }
-                (false, _) if unreadable[i] => Submission::Unreadable,
-                (false, _) => Submission::Missing,
+                (false, typed) => {
+                    if typed.is_none() && units.roster.is_some() {
+                        let issue =
+                            Issue::new(Level::Warning, "", Kind::UnitTypeMissing, action::NONE)
+                                .unit(Some(&unit.name));
+                        untyped_warnings.push(issue);
+                    }
+                    match unreadable[i] {
+                        true => Submission::Unreadable,
+                        false => Submission::Missing,
+                    }
+                }
             };
             let misnamed = match status {
                 Submission::Missing | Submission::Unreadable => {

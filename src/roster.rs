@@ -182,12 +182,18 @@ impl Roster {
                 ));
                 continue;
             }
-            if !unit_type.is_empty() && !unit_types.contains(&unit_type) {
-                return Err(refuse(format!(
-                    "的单位类型“{unit_type}”不是方案中的单位类型（{}）",
-                    unit_types.join("、")
-                )));
-            }
+            // Spelt as the schema spells it once normalised (`鄉鎮`, ` 乡镇 ` are 乡镇).
+            let typed = normalize(&unit_type);
+            let unit_type = match unit_types.iter().find(|t| normalize(t) == typed) {
+                Some(t) => t.clone(),
+                None if unit_type.is_empty() => unit_type,
+                None => {
+                    return Err(refuse(format!(
+                        "的单位类型“{unit_type}”不是方案中的单位类型（{}）",
+                        unit_types.join("、")
+                    )));
+                }
+            };
             if let Some(first) = seen.insert(normalize(&name), line) {
                 warnings.push(format!(
                     "名册第 {line} 行的“{name}”与第 {first} 行重复，已忽略"
@@ -511,6 +517,18 @@ mod tests {
         assert_eq!(roster.units.len(), 1);
         assert_eq!(warnings.len(), 2, "{warnings:?}");
         assert!(warnings[0].starts_with("名册第 3 行的内容有 40000 个字符"));
+    }
+
+    /// A roster type spelt in traditional characters or with spaces is the schema's type.
+    #[test]
+    fn a_roster_type_is_read_as_the_schema_spells_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("名册.csv");
+        std::fs::write(&path, "单位名称,单位类型\n龙爪镇,鄉鎮\n青石镇, 乡 镇\n").unwrap();
+        let types = ["乡镇".to_string(), "部门".to_string()];
+        let (roster, _) = Roster::load(&path, &types).unwrap();
+        let read: Vec<&str> = roster.units.iter().map(|u| u.unit_type.as_str()).collect();
+        assert_eq!(read, ["乡镇", "乡镇"]);
     }
 
     #[test]

@@ -382,10 +382,11 @@ fn validate_row(
     });
 }
 
-/// The column of the row's cell holding the template's example mark, if any.
+/// The column of the row's cell holding the template's example mark, if any: as written, or
+/// retyped (`示例,提交前请删除`, spaces) — the same once normalised.
 fn example_mark(row: &RawRow) -> Option<u32> {
     row.cells.iter().find_map(|(col, cell)| match cell {
-        Cell::Text(t) if t.len() >= EXAMPLE_MARK.len() && trim_cell(t) == EXAMPLE_MARK => {
+        Cell::Text(t) if t.contains("示例") && normalize(t) == normalize(EXAMPLE_MARK) => {
             Some(*col)
         }
         _ => None,
@@ -627,6 +628,23 @@ mod tests {
             ]
         );
         assert_eq!(out.records[0].values[5], Value::Null);
+    }
+
+    /// The template's example rows are refused with their mark as written or as retyped: a
+    /// half-width comma, spaces.
+    #[test]
+    fn example_rows_are_refused_however_their_mark_is_typed() {
+        let s = schema();
+        let raw = sheet!["学习记录";
+            ["日期", "学习形式", "参学人数", "是否意识形态专题", "备注"],
+            ["2026-03-05", "集中学习", "30", "是", "示例，提交前请删除"],
+            ["2026-03-06", "集中学习", "30", "是", "示例,提交前请删除"],
+            ["2026-03-07", "集中学习", "30", "是", " 示例， 提交前请删除 "],
+            ["2026-03-08", "集中学习", "30", "是", "示例学习之后的备注"],
+        ];
+        let out = run(&s, 0, &raw);
+        assert_eq!((out.data_rows, out.rejected_rows), (4, 3));
+        assert!(out.issues.iter().all(|i| i.code == "example-row"));
     }
 
     #[test]
