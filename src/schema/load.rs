@@ -1344,8 +1344,12 @@ mod tests {
                 .iter()
                 .any(|p| p.contains("`minn`") && p.contains("`min`"))
         );
+        // Said at the rule's `[[rule]]` line.
+        let rule_line = DEFAULT.lines().position(|l| l == "[[rule]]").unwrap() + 1;
         assert!(
-            found.iter().any(|p| p == "162: 缺少必需的键 `min`"),
+            found
+                .iter()
+                .any(|p| *p == format!("{rule_line}: 缺少必需的键 `min`")),
             "{found:?}"
         );
         assert!(

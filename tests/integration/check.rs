@@ -359,8 +359,13 @@ fn a_broken_schema_exits_two_with_every_problem_and_its_line() {
     let run = wd.run(&["check", "in", "--schema", "bad.toml"]);
     assert_eq!(run.code(), 2);
     let err = run.stderr();
+    let line = schema
+        .lines()
+        .position(|l| l == "minimum_count = 12")
+        .unwrap()
+        + 1;
     assert!(
-        err.contains("bad.toml:166: 未知的键 `minimum_count`"),
+        err.contains(&format!("bad.toml:{line}: 未知的键 `minimum_count`")),
         "{err}"
     );
     let fixed = schema.replacen("minimum_count = 12", "min = 12", 1);
