@@ -3,7 +3,8 @@
 //! the unit types its document binds, 自查报告 is judged on the day it was reported, 处理方式 may
 //! hold several measures each suiting the 情节, an old template's labels are read as the new ones,
 //! 评优资格 is cancelled for the unit's own leaders only (and pending while a case is open), the
-//! disqualified subjects are listed, and 整改 is totalled. Every run is judged as of 2026-12-31.
+//! disqualified subjects are listed, and 整改 is totalled; mid-year, a rule not yet due still
+//! shows each unit's count. Every run is judged as of 2026-12-31 but that one (2026-06-30).
 
 use crate::workdir::{Workdir, default_schema as schema};
 use calamine::{Data, Reader, Xlsx, open_workbook};
@@ -14,9 +15,14 @@ fn row_of(record: u32) -> u32 {
     record + 1
 }
 
-/// The input flags every seed run shares: the repository's schema, the year, the date judged and
-/// the roster.
-fn with_inputs<'a>(command: &'a str, schema: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+/// The input flags every seed run shares: the repository's schema, the year, the date judged
+/// (`as_of`) and the roster.
+fn with_inputs<'a>(
+    command: &'a str,
+    schema: &'a str,
+    as_of: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
     let mut args = vec![
         command,
         "in",
@@ -25,7 +31,7 @@ fn with_inputs<'a>(command: &'a str, schema: &'a str, extra: &[&'a str]) -> Vec<
         "--year",
         "2026",
         "--as-of",
-        "2026-12-31",
+        as_of,
         "--roster",
         "in/名册.csv",
     ];
@@ -35,11 +41,17 @@ fn with_inputs<'a>(command: &'a str, schema: &'a str, extra: &[&'a str]) -> Vec<
 
 /// Runs `run` on the seed county into `out/` (with `extra` flags) and returns 汇总_2026.json.
 fn run_seeds(wd: &Workdir, extra: &[&str]) -> Value {
+    run_seeds_as_of(wd, "2026-12-31", extra)
+}
+
+/// Runs `run` on the seed county as of `as_of` into `out/` (with `extra` flags) and returns
+/// 汇总_2026.json.
+fn run_seeds_as_of(wd: &Workdir, as_of: &str, extra: &[&str]) -> Value {
     wd.copy_fixture("seeds", "in");
     let schema = schema();
     let mut flags = vec!["--out", "out", "--quiet"];
     flags.extend_from_slice(extra);
-    let run = wd.run(&with_inputs("run", &schema, &flags));
+    let run = wd.run(&with_inputs("run", &schema, as_of, &flags));
     assert_eq!(run.code(), 0, "{}", run.stderr());
     let text = std::fs::read_to_string(wd.path("out/汇总_2026.json")).unwrap();
     serde_json::from_str(&text).unwrap()
@@ -49,7 +61,7 @@ fn run_seeds(wd: &Workdir, extra: &[&str]) -> Value {
 fn check_seeds(wd: &Workdir) -> Vec<Value> {
     wd.copy_fixture("seeds", "in");
     let schema = schema();
-    let run = wd.run(&with_inputs("check", &schema, &["--json"]));
+    let run = wd.run(&with_inputs("check", &schema, "2026-12-31", &["--json"]));
     assert!(
         [0, 1].contains(&run.code()),
         "{}{}",
@@ -290,6 +302,52 @@ fn an_old_leadership_category_is_inferred_from_the_subject() {
     );
 }
 
+/// An old 对象类别 is a subordinate body's when 被问责对象 still names another body once the
+/// unit's own names are taken out — an official name's shorter forms too. Under 官渡镇 (its
+/// 基本信息 says 官渡镇人民政府), 官渡镇卫生院院长 is 下属单位领导干部 (an institution) and 龙爪镇党委
+/// 下属单位领导班子 (another town), while 官渡镇党委班子 stays 本单位领导班子; under 县民政局,
+/// 县民政局办公室主任 is 下属单位领导干部 (its office). Each cell's 提示 `subject-inferred` says which
+/// value was taken, and 明细/问责案件.csv records it.
+#[test]
+fn an_old_category_is_subordinate_when_the_subject_names_an_office_an_institution_or_a_town() {
+    let cases = [
+        ("官渡镇", 1, "官渡镇卫生院院长", "下属单位领导干部"),
+        ("官渡镇", 2, "龙爪镇党委", "下属单位领导班子"),
+        ("官渡镇", 3, "官渡镇党委班子", "本单位领导班子"),
+        ("县民政局", 1, "县民政局办公室主任", "下属单位领导干部"),
+    ];
+    let wd = Workdir::new();
+    let issues = check_seeds(&wd);
+    for (unit, record, subject, taken) in cases {
+        let file = format!("{unit}.xlsx");
+        let at = issues_at(&issues, &file, "问责案件", row_of(record));
+        let inferred = at
+            .iter()
+            .find(|i| i["code"] == "subject-inferred")
+            .unwrap_or_else(|| panic!("no subject-inferred for {subject}: {at:#?}"));
+        assert_eq!(inferred["level"], "提示", "{inferred}");
+        assert_eq!(inferred["unit"], unit, "{inferred}");
+        let message = inferred["message"].as_str().unwrap();
+        assert!(message.contains(subject), "{message}");
+        assert!(
+            message.contains(&format!("认定为“{taken}”")),
+            "{subject}: {message}"
+        );
+        assert!(!at.iter().any(|i| i["level"] == "错误"), "{at:#?}");
+    }
+
+    let wd = Workdir::new();
+    run_seeds(&wd, &[]);
+    let (headers, records) = detail(&wd, "问责案件");
+    let (who, category) = (column(&headers, "被问责对象"), column(&headers, "对象类别"));
+    for (_, _, subject, taken) in cases {
+        let record = (records.iter())
+            .find(|r| &r[who] == subject)
+            .unwrap_or_else(|| panic!("{subject} not accepted"));
+        assert_eq!(&record[category], taken, "{subject}");
+    }
+}
+
 /// 评优资格 is cancelled for the unit only when its own leaders were held accountable (004):
 /// 三江镇's village-branch case does not cancel it, and its own deputy secretary's case, still
 /// 办理中, leaves it 待定.
@@ -472,4 +530,38 @@ fn rectification_is_totalled_per_unit_and_for_the_county() {
             "{key}: the county is the sum of its units"
         );
     }
+}
+
+/// Mid-year, a rule with no period judged yet still shows what the unit has done: as of 6月30日
+/// the park's 分析研判 (2 a year, 002) asks for none yet (2 × 181 ⁄ 365 rounds down to 0), and
+/// 县工业园区's two, in March and May, are its count in the JSON and in 排名 — not an empty cell —
+/// neither 未达标 nor 进度滞后.
+#[test]
+fn mid_year_a_rule_not_yet_due_still_shows_the_units_count() {
+    let wd = Workdir::new();
+    let report = run_seeds_as_of(&wd, "2026-06-30", &[]);
+    let unit = "县工业园区";
+    let rule = "分析研判";
+    assert_eq!(count(&report, unit, rule), 2, "{}", ranked(&report, unit));
+    let at = index_in(&report, "rules", rule);
+    let entry = ranked(&report, unit);
+    assert_eq!(entry["missed"][at], false, "{entry:#}");
+    assert_eq!(entry["behind"][at], false, "{entry:#}");
+    assert!(
+        !shortfalls(&report, unit).iter().any(|s| s["rule"] == rule),
+        "{:#?}",
+        shortfalls(&report, unit)
+    );
+
+    let rows = sheet_rows(&wd.path("out/汇总_2026.xlsx"), "排名");
+    let header = (rows.iter())
+        .find(|r| r.iter().any(|c| c == "单位名称"))
+        .unwrap_or_else(|| panic!("no header: {rows:#?}"));
+    let name = header.iter().position(|c| c == "单位名称").unwrap();
+    let column = (header.iter().position(|c| c.starts_with(rule)))
+        .unwrap_or_else(|| panic!("no {rule} column: {header:?}"));
+    let row = (rows.iter())
+        .find(|r| r.get(name).is_some_and(|c| c == unit))
+        .unwrap_or_else(|| panic!("{unit} not in 排名: {rows:#?}"));
+    assert_eq!(row[column], "2", "{header:?}\n{row:?}");
 }

@@ -3,10 +3,12 @@
 //! units silently wrong stops the run naming its row; a unit's type comes from the roster, else
 //! its 基本信息, and a unit of no known type is not judged; an official full name is recognised
 //! as the one roster unit it names, never a guess; a unit whose file named it wrongly is not
-//! reported as having sent nothing; feedback never says every quota is met when it is not; the
-//! template's example rows and a workbook of another year are refused; the template takes a
-//! 填报日期 in January of the next year; a roster kept as offices keep it is read. Every run is
-//! of 2026, judged as of 2026-12-31.
+//! reported as having sent nothing, every such file is named and no unit is chased twice; a unit
+//! of no known type keeps its 评优资格 and 整改; feedback never says every quota is met when it is
+//! not, nor to a unit with an 错误 of its own; the template's example rows and a workbook of
+//! another year (an empty one too) are refused; the template takes a 填报日期 in January of the
+//! next year; a roster kept as offices keep it is read. Every run is of 2026, judged as of
+//! 2026-12-31.
 
 use crate::workdir::{Workdir, default_schema as schema};
 use calamine::{Data, Reader, Xlsx, open_workbook};
@@ -173,6 +175,34 @@ fn feedback_text(path: &std::path::Path) -> String {
 }
 
 const ALL_MET: &str = "各项考核指标均已达标";
+
+/// The unit's value of a flag (评优资格) in `ranking`.
+fn flag<'a>(report: &'a Value, unit: &str, name: &str) -> &'a Value {
+    let flags = report["flags"].as_array().unwrap();
+    let at = (flags.iter().position(|f| f == name))
+        .unwrap_or_else(|| panic!("no flag {name}: {flags:?}"));
+    &ranked(report, unit)["flags"][at]
+}
+
+/// The 原因 of `unit` in 汇总_2026.xlsx's 未报送单位 (written by `run`).
+fn reason_not_submitted(wd: &Workdir, unit: &str) -> String {
+    let rows = rows_at(&wd.path("out/汇总_2026.xlsx"), "未报送单位");
+    let header = (rows.iter())
+        .find(|(_, cells)| cells.iter().any(|c| c == "原因"))
+        .unwrap_or_else(|| panic!("no header: {rows:#?}"));
+    let reason_col = header.1.iter().position(|c| c == "原因").unwrap();
+    let (_, cells) = (rows.iter())
+        .find(|(r, cells)| *r > header.0 && cells.first().is_some_and(|c| c == unit))
+        .unwrap_or_else(|| panic!("{unit} not listed: {rows:#?}"));
+    cells.get(reason_col).cloned().unwrap_or_default()
+}
+
+/// 催报名单.txt (written by `run --feedback`), without its byte-order mark.
+fn reminder_list(wd: &Workdir) -> String {
+    let bytes = std::fs::read(wd.path("out/催报名单.txt")).unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    text.trim_start_matches('\u{feff}').to_string()
+}
 
 // ---------------------------------------------------------------------------------------------
 // The roster
@@ -428,6 +458,28 @@ fn without_a_roster_a_unit_of_no_known_type_is_not_judged() {
     assert!(town["completion"].is_number(), "{town:#}");
 }
 
+/// A unit of no known type is not judged on quotas, but what it sent is still its own: 狮山乡
+/// (blank in the roster and in its 基本信息) reports a closed case of its own leader
+/// (本单位领导干部, 已办结), so its 评优资格 is 取消 in the JSON ranking and its feedback says so;
+/// its 督查检查's 4 problems found and 3 rectified are its 整改 — not left empty as for a unit
+/// that sent nothing.
+#[test]
+fn a_unit_of_no_known_type_keeps_its_award_eligibility_and_rectification() {
+    let wd = Workdir::new();
+    inputs(&wd, "untyped_case");
+    let report = run(&wd, Some("in/名册.csv"), &["--feedback"]);
+    not_judged(&report, "狮山乡");
+    let entry = ranked(&report, "狮山乡");
+    assert_eq!(entry["cases"], 1, "{entry:#}");
+    assert_eq!(flag(&report, "狮山乡", "评优资格"), "取消", "{entry:#}");
+    let tallies = &entry["tallies"];
+    assert_eq!(tallies["发现问题数"], 4, "{entry:#}");
+    assert_eq!(tallies["已整改数"], 3, "{entry:#}");
+    let text = feedback_text(&wd.path("out/反馈/狮山乡.xlsx"));
+    assert!(text.contains("因单位类型不明，本次未考核"), "{text}");
+    assert!(text.contains("评优资格为“取消”"), "{text}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Names
 // ---------------------------------------------------------------------------------------------
@@ -531,6 +583,71 @@ fn a_unit_whose_file_named_it_wrongly_is_not_listed_as_sending_nothing() {
     assert_eq!(lines.len(), 1, "{text}");
 }
 
+/// Each workbook rejected for its name is checked to name the unit `closest` to it
+/// (`最接近的是“…”`), as the tests below assume.
+fn closest_is(issues: &[Value], file: &str, closest: &str) {
+    let unknown = issue_with(issues, file, "unknown-unit");
+    assert_eq!(unknown["level"], "错误", "{unknown}");
+    let message = unknown["message"].as_str().unwrap();
+    let said = format!("最接近的是“{closest}”");
+    assert!(message.contains(&said), "{file}: {message}");
+}
+
+/// Two workbooks naming one roster unit wrongly, each its own way (官渡真, 官度镇: closest 官渡镇
+/// for both), are both told: 官渡镇's 原因 in 未报送单位 names the two files, `、` between them,
+/// and 催报名单 chases 官渡镇 once — on its own line, with no `不在名册中` line for either name.
+#[test]
+fn every_misnamed_workbook_is_named_and_its_unit_is_chased_once() {
+    let wd = Workdir::new();
+    inputs(&wd, "misnamed");
+    let roster = Some("in/名册.csv");
+    let issues = check(&wd, roster);
+    closest_is(&issues, "官渡真.xlsx", "官渡镇");
+    closest_is(&issues, "官度镇.xlsx", "官渡镇");
+    let report = run(&wd, roster, &["--feedback"]);
+    assert_eq!(ranked(&report, "官渡镇")["status"], "未报送");
+    assert_eq!(
+        reason_not_submitted(&wd, "官渡镇"),
+        "已报送但单位名称与名册不符（文件 官度镇.xlsx、官渡真.xlsx）"
+    );
+    let text = reminder_list(&wd);
+    let chased: Vec<&str> = (text.lines())
+        .filter(|l| {
+            ["官渡镇", "官渡真", "官度镇"]
+                .iter()
+                .any(|n| l.starts_with(n))
+        })
+        .collect();
+    assert_eq!(chased.len(), 1, "{text}");
+    assert!(chased[0].starts_with("官渡镇（乡镇）："), "{text}");
+    for file in ["官度镇.xlsx", "官渡真.xlsx"] {
+        assert!(chased[0].contains(file), "{file}: {text}");
+    }
+}
+
+/// A unit whose own file could not be read (龙潭乡.xlsx is no workbook) is chased as 报送文件无法读取;
+/// a workbook naming it wrongly (龙谭乡, closest 龙潭乡) is that unit's, and 催报名单 does not chase
+/// it again as a name not in the roster.
+#[test]
+fn a_misnamed_workbook_of_a_unit_whose_own_file_is_unreadable_is_not_chased_again() {
+    let wd = Workdir::new();
+    inputs(&wd, "misnamed");
+    let roster = Some("in/名册.csv");
+    let issues = check(&wd, roster);
+    let unreadable = issue_with(&issues, "龙潭乡.xlsx", "file-unreadable");
+    assert_eq!(unreadable["level"], "错误", "{unreadable}");
+    closest_is(&issues, "龙谭乡.xlsx", "龙潭乡");
+    let report = run(&wd, roster, &["--feedback"]);
+    assert_eq!(ranked(&report, "龙潭乡")["status"], "报送文件无法读取");
+    let text = reminder_list(&wd);
+    let chased: Vec<&str> = (text.lines())
+        .filter(|l| l.starts_with("龙潭乡") || l.starts_with("龙谭乡"))
+        .collect();
+    assert_eq!(chased.len(), 1, "{text}");
+    assert!(chased[0].starts_with("龙潭乡（乡镇）："), "{text}");
+    assert!(chased[0].contains("报送文件无法读取"), "{text}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Feedback
 // ---------------------------------------------------------------------------------------------
@@ -581,6 +698,36 @@ fn the_feedback_of_a_unit_not_in_the_roster_does_not_say_all_is_met() {
             path.display()
         );
     }
+}
+
+/// A unit with an 错误 of its own is not told that every quota is met, even when other files'
+/// rows meet them all: 金塘镇's own workbook is of 2025 (`wrong-year`, not counted), while the
+/// county's exports (a 单位名称 column) give it every record a 乡镇 needs. Its feedback says that
+/// what was counted meets the quotas but some records were not, and that the corrected ledger
+/// decides.
+#[test]
+fn the_feedback_does_not_say_all_is_met_when_the_unit_has_an_error_of_its_own() {
+    let wd = Workdir::new();
+    inputs(&wd, "feedback_errors");
+    let roster = Some("in/名册.csv");
+    let issues = check(&wd, roster);
+    one_wrong_year(&issues, "金塘镇.xlsx");
+    let report = run(&wd, roster, &["--feedback"]);
+    let entry = ranked(&report, "金塘镇");
+    assert_eq!(entry["status"], "已报送", "{entry:#}");
+    assert_eq!(
+        entry["missed_count"], 0,
+        "the exports meet every quota: {entry:#}"
+    );
+    assert_eq!(entry["behind_count"], 0, "{entry:#}");
+    let text = feedback_text(&wd.path("out/反馈/金塘镇.xlsx"));
+    assert!(!text.contains(ALL_MET), "{text}");
+    assert!(
+        text.contains(
+            "已计入汇总的记录暂无未达标指标，但有记录未计入，考核结果以改正后重新报送的台账为准"
+        ),
+        "{text}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -711,6 +858,45 @@ fn a_unit_with_only_last_years_workbook_has_not_submitted() {
     let reason = jintang.1.last().unwrap();
     assert!(reason.starts_with("仅收到2025年度的文件"), "{reason}");
     assert!(reason.contains("金塘镇.xlsx"), "{reason}");
+}
+
+/// A workbook whose 填报年度 is 2025 is no 2026 submission even with no row at all: one 错误
+/// `wrong-year` for the file, and its unit, which sent nothing else, is 未报送 with the reason
+/// `仅收到2025年度的文件（金塘镇.xlsx）` — not 已报送 on an empty ledger of another year.
+#[test]
+fn an_empty_workbook_filed_for_another_year_is_refused_and_its_unit_has_not_submitted() {
+    let wd = Workdir::new();
+    inputs(&wd, "wrong_year_empty");
+    let roster = Some("in/名册.csv");
+    let issues = check(&wd, roster);
+    one_wrong_year(&issues, "金塘镇.xlsx");
+    let report = run(&wd, roster, &[]);
+    assert_eq!(ranked(&report, "金塘镇")["status"], "未报送");
+    assert_eq!(ranked(&report, "青石镇")["status"], "已报送");
+    assert_eq!(
+        reason_not_submitted(&wd, "金塘镇"),
+        "仅收到2025年度的文件（金塘镇.xlsx）"
+    );
+}
+
+/// The `wrong-year` 错误 says which rows were not counted, the rows refused for their own cells
+/// among them: 金塘镇 (填报年度 2025) has three rows dated in 2025 on rows 2–4 of 学习记录 and a
+/// fourth on row 5 with no 日期 (its own `required-empty`), so the range reaches row 5.
+#[test]
+fn the_wrong_year_range_covers_the_rows_refused_on_their_own() {
+    let wd = Workdir::new();
+    inputs(&wd, "wrong_year_refused");
+    let issues = check(&wd, Some("in/名册.csv"));
+    let file = "金塘镇.xlsx";
+    let empty = issue_with(&issues, file, "required-empty");
+    assert_eq!(empty["row"], 5, "{empty}");
+    let wrong = issue_with(&issues, file, "wrong-year");
+    assert_eq!(wrong["level"], "错误", "{wrong}");
+    let message = wrong["message"].as_str().unwrap();
+    assert!(
+        message.contains("4 行均未计入（学习记录第2—5行）"),
+        "{message}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
