@@ -376,7 +376,7 @@ fn ordinal(n: usize) -> String {
     }
 }
 
-/// `乡镇街道2个（新田乡、文昌镇），部门1个（县教育局）`, each group's names capped.
+/// `乡镇2个（新田乡、文昌镇），部门1个（县教育局）`, each type's names capped.
 fn groups_text(groups: &[(String, Vec<String>)]) -> String {
     (groups.iter())
         .map(|(g, names)| format!("{g}{}个（{}）", names.len(), names_text(names)))

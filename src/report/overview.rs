@@ -22,8 +22,8 @@ pub(crate) struct Overview {
     pub untyped: Vec<String>,
     /// Submitted units with no rule 未达标 and none 进度滞后.
     pub on_quota: usize,
-    /// Per group of 类别排名, in schema order: the submitted units with a rule 未达标, and those
-    /// with one 进度滞后 (and none 未达标), in ranking order.
+    /// Per unit type, in schema order: the submitted units with a rule 未达标, and those with one
+    /// 进度滞后 (and none 未达标), in ranking order.
     pub missed: Vec<(String, Vec<String>)>,
     pub behind: Vec<(String, Vec<String>)>,
     /// Accountability cases, when the schema has a case sheet.
@@ -50,20 +50,20 @@ impl Overview {
         let submitted_units: Vec<&UnitScore> = (card.units.iter())
             .filter(|u| u.status == Submission::Submitted)
             .collect();
-        let by_group = |pick: &dyn Fn(&UnitScore) -> bool| -> Vec<(String, Vec<String>)> {
-            (model.schema.groups.iter())
-                .map(|g| {
+        let by_type = |pick: &dyn Fn(&UnitScore) -> bool| -> Vec<(String, Vec<String>)> {
+            (model.schema.unit_types.iter())
+                .map(|t| {
                     let names = (submitted_units.iter())
-                        .filter(|u| u.group.as_deref() == Some(g.name.as_str()) && pick(u))
+                        .filter(|u| u.unit_type == *t && pick(u))
                         .map(|u| u.name.clone())
                         .collect();
-                    (g.name.clone(), names)
+                    (t.clone(), names)
                 })
                 .filter(|(_, names): &(String, Vec<String>)| !names.is_empty())
                 .collect()
         };
-        let missed = by_group(&|u| u.missed_count > 0);
-        let behind = by_group(&|u| u.missed_count == 0 && u.behind_count > 0);
+        let missed = by_type(&|u| u.missed_count > 0);
+        let behind = by_type(&|u| u.missed_count == 0 && u.behind_count > 0);
         let cases =
             (card.units.iter().map(|u| u.cases)).try_fold(0u32, |sum, c| c.map(|c| sum + c));
         let subjects = (model.subject_lists.iter())
@@ -161,7 +161,7 @@ impl Overview {
     }
 }
 
-/// `乡镇街道：新田乡、文昌镇；部门：县教育局`.
+/// `乡镇：新田乡、文昌镇；部门：县教育局`.
 pub(crate) fn groups_text(groups: &[(String, Vec<String>)]) -> String {
     (groups.iter())
         .map(|(g, names)| format!("{g}：{}", names.join("、")))

@@ -89,7 +89,7 @@ fn overview(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resu
     // Portrait A4 at full size: labels and names wrap within these.
     t.cap(&[(0, 24), (1, 8), (2, 44)]);
     let names = |list: &[String]| list.join("、");
-    let by_group = super::overview::groups_text;
+    let by_type = super::overview::groups_text;
     let count =
         |groups: &[(String, Vec<String>)]| groups.iter().map(|(_, n)| n.len()).sum::<usize>();
     let red_if = |n: usize| if n > 0 { Mark::Red } else { Mark::Plain };
@@ -128,13 +128,13 @@ fn overview(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resu
         (
             "有未达标指标".into(),
             Out::Int(count(&o.missed) as i64),
-            by_group(&o.missed),
+            by_type(&o.missed),
             red_if(count(&o.missed)),
         ),
         (
             "进度滞后".into(),
             Out::Int(count(&o.behind) as i64),
-            by_group(&o.behind),
+            by_type(&o.behind),
             amber_if(count(&o.behind)),
         ),
     ];
