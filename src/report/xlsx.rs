@@ -177,6 +177,21 @@ fn overview(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resu
             .map(|u| u.name.clone())
             .collect();
         let gone = gone_units(last, model.card);
+        // The county's mean 完成率 of the units ranked, last year and this.
+        let mean = |rates: &mut dyn Iterator<Item = f64>| {
+            let (sum, n) = rates.fold((0.0, 0), |(s, n), r| (s + r, n + 1));
+            (n > 0).then(|| sum / f64::from(n))
+        };
+        let last_mean = mean(&mut last.units.values().filter_map(|(c, _)| *c));
+        let this_mean = mean(&mut model.card.units.iter().filter_map(|u| u.completion));
+        rows.push((
+            "上年平均完成率".into(),
+            last_mean.map_or(Out::Empty, Out::Pct),
+            this_mean.map_or(String::new(), |m| {
+                format!("本年平均完成率 {:.1}%", m * 100.0)
+            }),
+            Mark::Plain,
+        ));
         rows.push((
             "比上年排名上升".into(),
             Out::Int(up.len() as i64),
@@ -225,7 +240,8 @@ fn overview(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resu
     Ok(())
 }
 
-/// Units whose rank rose and fell since last year, in this year's ranking order.
+/// Units whose rank rose and fell since last year, in this year's ranking order, each with its
+/// ranks: `三江镇（第5名→第3名）`.
 fn rank_moves(
     last: &crate::last_year::LastYear,
     card: &crate::evaluate::Scorecard,
@@ -233,10 +249,11 @@ fn rank_moves(
     let (mut up, mut down) = (Vec::new(), Vec::new());
     for u in &card.units {
         if let (Some(Some(before)), Some(now)) = (last.units.get(&u.name).map(|l| l.1), u.rank) {
+            let named = format!("{}（第{before}名→第{now}名）", u.name);
             if now < before {
-                up.push(u.name.clone());
+                up.push(named);
             } else if now > before {
-                down.push(u.name.clone());
+                down.push(named);
             }
         }
     }

@@ -74,7 +74,12 @@ fn last_years_ranks_are_shown_beside_this_years() {
         "a unit gone is named"
     );
     let overview = sheets["总览"].join("\n");
-    assert!(overview.contains("比上年排名上升\t1\t龙爪镇"), "{overview}");
+    assert!(
+        overview.contains("比上年排名上升\t1\t龙爪镇（第4名→第1名）"),
+        "{overview}"
+    );
+    assert!(overview.contains("上年平均完成率\t"), "{overview}");
+    assert!(overview.contains("本年平均完成率 "), "{overview}");
     assert!(
         overview.contains("2025年未列入的单位\t1\t青石镇"),
         "{overview}"
