@@ -11,7 +11,7 @@ use crate::outcome::{Fate, Submission};
 use crate::schema::Period;
 use rayon::prelude::*;
 use rust_xlsxwriter::{
-    Chart, ChartDataLabel, ChartFormat, ChartPoint, ChartSolidFill, ChartType,
+    Chart, ChartDataLabel, ChartFont, ChartFormat, ChartPoint, ChartSolidFill, ChartType,
     ConditionalFormatDataBar, Workbook, Worksheet, XlsxError,
 };
 
@@ -376,8 +376,22 @@ fn ranking(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resul
             // LibreOffice: four fifths of it stays inside the table in both): wider, it would
             // widen what is printed and shrink the table's text.
             let table_px: usize = widths.iter().map(|w| 7 * w + 5).sum();
-            let chart = completion_chart(model, header + 1, last_row, (table_px * 8 / 10) as u32);
-            ws.insert_chart(below + 1, 0, &chart)?;
+            let width = (table_px * 8 / 10) as u32;
+            // A chart per printed page, each starting a page: one chart split across two pages
+            // cannot be read.
+            let units = in_groups(model);
+            let pages = units.len().div_ceil(CHART_PAGE_UNITS);
+            let mut breaks = Vec::new();
+            let mut at = below + 1;
+            for (page, chunk) in units.chunks(CHART_PAGE_UNITS).enumerate() {
+                let first = header + 1 + (page * CHART_PAGE_UNITS) as u32;
+                let part = (pages > 1).then_some((page + 1, pages));
+                let chart = completion_chart(chunk, first, part, width);
+                breaks.push(at);
+                ws.insert_chart(at, 0, &chart)?;
+                at += chart_rows(chunk.len());
+            }
+            ws.set_page_breaks(&breaks)?;
         }
     }
     Ok(())
@@ -504,10 +518,29 @@ fn ranking_notes(model: &ReportModel<'_>, gone: &[String]) -> Vec<String> {
     notes
 }
 
-/// 完成率 by unit, in 排名's order: every unit labelled with its value, units with a rule
-/// 未达标 in red.
-fn completion_chart(model: &ReportModel<'_>, first: u32, last: u32, width: u32) -> Chart {
-    let units = in_groups(model);
+/// Units in one chart of 完成率: as many as print on one A4 landscape page below 排名's repeated
+/// header, each labelled.
+const CHART_PAGE_UNITS: usize = 15;
+
+/// A chart's height for `units` bars, in pixels, and the default rows (20 pixels) it spans with
+/// one to spare.
+fn chart_height(units: usize) -> u32 {
+    100 + 20 * units as u32
+}
+
+fn chart_rows(units: usize) -> u32 {
+    chart_height(units).div_ceil(20) + 1
+}
+
+/// 完成率 of `units` (排名's rows from `first`, in its order): every unit labelled with its value,
+/// units with a rule 未达标 in red; `part` (this one, of how many) when the units take several.
+fn completion_chart(
+    units: &[&crate::evaluate::UnitScore],
+    first: u32,
+    part: Option<(usize, usize)>,
+    width: u32,
+) -> Chart {
+    let last = first + units.len() as u32 - 1;
     let points: Vec<ChartPoint> = (units.iter())
         .map(|u| {
             let color = if u.missed_count > 0 {
@@ -527,20 +560,32 @@ fn completion_chart(model: &ReportModel<'_>, first: u32, last: u32, width: u32) 
         .set_values(("排名", first, 5, last, 5))
         .set_name("完成率")
         .set_points(&points)
-        .set_data_label(ChartDataLabel::new().show_value().set_num_format("0%"));
-    chart
-        .title()
-        .set_name("各单位完成率（红色为有未达标指标的单位）");
+        .set_data_label(
+            ChartDataLabel::new()
+                .show_value()
+                .set_num_format("0%")
+                .set_font(ChartFont::new().set_size(8)),
+        );
+    let title = match part {
+        Some((n, of)) => format!("各单位完成率（红色为有未达标指标的单位）（{n}/{of}）"),
+        None => "各单位完成率（红色为有未达标指标的单位）".to_string(),
+    };
+    chart.title().set_name(&title);
     chart
         .x_axis()
         .set_num_format("0%")
         .set_max(1.0)
         .set_min(0.0);
-    chart.y_axis().set_reverse().set_label_interval(1);
+    // Names at 8 points, so that every bar's fits beside it.
+    chart
+        .y_axis()
+        .set_reverse()
+        .set_label_interval(1)
+        .set_font(ChartFont::new().set_size(8));
     chart.legend().set_hidden();
     chart
         .set_width(width.min(900))
-        .set_height(120 + 20 * (last - first + 1));
+        .set_height(chart_height(units.len()));
     chart
 }
 
