@@ -341,11 +341,8 @@ fn guide(
     q.finish(false)?;
     top = enum_texts(wb, f, schema, top + 2, &widths)?;
     let ws = wb.worksheet_from_name(GUIDE_SHEET)?;
-    ws.write_string(
-        top + 1,
-        0,
-        "注：依据中的编号指县里下发的意识形态工作责任制文件。",
-    )?;
+    let note = format!("注：依据中的编号指县里下发的{}文件。", schema.work());
+    ws.write_string(top + 1, 0, &note)?;
     print_setup(ws, 2)?;
     Ok(())
 }

@@ -26,7 +26,7 @@ const NAMED_PERIODS: usize = 3;
 
 /// The document's bytes.
 pub(crate) fn tongbao(model: &ReportModel<'_>, overview: &Overview) -> std::io::Result<Vec<u8>> {
-    let title = title(model.card.year);
+    let title = title(model.card.year, model.schema);
     let document = document(model, overview, &title);
     package(&[
         ("[Content_Types].xml", CONTENT_TYPES),
@@ -42,8 +42,8 @@ pub(crate) fn tongbao(model: &ReportModel<'_>, overview: &Overview) -> std::io::
     ])
 }
 
-fn title(year: i32) -> String {
-    format!("关于{year}年度意识形态工作责任制落实情况的通报")
+fn title(year: i32, schema: &crate::schema::Schema) -> String {
+    format!("关于{year}年度{}的通报", schema.name)
 }
 
 /// The parts zipped, each dated 1980-01-01 00:00 (the zip format's first day) and deflated at
@@ -76,9 +76,11 @@ fn document(model: &ReportModel<'_>, overview: &Overview, title: &str) -> String
     d.para(
         BODY,
         &format!(
-            "为深入贯彻落实党委（党组）意识形态工作责任制，全面掌握各单位工作开展情况，\
+            "为深入贯彻落实{}，全面掌握各单位工作开展情况，\
              推动各项任务落地见效，根据各单位报送的工作台账汇总情况，\
-             现将{year}年度意识形态工作责任制落实情况通报如下。"
+             现将{year}年度{}通报如下。",
+            model.schema.work(),
+            model.schema.name
         ),
     );
 
@@ -92,11 +94,11 @@ fn document(model: &ReportModel<'_>, overview: &Overview, title: &str) -> String
     problems(&mut d, model, overview);
 
     d.para(HEADING, "四、下步要求");
-    for (lead, text) in requirements(year) {
+    for (lead, text) in requirements(year, model.schema.field_of_work()) {
         d.lead_para(&lead, &text);
     }
 
-    let attachment = format!("{year}年度意识形态工作责任制落实情况排名");
+    let attachment = format!("{year}年度{}排名", model.schema.name);
     d.para(BLANK, "");
     d.para(BODY, &format!("附件：{attachment}"));
     d.para(BLANK, "");
@@ -249,8 +251,9 @@ fn shortfall_lines(d: &mut Doc, model: &ReportModel<'_>, overview: &Overview, mi
     }
 }
 
-/// `四、下步要求`: each a lead in 楷体 and its text.
-fn requirements(year: i32) -> [(String, String); 4] {
+/// `四、下步要求`: each a lead in 楷体 and its text; `field` is the schema's field of work
+/// (`意识形态工作`).
+fn requirements(year: i32, field: &str) -> [(String, String); 4] {
     let next = year + 1;
     [
         (
@@ -269,15 +272,16 @@ fn requirements(year: i32) -> [(String, String); 4] {
         ),
         (
             "（三）压实工作责任。".into(),
-            "各级党组织（党委、党组）要切实履行意识形态工作主体责任，\
-             主要负责同志要履行第一责任人职责，把意识形态工作纳入重要议事日程；\
-             对工作不力、整改不到位、问题反复出现的单位，依规依纪严肃问责。"
-                .into(),
+            format!(
+                "各单位要切实履行{field}主体责任，\
+                 主要负责同志要履行第一责任人职责，把{field}纳入重要议事日程；\
+                 对工作不力、整改不到位、问题反复出现的单位，依规依纪严肃问责。"
+            ),
         ),
         (
             "（四）做好来年工作。".into(),
             format!(
-                "各单位要对照{next}年度意识形态工作责任制考核要求，提前谋划、统筹安排，\
+                "各单位要对照{next}年度{field}考核要求，提前谋划、统筹安排，\
                  按时报送工作台账，确保各项工作任务按期保质完成。"
             ),
         ),

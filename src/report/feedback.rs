@@ -122,7 +122,10 @@ pub(crate) fn reminder_list(model: &ReportModel<'_>) -> String {
     let mut lines = vec![
         format!(
             "{}（生成于 {}）",
-            model.dated(format!("{year}年度意识形态工作台账催报名单")),
+            model.dated(format!(
+                "{year}年度{}台账催报名单",
+                model.schema.field_of_work()
+            )),
             model.generated_at
         ),
         String::new(),
@@ -299,7 +302,8 @@ pub(crate) fn reminder_text(model: &ReportModel<'_>, unit: &str, issues: &[&Issu
     if warnings > 0 {
         parts.push(format!("需核实 {warnings} 处"));
     }
-    let mut text = format!("{unit}：贵单位报送的{year}年度意识形态工作台账经汇总校验，");
+    let field = model.schema.field_of_work();
+    let mut text = format!("{unit}：贵单位报送的{year}年度{field}台账经汇总校验，");
     if parts.is_empty() {
         text.push_str("格式无误；");
     } else {

@@ -91,16 +91,16 @@ impl Overview {
             tallies: card.tallies.0.clone(),
             paragraph: String::new(),
         };
-        overview.paragraph = overview.paragraph(card.year);
+        overview.paragraph = overview.paragraph(card.year, &model.schema.name);
         overview
     }
 
     /// `截至2026年12月31日，全县应报送单位40个，已报送39个……`: every number and name of 总览
     /// in sentences a 通报 can take as they stand.
-    fn paragraph(&self, year: i32) -> String {
+    fn paragraph(&self, year: i32, work_name: &str) -> String {
         let mut p = format!(
-            "截至{}，{year}年度意识形态工作责任制落实情况台账应报送单位{}个，已报送{}个",
-            self.as_of, self.expected, self.submitted
+            "截至{}，{year}年度{}台账应报送单位{}个，已报送{}个",
+            self.as_of, work_name, self.expected, self.submitted
         );
         let not_in = self.missing.len() + self.unreadable.len();
         if not_in > 0 {

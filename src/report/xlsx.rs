@@ -80,10 +80,7 @@ fn subtitle(model: &ReportModel<'_>) -> String {
 fn overview(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
     let o = &model.overview;
     let ws = sheet.set_name("总览")?;
-    let title = model.dated(format!(
-        "{}年度意识形态工作责任制落实情况总览",
-        model.card.year
-    ));
+    let title = model.dated(format!("{}年度{}总览", model.card.year, model.schema.name));
     let mut t = Table::new(ws, f, &title, &subtitle(model), &["项目", "数量", "单位"])?;
     t.fit_title();
     // Portrait A4 at full size: labels and names wrap within these.
@@ -296,7 +293,7 @@ fn ranking(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resul
     columns.extend(ratios.iter().map(|r| (r.to_string(), 7)));
     let headers: Vec<&str> = columns.iter().map(|(h, _)| h.as_str()).collect();
     let ws = sheet.set_name("排名")?;
-    let title = model.dated(format!("{}年度意识形态工作责任制落实情况排名", card.year));
+    let title = model.dated(format!("{}年度{}排名", card.year, model.schema.name));
     let mut t = Table::new(ws, f, &title, &subtitle(model), &headers)?;
     t.narrow_headers(rule_width)?;
     let caps: Vec<(usize, usize)> = columns.iter().map(|(_, w)| *w).enumerate().collect();

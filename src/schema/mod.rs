@@ -74,6 +74,25 @@ pub struct Group {
 }
 
 impl Schema {
+    /// The work the schema judges, as its name says it without `落实情况`: `意识形态工作责任制`,
+    /// `安全生产工作`. Titles and the 通报 speak of it, so that another campaign's schema gets its
+    /// own words (`docs/schema.md#schema-table`).
+    pub fn work(&self) -> &str {
+        let name = self.name.as_str();
+        (name.strip_suffix("落实情况"))
+            .or_else(|| name.strip_suffix("情况"))
+            .filter(|w| !w.is_empty())
+            .unwrap_or(name)
+    }
+
+    /// The field of that work, without `责任制`: `意识形态工作`, `安全生产工作`.
+    pub fn field_of_work(&self) -> &str {
+        let work = self.work();
+        (work.strip_suffix("责任制"))
+            .filter(|w| !w.is_empty())
+            .unwrap_or(work)
+    }
+
     /// The index of the group a unit type belongs to.
     pub fn group_of(&self, unit_type: &str) -> Option<usize> {
         self.groups

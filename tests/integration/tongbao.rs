@@ -39,7 +39,7 @@ fn run_county(wd: &Workdir, out: &str, extra: &[&str]) {
 }
 
 /// Each part of the package by name.
-fn parts(bytes: &[u8]) -> Vec<(String, String)> {
+pub(crate) fn parts(bytes: &[u8]) -> Vec<(String, String)> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip package");
     (0..archive.len())
         .map(|i| {
@@ -52,7 +52,7 @@ fn parts(bytes: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
-fn part<'p>(parts: &'p [(String, String)], name: &str) -> &'p str {
+pub(crate) fn part<'p>(parts: &'p [(String, String)], name: &str) -> &'p str {
     let found = parts.iter().find(|(n, _)| n == name);
     &found
         .unwrap_or_else(|| panic!("no {name} in the package"))
