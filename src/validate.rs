@@ -383,12 +383,17 @@ fn validate_row(
 }
 
 /// The column of the row's cell holding the template's example mark, if any: as written, or
-/// retyped (`示例,提交前请删除`, spaces) — the same once normalised.
+/// retyped (`示例,提交前请删除`, `示例 提交前请删除。`) — the same words once normalised, whatever
+/// the punctuation and spaces between them.
 fn example_mark(row: &RawRow) -> Option<u32> {
+    let words = |s: &str| -> String {
+        normalize(s)
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect()
+    };
     row.cells.iter().find_map(|(col, cell)| match cell {
-        Cell::Text(t) if t.contains("示例") && normalize(t) == normalize(EXAMPLE_MARK) => {
-            Some(*col)
-        }
+        Cell::Text(t) if t.contains("示例") && words(t) == words(EXAMPLE_MARK) => Some(*col),
         _ => None,
     })
 }
@@ -640,10 +645,12 @@ mod tests {
             ["2026-03-05", "集中学习", "30", "是", "示例，提交前请删除"],
             ["2026-03-06", "集中学习", "30", "是", "示例,提交前请删除"],
             ["2026-03-07", "集中学习", "30", "是", " 示例， 提交前请删除 "],
-            ["2026-03-08", "集中学习", "30", "是", "示例学习之后的备注"],
+            ["2026-03-08", "集中学习", "30", "是", "示例：提交前请删除！"],
+            ["2026-03-09", "集中学习", "30", "是", "示例提交前请删除"],
+            ["2026-03-10", "集中学习", "30", "是", "示例学习之后的备注"],
         ];
         let out = run(&s, 0, &raw);
-        assert_eq!((out.data_rows, out.rejected_rows), (4, 3));
+        assert_eq!((out.data_rows, out.rejected_rows), (6, 5));
         assert!(out.issues.iter().all(|i| i.code == "example-row"));
     }
 
