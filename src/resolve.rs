@@ -774,8 +774,9 @@ fn copy_order(rel: &str) -> (&str, &str) {
     (stem, rel)
 }
 
-/// Marks all but the newest workbook of each unit and year as superseded; the 提示 names the unit
-/// as the roster does, not as the workbook spelled it.
+/// Marks all but the newest workbook of each unit and year as superseded — among the workbooks
+/// that hold a ledger sheet in common (`overlapping`); the 提示 names the unit as the roster does,
+/// not as the workbook spelled it.
 fn supersede(files: &mut [FileOutcome], year: i32, units: &Units<'_>) {
     let mut groups: BTreeMap<(usize, i32), Vec<usize>> = BTreeMap::new();
     for (i, file) in files.iter().enumerate() {
@@ -784,7 +785,12 @@ fn supersede(files: &mut [FileOutcome], year: i32, units: &Units<'_>) {
             groups.entry((unit, file_year)).or_default().push(i);
         }
     }
-    for members in groups.values().filter(|m| m.len() > 1) {
+    let clusters: Vec<Vec<usize>> = (groups.values())
+        .filter(|m| m.len() > 1)
+        .flat_map(|members| overlapping(files, members))
+        .filter(|c| c.len() > 1)
+        .collect();
+    for members in &clusters {
         let key = |&i: &usize| {
             let f = &files[i];
             (
@@ -816,6 +822,30 @@ fn supersede(files: &mut [FileOutcome], year: i32, units: &Units<'_>) {
             );
         }
     }
+}
+
+/// `members` (files of one unit and year) in clusters of files that hold a ledger sheet in
+/// common, each in path order: only these are submissions of the same thing. A unit that sends
+/// its ledger as one CSV per sheet (`龙爪镇_学习记录.csv`, `龙爪镇_研究研判.csv`) has sent each
+/// once.
+fn overlapping(files: &[FileOutcome], members: &[usize]) -> Vec<Vec<usize>> {
+    let sheets = |i: usize| -> Vec<usize> { files[i].sheets.iter().map(|s| s.spec).collect() };
+    let mut clusters: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+    for &i in members {
+        let mine = sheets(i);
+        // Every cluster sharing a sheet with this file joins it.
+        let (joined, apart): (Vec<_>, Vec<_>) = (clusters.into_iter())
+            .partition(|(_, held)| held.iter().any(|s| mine.contains(s)));
+        let mut cluster = (vec![i], mine);
+        for (files, held) in joined {
+            cluster.0.extend(files);
+            cluster.1.extend(held);
+        }
+        cluster.0.sort_unstable();
+        clusters = apart;
+        clusters.push(cluster);
+    }
+    clusters.into_iter().map(|(files, _)| files).collect()
 }
 
 /// Every unit's submission status: submitted (or not judged, when its type cannot be told),

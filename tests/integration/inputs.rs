@@ -279,3 +279,38 @@ fn an_unusable_out_is_refused_before_reading() {
         assert!(!wd.path("只读/报表").exists());
     }
 }
+
+/// A unit that sends its ledger as one CSV per sheet has sent each sheet once: the files are
+/// parts of one submission and all count. A second CSV of the same sheet is a resubmission.
+#[test]
+fn one_csv_per_sheet_is_one_submission_and_a_second_of_a_sheet_replaces_the_first() {
+    let wd = Workdir::new();
+    wd.copy_fixture("county/名册.csv", "in/名册.csv");
+    wd.write(
+        "in/红岩镇_学习记录.csv",
+        "序号,日期,学习形式,学习主题\n1,2026-03-05,集中学习,a\n2,2026-04-05,集中学习,b\n",
+    );
+    wd.write(
+        "in/红岩镇_研究研判.csv",
+        "序号,日期,类型,议题\n1,2026-03-10,专题研究,a\n",
+    );
+    let (issues, summary) = check(&wd, &["in"]);
+    assert!(with_code(&issues, "superseded").is_empty(), "{issues:?}");
+    assert!(summary.contains("数据行：读取 3 = 采用 3 + 剔除 0"), "{summary}");
+
+    wd.write(
+        "in/红岩镇_学习记录(更正).csv",
+        "序号,日期,学习形式,学习主题\n1,2026-03-05,集中学习,a\n",
+    );
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(60);
+    let file = std::fs::File::options()
+        .write(true)
+        .open(wd.path("in/红岩镇_学习记录(更正).csv"))
+        .unwrap();
+    file.set_modified(later).unwrap();
+    let (issues, summary) = check(&wd, &["in"]);
+    let superseded = with_code(&issues, "superseded");
+    let files: Vec<&str> = superseded.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(files, ["红岩镇_学习记录.csv"], "{issues:?}");
+    assert!(summary.contains("数据行：读取 2 = 采用 2 + 剔除 0"), "{summary}");
+}
