@@ -834,8 +834,8 @@ fn overlapping(files: &[FileOutcome], members: &[usize]) -> Vec<Vec<usize>> {
     for &i in members {
         let mine = sheets(i);
         // Every cluster sharing a sheet with this file joins it.
-        let (joined, apart): (Vec<_>, Vec<_>) = (clusters.into_iter())
-            .partition(|(_, held)| held.iter().any(|s| mine.contains(s)));
+        let (joined, apart): (Vec<_>, Vec<_>) =
+            (clusters.into_iter()).partition(|(_, held)| held.iter().any(|s| mine.contains(s)));
         let mut cluster = (vec![i], mine);
         for (files, held) in joined {
             cluster.0.extend(files);
@@ -871,6 +871,13 @@ fn statuses(
                 submitted[u] = true;
             }
             (Fate::Failed(_), _) => {
+                if let Some(u) = units.in_path(&file.source.rel) {
+                    unreadable[u] = true;
+                }
+            }
+            // Read, but no sheet of the template in it (a workbook of something else, text
+            // under a spreadsheet's name): what its name says the unit sent cannot be used.
+            (Fate::Read, None) if file.sheets.is_empty() && file.info.is_none() => {
                 if let Some(u) = units.in_path(&file.source.rel) {
                     unreadable[u] = true;
                 }

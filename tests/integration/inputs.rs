@@ -296,7 +296,10 @@ fn one_csv_per_sheet_is_one_submission_and_a_second_of_a_sheet_replaces_the_firs
     );
     let (issues, summary) = check(&wd, &["in"]);
     assert!(with_code(&issues, "superseded").is_empty(), "{issues:?}");
-    assert!(summary.contains("数据行：读取 3 = 采用 3 + 剔除 0"), "{summary}");
+    assert!(
+        summary.contains("数据行：读取 3 = 采用 3 + 剔除 0"),
+        "{summary}"
+    );
 
     wd.write(
         "in/红岩镇_学习记录(更正).csv",
@@ -312,5 +315,37 @@ fn one_csv_per_sheet_is_one_submission_and_a_second_of_a_sheet_replaces_the_firs
     let superseded = with_code(&issues, "superseded");
     let files: Vec<&str> = superseded.iter().map(|(f, _)| f.as_str()).collect();
     assert_eq!(files, ["红岩镇_学习记录.csv"], "{issues:?}");
-    assert!(summary.contains("数据行：读取 2 = 采用 2 + 剔除 0"), "{summary}");
+    assert!(
+        summary.contains("数据行：读取 2 = 采用 2 + 剔除 0"),
+        "{summary}"
+    );
+}
+
+/// A file named for a roster unit that holds no sheet of the template (text under a spreadsheet's
+/// name, a workbook of something else) is not "nothing received": the unit's file could not be
+/// used, and it is chased as such.
+#[test]
+fn a_unit_whose_only_file_holds_no_ledger_has_an_unreadable_submission() {
+    let wd = Workdir::new();
+    county(&wd, "in");
+    wd.write("in/城关街道2026年台账.csv", "这不是台账\n随便写的几行字\n");
+    let run = wd.run(&[
+        "run",
+        "in",
+        "--year",
+        "2026",
+        "--as-of",
+        "2026-12-31",
+        "--out",
+        "out",
+        "--quiet",
+    ]);
+    assert!(run.code() <= 1, "{}", run.stderr());
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(wd.path("out/汇总_2026.json")).unwrap())
+            .unwrap();
+    let unit = (json["ranking"].as_array().unwrap().iter())
+        .find(|u| u["name"] == "城关街道")
+        .unwrap();
+    assert_eq!(unit["status"], "报送文件无法读取", "{unit}");
 }
