@@ -234,11 +234,7 @@ fn missing_sheet_issues(schema: &Schema, seen: &[bool], file: &str, out: &mut Fi
         let unit_type = (out.info.as_ref().and_then(|i| i.unit_type.as_deref()))
             .filter(|t| schema.unit_types.iter().any(|u| u == t));
         for (index, spec) in (schema.sheets.iter().enumerate()).filter(|(i, _)| !seen[*i]) {
-            let mut rules: Vec<String> = (schema.rules.iter())
-                .filter(|r| r.sheet == index && unit_type.is_none_or(|t| r.applies_to(t)))
-                .map(|r| r.name.clone())
-                .collect();
-            rules.dedup();
+            let rules = schema.rules_counting(index, unit_type);
             let level = match rules.is_empty() {
                 true => Level::Notice,
                 false => Level::Warning,

@@ -189,7 +189,10 @@ pub(crate) fn resolve(
             issues.append(&mut sheet.issues);
         }
     }
-    soften_missing_sheets(&mut issues, &files, schema);
+    let typed: HashMap<&str, &str> = (types.iter())
+        .map(|(&i, t)| (units.name(i), t.as_str()))
+        .collect();
+    settle_missing_sheets(&mut issues, &files, schema, &typed);
     let notes = Notes {
         misnamed,
         other_years,
@@ -414,10 +417,18 @@ fn settle_records(
     }
 }
 
-/// A workbook's missing sheet is no loss when its unit's records of that sheet came in another
-/// file (an online form's export with a 单位名称 column): its 警告 becomes a 提示.
-fn soften_missing_sheets(issues: &mut [Issue], files: &[FileOutcome], schema: &Schema) {
-    let missing = |i: &Issue| i.code == "sheet-missing" && i.level == Level::Warning;
+/// A workbook's missing sheet, said when it was read with the type its 基本信息 gave (or none),
+/// said again with the type the unit is judged as (`typed`, by unit name: the roster's wins): a
+/// 警告 naming the rules of that type that count the sheet, a 提示 when none does — or when its
+/// unit's records of that sheet came in another file (an online form's export with a 单位名称
+/// column), which is no loss.
+fn settle_missing_sheets(
+    issues: &mut [Issue],
+    files: &[FileOutcome],
+    schema: &Schema,
+    typed: &HashMap<&str, &str>,
+) {
+    let missing = |i: &Issue| i.code == "sheet-missing";
     // Most runs have none: the walk over every record is for those that do.
     if !issues.iter().any(missing) {
         return;
@@ -442,17 +453,25 @@ fn soften_missing_sheets(issues: &mut [Issue], files: &[FileOutcome], schema: &S
         let (Some(unit), Some(spec)) = (issue.unit.as_deref(), spec) else {
             continue;
         };
-        if held.contains(&(unit, spec)) {
-            let softened = Issue::new(
-                Level::Notice,
-                &issue.file,
-                Kind::SheetMissing { rules: Vec::new() },
-                action::SHEET_EMPTY,
-            )
-            .sheet(&schema.sheets[spec].name)
-            .unit(Some(unit));
-            *issue = softened;
-        }
+        let rules = match (held.contains(&(unit, spec)), typed.get(unit)) {
+            (true, _) => Vec::new(),
+            (false, Some(t)) => schema.rules_counting(spec, Some(t)),
+            // No type to judge by: as it was said.
+            (false, None) => continue,
+        };
+        let level = match rules.is_empty() {
+            true => Level::Notice,
+            false => Level::Warning,
+        };
+        let settled = Issue::new(
+            level,
+            &issue.file,
+            Kind::SheetMissing { rules },
+            action::SHEET_EMPTY,
+        )
+        .sheet(&schema.sheets[spec].name)
+        .unit(Some(unit));
+        *issue = settled;
     }
 }
 

@@ -93,6 +93,20 @@ impl Schema {
             .unwrap_or(work)
     }
 
+    /// The names of the rules that count `sheet`'s records for `unit_type` (for any type when
+    /// `None`), in schema order, each once.
+    pub fn rules_counting(&self, sheet: usize, unit_type: Option<&str>) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for rule in (self.rules.iter())
+            .filter(|r| r.sheet == sheet && unit_type.is_none_or(|t| r.applies_to(t)))
+        {
+            if !names.contains(&rule.name) {
+                names.push(rule.name.clone());
+            }
+        }
+        names
+    }
+
     /// The index of the group a unit type belongs to.
     pub fn group_of(&self, unit_type: &str) -> Option<usize> {
         self.groups

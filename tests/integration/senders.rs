@@ -1061,3 +1061,23 @@ fn the_templates_filing_date_may_be_in_january_of_the_next_year() {
         );
     }
 }
+
+/// A missing ledger sheet is judged by the type the unit is judged as, the roster's when its
+/// 基本信息 gives none: a 警告 naming only that type's rules that count the sheet, a 提示 when
+/// none does.
+#[test]
+fn a_missing_sheet_is_judged_by_the_rosters_type() {
+    let wd = Workdir::new();
+    inputs(&wd, "missing_by_type");
+    let issues = check(&wd, Some("in/名册.csv"));
+    let town = issue_with(&issues, "金塘镇.xlsx", "sheet-missing");
+    assert_eq!(town["level"], "警告", "{town}");
+    let message = town["message"].as_str().unwrap();
+    assert!(message.contains("督查"), "{message}");
+    assert!(!message.contains("自查报告"), "a school's rule: {message}");
+    let bureau = issue_with(&issues, "县教育局.xlsx", "sheet-missing");
+    assert_eq!(
+        bureau["level"], "提示",
+        "no 部门 rule counts 督查检查: {bureau}"
+    );
+}
