@@ -161,7 +161,7 @@ fn whole<T: std::str::FromStr>(text: &str) -> Result<T, String> {
 pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// 每条问题输出一行 JSON（键：level, unit, file, sheet, row, column, field, value, message, action）
+    /// 每条问题输出一行 JSON（键：level, code, unit, file, sheet, row, column, field, value, message, action）
     #[arg(long)]
     pub json: bool,
 }

@@ -18,7 +18,7 @@ pub enum Error {
     #[error(transparent)]
     Roster(#[from] RosterError),
     /// A file or folder of the output that could not be written.
-    #[error("{what} {}：{source}", path.display())]
+    #[error("{what} {}：{}", path.display(), crate::io_error::in_words(source))]
     Output {
         what: &'static str,
         path: PathBuf,

@@ -23,7 +23,8 @@ impl LastYear {
     /// Reads a `汇总_<year>.json`; a file that is not one is a usage error naming it.
     pub(crate) fn load(path: &Path) -> Result<LastYear> {
         let fail = |why: String| Error::Usage(format!("--compare {}：{why}", path.display()));
-        let text = std::fs::read_to_string(path).map_err(|e| fail(format!("无法读取：{e}")))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| fail(format!("无法读取：{}", crate::io_error::in_words(&e))))?;
         let json: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| fail(format!("不是 JSON 文件：{e}")))?;
         if let Some(v) = json.get("schema_version").and_then(|v| v.as_u64())

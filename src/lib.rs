@@ -19,10 +19,12 @@
 //! ```
 //!
 //! Shared by every stage: `outcome` (the values passed between stages), `issue` (what was found
-//! and its code), `error` (what stops the tool), `normalize`, `sheet`, `record`, `schema`.
+//! and its code), `error` (what stops the tool), `io_error` (why a file could not be read or
+//! written, in words), `normalize`, `sheet`, `record`, `schema`.
 
 // What every stage shares.
 mod error;
+mod io_error;
 mod issue;
 mod normalize;
 mod outcome;

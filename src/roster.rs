@@ -123,7 +123,8 @@ impl Roster {
             path: path.display().to_string(),
             message,
         };
-        let bytes = std::fs::read(path).map_err(|e| fail(format!("无法读取：{e}")))?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| fail(format!("无法读取：{}", crate::io_error::in_words(&e))))?;
         let workbook = ingest::parse(bytes, "名册", ingest::limits::DEFAULT_MAX_CELLS)
             .map_err(|e| fail(e.message))?;
         let sheet = workbook

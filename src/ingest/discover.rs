@@ -204,7 +204,10 @@ impl Search {
                 .map(|e| (e.file_name(), e))
                 .collect(),
             Err(e) => {
-                let why = Unsearched::Unlistable(format!("无法读取文件夹：{e}"));
+                let why = Unsearched::Unlistable(format!(
+                    "无法读取文件夹：{}",
+                    crate::io_error::in_words(&e)
+                ));
                 return self.found.unsearched.push((shown, why));
             }
         };
@@ -240,7 +243,10 @@ impl Search {
             Ok(t) if t.is_dir() => match entry.metadata() {
                 Ok(meta) => self.folder(&path, &rel, rel.clone(), &meta),
                 Err(e) => {
-                    let why = Unsearched::Unlistable(format!("无法读取文件夹：{e}"));
+                    let why = Unsearched::Unlistable(format!(
+                        "无法读取文件夹：{}",
+                        crate::io_error::in_words(&e)
+                    ));
                     self.found.unsearched.push((rel, why));
                 }
             },
@@ -254,7 +260,10 @@ impl Search {
         let meta = match meta {
             Ok(meta) => meta,
             Err(e) => {
-                let why = Unread::Unreadable(format!("无法读取文件信息：{e}"));
+                let why = Unread::Unreadable(format!(
+                    "无法读取文件信息：{}",
+                    crate::io_error::in_words(&e)
+                ));
                 return self.unread(path, rel, None, why);
             }
         };

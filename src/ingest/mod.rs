@@ -129,7 +129,7 @@ pub(crate) fn load(source: &Source) -> Result<Loaded, ReadError> {
         return Err(too_big(source.size));
     }
     let bytes = read_bounded(&source.path, source.size, limits::MAX_FILE_BYTES + 1)
-        .map_err(|e| ReadError::new(format!("无法读取文件：{e}")))?;
+        .map_err(|e| ReadError::new(format!("无法读取文件：{}", crate::io_error::in_words(&e))))?;
     if bytes.len() as u64 > limits::MAX_FILE_BYTES {
         return Err(too_big(bytes.len() as u64));
     }

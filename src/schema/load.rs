@@ -245,7 +245,7 @@ pub fn load(path: &Path) -> Result<Schema, SchemaError> {
         path: label.clone(),
         problems: vec![Problem {
             line: None,
-            message: format!("无法读取方案文件：{e}"),
+            message: format!("无法读取方案文件：{}", crate::io_error::in_words(&e)),
         }],
     })?;
     parse(&text, &label)
