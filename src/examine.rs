@@ -210,7 +210,8 @@ fn validate_ledgers(
                 }
             }
             Some((Role::Info, _)) => {}
-            None if !sheet.rows.is_empty() && sheet.visible && !is_template_aid(&sheet.name) => {
+            // Hidden or not: a sheet with something in it is never passed over without a word.
+            None if !sheet.rows.is_empty() && !is_template_aid(&sheet.name) => {
                 out.issues.push(
                     Issue::new(Level::Notice, file, Kind::UnknownSheet, action::NONE)
                         .sheet(&sheet.name),

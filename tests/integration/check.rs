@@ -519,3 +519,41 @@ fn the_cell_cap_is_configurable_and_named_in_the_message() {
     assert!(!out.contains("学习记录  未找到工作表"), "{out}");
     assert_eq!(run.code(), 1);
 }
+
+/// A hidden sheet with rows that no schema name claims is named with a 提示, as a visible one is:
+/// rows a unit hid are never passed over without a word.
+#[test]
+fn a_hidden_sheet_of_no_known_name_is_named() {
+    let wd = Workdir::new();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("学习记录").unwrap();
+    for (c, h) in ["日期", "学习形式", "学习主题"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "2026-03-05").unwrap();
+    ws.write_string(1, 1, "集中学习").unwrap();
+    let hidden = wb.add_worksheet();
+    hidden.set_name("hiddenone").unwrap();
+    hidden.write_string(0, 0, "日期").unwrap();
+    hidden.write_string(1, 0, "2026-04-01").unwrap();
+    hidden.set_hidden(true);
+    let path = wd.path("in/龙爪镇.xlsx");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    wb.save(&path).unwrap();
+    wd.write("名册.csv", "单位名称,单位类型\n龙爪镇,乡镇\n");
+    let run = wd.run(&[
+        "check",
+        "in",
+        "--roster",
+        "名册.csv",
+        "--year",
+        "2026",
+        "--json",
+    ]);
+    let named: Vec<Value> = (run.json_lines().into_iter())
+        .filter(|i| i["code"] == "unknown-sheet")
+        .collect();
+    assert_eq!(named.len(), 1, "{}", run.stdout());
+    assert_eq!(named[0]["sheet"], "hiddenone");
+}
