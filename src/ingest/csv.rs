@@ -37,8 +37,12 @@ pub(super) fn decode(bytes: &[u8]) -> (Cow<'_, str>, Encoding, bool) {
     (text, Encoding::Gb18030, had_errors)
 }
 
+/// The delimiter the first line that has any uses most (a title line above the header has none):
+/// tab, semicolon or comma, comma on a tie.
 fn delimiter(text: &str) -> u8 {
-    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let first = (text.lines().take(20))
+        .find(|l| l.contains(['\t', ';', ',']))
+        .unwrap_or("");
     let count = |c: char| first.matches(c).count();
     [(b'\t', count('\t')), (b';', count(';')), (b',', count(','))]
         .into_iter()
@@ -209,6 +213,18 @@ mod tests {
         assert!(text.starts_with("日期,学习形式"));
         let (text, enc, _) = decode("\u{feff}日期".as_bytes());
         assert_eq!((&*text, enc), ("日期", Encoding::Utf8));
+    }
+
+    /// A title line above the header has no delimiter: the header's decides.
+    #[test]
+    fn the_delimiter_is_the_headers_below_a_title_line() {
+        assert_eq!(
+            delimiter("2026年学习记录\n日期\t学习形式\n2026-03-05\t集中学习\n"),
+            b'\t'
+        );
+        assert_eq!(delimiter("\n日期;学习形式\n"), b';');
+        assert_eq!(delimiter("日期,学习形式\n"), b',');
+        assert_eq!(delimiter("只有一列\n"), b',');
     }
 
     #[test]
