@@ -99,12 +99,23 @@ impl Staging {
         };
         fs::create_dir(&self.old).map_err(failed("无法创建暂存文件夹", &self.old))?;
         let staged = entries(&self.dir, |_| true)?;
-        // A folder that never held a set (no marker) may hold a clerk's own 汇总_全县.xlsx or
-        // 反馈/: there only what this run writes is replaced.
-        let previous = match self.out.join(crate::ingest::REPORT_MARKER).exists() {
-            true => entries(&self.out, is_report_entry)?,
-            false => entries(&self.out, |n| staged.iter().any(|s| s == n))?,
+        list_in_marker(&self.dir, &staged)?;
+        // What the previous set's marker lists is the previous set; a folder that never held one
+        // may hold a clerk's own 汇总_2019.xlsx or 反馈/, named like the tool's: there, and for
+        // whatever the marker does not list, only what this run writes is replaced.
+        let listed = listed_in_marker(&self.out);
+        let marked = self.out.join(MARKER).exists();
+        let ours = |n: &str| {
+            // Temporary files of an interrupted write (an older version wrote them into `--out`).
+            let leftover = n.starts_with(".huizong-") && n.ends_with(".tmp");
+            staged.iter().any(|s| s == n)
+                || leftover
+                || match &listed {
+                    Some(listed) => listed.iter().any(|s| s == n),
+                    None => marked && is_report_entry(n),
+                }
         };
+        let previous = entries(&self.out, ours)?;
         if let Err(e) = move_all(&previous, &self.out, &self.old) {
             let _ = move_all(&entries(&self.old, |_| true)?, &self.old, &self.out);
             return Err(e);
@@ -149,10 +160,12 @@ impl Staging {
 
 impl Drop for Staging {
     /// A run that did not commit leaves no staging folder behind, and no run leaves its lock
-    /// file: it is removed while still held (the lock goes when the handle does, after this).
+    /// file where a lock on a removed file can be told (`is_at`): it is removed while still held
+    /// (the lock goes when the handle does, after this).
     fn drop(&mut self) {
         let _ = fs::remove_dir_all(&self.dir);
         let _ = fs::remove_dir_all(&self.old);
+        #[cfg(unix)]
         let _ = fs::remove_file(self.out.join(LOCK));
     }
 }
@@ -167,10 +180,44 @@ fn is_at(file: &File, path: &Path) -> bool {
     }
 }
 
-/// Whether the open `file` is the one at `path` now: elsewhere an open file cannot be removed.
+/// Whether the open `file` is the one at `path` now: elsewhere the lock file is never removed, so
+/// it always is (Windows would let a held file be removed, but std cannot tell it from the one a
+/// later run makes).
 #[cfg(not(unix))]
 fn is_at(_file: &File, _path: &Path) -> bool {
     true
+}
+
+use crate::ingest::REPORT_MARKER as MARKER;
+
+/// Adds to the staged set's marker, below its sentence, the name of each entry of the set: what
+/// the next run may replace.
+fn list_in_marker(dir: &Path, staged: &[String]) -> Result<()> {
+    let path = dir.join(MARKER);
+    let Ok(mut text) = fs::read_to_string(&path) else {
+        return Ok(());
+    };
+    for name in staged {
+        text.push_str(name);
+        text.push_str("\r\n");
+    }
+    fs::write(&path, text).map_err(|source| Error::Output {
+        what: "无法写入",
+        path,
+        source,
+    })
+}
+
+/// The entries the marker in `out` lists (every line after its first); `None` when there is no
+/// marker or it lists none (a set written before markers listed their entries).
+fn listed_in_marker(out: &Path) -> Option<Vec<String>> {
+    let text = fs::read_to_string(out.join(MARKER)).ok()?;
+    let names: Vec<String> = (text.lines().skip(1))
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(String::from)
+        .collect();
+    (!names.is_empty()).then_some(names)
 }
 
 /// The folder `out` is in, and `out`'s own name.
@@ -275,31 +322,28 @@ mod tests {
     }
 
     /// In a folder that never held a set, files named like the tool's are the clerk's: only what
-    /// the run writes is replaced.
+    /// a run writes is replaced, by the first run and by every run after it (the marker lists
+    /// the set).
     #[test]
-    fn a_folder_without_a_set_keeps_all_but_what_the_run_writes() {
+    fn a_folder_without_a_set_keeps_all_but_what_the_runs_write() {
         let root = tempfile::tempdir().unwrap();
         let out = root.path().join("汇总材料");
         fs::create_dir_all(out.join("反馈")).unwrap();
         fs::write(out.join("反馈/给领导.docx"), "mine").unwrap();
         fs::write(out.join("汇总_2019.xlsx"), "mine").unwrap();
         fs::write(out.join("汇总_2026.xlsx"), "mine, replaced").unwrap();
-        let staging = Staging::begin(&out).unwrap();
-        fs::write(staging.dir().join("汇总_2026.xlsx"), "new").unwrap();
-        fs::write(staging.dir().join(crate::ingest::REPORT_MARKER), "").unwrap();
-        staging.commit().unwrap();
-        assert_eq!(
-            fs::read_to_string(out.join("汇总_2026.xlsx")).unwrap(),
-            "new"
-        );
-        assert_eq!(
-            fs::read_to_string(out.join("汇总_2019.xlsx")).unwrap(),
-            "mine"
-        );
-        assert_eq!(
-            fs::read_to_string(out.join("反馈/给领导.docx")).unwrap(),
-            "mine"
-        );
+        for (run, extra) in [("first", "汇总_2026.json"), ("second", "通报_2026.docx")] {
+            let staging = Staging::begin(&out).unwrap();
+            fs::write(staging.dir().join("汇总_2026.xlsx"), run).unwrap();
+            fs::write(staging.dir().join(extra), run).unwrap();
+            fs::write(staging.dir().join(MARKER), "huizong 报表文件夹\r\n").unwrap();
+            staging.commit().unwrap();
+        }
+        let read = |name: &str| fs::read_to_string(out.join(name)).unwrap();
+        assert_eq!(read("汇总_2026.xlsx"), "second");
+        assert!(!out.join("汇总_2026.json").exists(), "the first run's");
+        assert_eq!(read("汇总_2019.xlsx"), "mine");
+        assert_eq!(read("反馈/给领导.docx"), "mine");
         assert!(!out.join(LOCK).exists());
     }
 
