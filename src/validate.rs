@@ -778,6 +778,46 @@ mod tests {
         assert!(out.issues[0].message.contains("认定为“下属单位领导班子”"));
     }
 
+    /// A word for the unit's own kind of body (镇 under a 镇) names another body only after a
+    /// name, never in a title of the unit's own: 副镇长, 镇党委, 院长 are the unit's.
+    #[test]
+    fn a_title_of_the_units_own_kind_is_its_own() {
+        let s = schema();
+        let legacy = (s.sheets[3].fields.iter())
+            .find_map(|f| f.legacy.as_ref())
+            .unwrap();
+        let own = |name: &str| {
+            let name = normalize(name);
+            let mut names = crate::roster::official_forms(&name, None);
+            names.push(name);
+            names
+        };
+        let town = own("三江镇");
+        for subject in [
+            "副镇长李某",
+            "镇党委班子",
+            "党委副书记兼副镇长",
+            "三江镇党委书记",
+            "镇长",
+        ] {
+            assert!(!legacy.is_subordinate(subject, &town), "{subject}");
+        }
+        for subject in [
+            "龙爪镇党委",
+            "马峰村党支部书记",
+            "三江镇卫生院院长",
+            "农业服务站站长",
+        ] {
+            assert!(legacy.is_subordinate(subject, &town), "{subject}");
+        }
+        let hospital = own("县人民医院");
+        assert!(!legacy.is_subordinate("县人民医院院长张某", &hospital));
+        assert!(!legacy.is_subordinate("院长张某", &hospital));
+        let bureau = own("县民政局");
+        assert!(legacy.is_subordinate("县民政局办公室主任", &bureau));
+        assert!(!legacy.is_subordinate("局长王某", &bureau));
+    }
+
     /// A 单位名称 too long for a cell, on a sheet of several units, rejects its row: it names no
     /// unit, and never reaches a record.
     #[test]

@@ -250,19 +250,37 @@ impl Legacy {
 
     /// Whether `subject` (the deciding field's text) names a body other than the unit: one of the
     /// subordinate words remains once the unit's own names (`own`: its name and the shorter forms
-    /// of an official name, normalised) are taken out, longest first.
+    /// of an official name, normalised) are taken out, longest first. A word that ends one of the
+    /// unit's own names is its own kind of body (镇 for 三江镇, 院 for 县人民医院): it names another
+    /// only after a name of two characters or more, and not as a title — `龙爪镇党委` under 官渡镇,
+    /// but not `镇党委班子`, `副镇长` or `院长`.
     pub fn is_subordinate(&self, subject: &str, own: &[String]) -> bool {
         let mut rest = normalize(subject);
         let mut own: Vec<&String> = own.iter().filter(|n| !n.is_empty()).collect();
         own.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
-        for name in own {
+        for name in &own {
             rest = rest.replace(name.as_str(), "");
         }
-        self.subordinate
-            .iter()
-            .any(|w| rest.contains(&normalize(w)))
+        self.subordinate.iter().any(|w| {
+            let w = normalize(w);
+            let own_kind = own.iter().any(|n| n.ends_with(&w));
+            rest.match_indices(&w).any(|(at, _)| {
+                if !own_kind {
+                    return true;
+                }
+                let before: Vec<char> = rest[..at].chars().collect();
+                let named = before.len() >= 2
+                    && !before[before.len() - 2..]
+                        .iter()
+                        .any(|c| TITLE_MARKS.contains(c));
+                named && !rest[at + w.len()..].starts_with('长')
+            })
+        })
     }
 }
+
+/// Characters that, just before a body word, make it part of a title (副镇长, 兼镇长, 原乡长).
+const TITLE_MARKS: [char; 5] = ['副', '兼', '任', '原', '代'];
 
 impl Field {
     /// Every normalised spelling a header cell may use for this field.
