@@ -298,8 +298,10 @@ fn score_unit(
     };
     let mut shortfalls = Vec::new();
     let (mut weighted, mut weights) = (0.0, 0.0);
+    // A unit whose type cannot be told is not judged, even on a rule of every type.
+    let judged = !unit.unit_type.is_empty() && status.status != Submission::Untyped;
     for ((rule, counted), &column) in schema.rules.iter().zip(&counts.rules).zip(columns) {
-        if !rule.applies_to(&unit.unit_type) {
+        if !judged || !rule.applies_to(&unit.unit_type) {
             continue;
         }
         if !counted.judged {

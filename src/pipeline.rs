@@ -37,10 +37,11 @@ pub fn check(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Resul
     // The run's own `--out` inside an input folder is said once, whether or not it exists yet:
     // so that the first run and the next give the same issues.
     for out in &settings.leave_out {
+        // Named as the search names folders: by its path under the input.
         let shown = (settings.inputs.iter())
             .find_map(|input| {
                 let rel = out.strip_prefix(input.canonicalize().ok()?).ok()?;
-                Some(input.join(rel).display().to_string())
+                Some(rel.display().to_string())
             })
             .unwrap_or_else(|| out.display().to_string());
         issues.push(unsearched(&shown, &Unsearched::Reports));

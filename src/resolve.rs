@@ -265,8 +265,10 @@ fn assign_file_units(
                     .field("单位名称")
                     .value(info_name.clone().unwrap_or_default())
                     .unit(info_name.as_deref());
-                // A blank template under a wrong name (a 提示: nothing lost) was still sent.
-                if let Some(u) = closest {
+                // Its rows lost, or a blank template under a wrong name (a 提示: nothing to
+                // lose): either way the closest unit sent it.
+                let sent = issue.level == Level::Error || file.data_rows() == 0;
+                if let (Some(u), true) = (closest, sent) {
                     misnamed.entry(u).or_default().push(file.source.rel.clone());
                 }
                 file.issues.push(issue);
@@ -593,7 +595,9 @@ fn reject_other_year(
         totals.rows_rejected += u64::from(sheet.data_rows);
         rows += sheet.data_rows;
         // The rows already refused for their own cells are among those not counted.
-        let refused = sheet.issues.iter().filter_map(|i| i.row);
+        let refused = (sheet.issues.iter())
+            .filter(|i| i.action == action::ROW_REJECTED)
+            .filter_map(|i| i.row);
         let mut numbers = (sheet.records.iter().map(|r| r.row + 1)).chain(refused);
         if let Some(first) = numbers.next() {
             let (low, high) = numbers.fold((first, first), |(l, h), n| (l.min(n), h.max(n)));
@@ -939,7 +943,10 @@ fn statuses(
                     Submission::Untyped
                 }
                 (false, typed) => {
-                    if typed.is_none() && units.roster.is_some() {
+                    if typed.is_none()
+                        && units.roster.is_some()
+                        && !notes.untyped_warned.contains(&i)
+                    {
                         let issue =
                             Issue::new(Level::Warning, "", Kind::UnitTypeMissing, action::NONE)
                                 .unit(Some(&unit.name));

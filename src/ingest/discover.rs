@@ -176,6 +176,14 @@ impl Search {
         }
     }
 
+    /// Whether the folder `entry` is one passed over without a word (the run's own `--out`).
+    fn is_left_out(&self, entry: &DirEntry) -> bool {
+        !self.left_out.is_empty()
+            && (entry.metadata().ok())
+                .and_then(|meta| id(&entry.path(), &meta))
+                .is_some_and(|id| self.left_out.contains(&id))
+    }
+
     /// An input: a folder is searched; a file is taken as it is, wherever it is.
     fn input(&mut self, input: &Path) {
         let shown = input.display().to_string();
@@ -239,7 +247,10 @@ impl Search {
             .or_else(|_| std::fs::symlink_metadata(&path).map(|m| m.file_type()));
         match kind {
             Ok(t) if t.is_symlink() => self.links.push_back((path, rel)),
-            Ok(t) if t.is_dir() && hidden => self.found.unsearched.push((rel, Unsearched::Hidden)),
+            // The run's own `--out`, hidden or not, is the run's to name (`folder`).
+            Ok(t) if t.is_dir() && hidden && !self.is_left_out(entry) => {
+                self.found.unsearched.push((rel, Unsearched::Hidden))
+            }
             Ok(t) if t.is_dir() => match entry.metadata() {
                 Ok(meta) => self.folder(&path, &rel, rel.clone(), &meta),
                 Err(e) => {

@@ -168,7 +168,7 @@ pub(crate) fn reminder_list(model: &ReportModel<'_>) -> String {
         }
     }
     // Names not in the roster still need telling — unless the roster unit they stand for is
-    // already told (its line names the file): each unit once.
+    // already told (not submitted, or unreadable): each unit once.
     let known: std::collections::HashSet<&str> = (model.checked.units.iter())
         .map(|u| u.unit.name.as_str())
         .collect();
@@ -386,7 +386,7 @@ pub(crate) fn safe_file_name(name: &str) -> String {
     let reserved = crate::schema::is_device(safe);
     match (safe.is_empty(), reserved) {
         (true, _) => "_".into(),
-        (_, true) => format!("_{safe}"),
+        (_, true) => format!("_{}", cut(safe, NAME_CHARS - 1, NAME_BYTES - 1)),
         _ => safe.to_string(),
     }
 }

@@ -177,7 +177,8 @@ pub(crate) fn text_width(s: &str) -> usize {
 /// keep a readable size.
 const MAX_WIDTH: usize = 40;
 
-/// Narrowest a fitted column gets, and narrowest a cap may make it (two Chinese characters).
+/// Narrowest a fitted column gets (three Chinese characters), and narrowest a cap may make one
+/// (two: `乡镇`, `取消`, a count).
 const MIN_WIDTH: usize = 6;
 const NARROWEST: usize = 5;
 

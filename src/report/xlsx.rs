@@ -76,7 +76,7 @@ fn subtitle(model: &ReportModel<'_>) -> String {
 }
 
 /// 总览: the year on one A4 page — who submitted, who is on quota, who is short or behind (by
-/// group), accountability, rectification, last year when compared — and the paragraph for a 通报.
+/// unit type), accountability, rectification, last year when compared — and the paragraph for a 通报.
 fn overview(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Result<(), XlsxError> {
     let o = &model.overview;
     let ws = sheet.set_name("总览")?;
@@ -84,7 +84,7 @@ fn overview(sheet: &mut Worksheet, f: &Formats, model: &ReportModel<'_>) -> Resu
     let mut t = Table::new(ws, f, &title, &subtitle(model), &["项目", "数量", "单位"])?;
     t.fit_title();
     // Portrait A4 at full size: labels and names wrap within these.
-    t.cap(&[(0, 24), (1, 8), (2, 44)]);
+    t.cap(&[(0, 26), (1, 8), (2, 40)]);
     let names = |list: &[String]| list.join("、");
     let by_type = super::overview::groups_text;
     let count =

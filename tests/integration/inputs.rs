@@ -220,13 +220,13 @@ fn a_run_inside_its_input_never_reads_its_own_reports() {
     county(&wd, ".");
     for _ in 0..3 {
         let run = wd.run(&["run", ".", "--year", "2026"]);
+        assert_eq!(run.code(), 0, "{}", run.stderr());
         let issues = std::fs::read_to_string(wd.path("reports/校验问题.jsonl")).unwrap();
         let said: Vec<&str> = (issues.lines())
             .filter(|l| l.contains("\"report-folder\""))
             .collect();
         assert_eq!(said.len(), 1, "{issues}");
-        assert!(said[0].contains("\"./reports\""), "{}", said[0]);
-        assert_eq!(run.code(), 0, "{}", run.stderr());
+        assert!(said[0].contains("\"file\":\"reports\""), "{}", said[0]);
         assert!(run.stderr().contains(ROWS), "{}", run.stderr());
         assert!(
             run.stderr().contains("文件：找到 2 = 读取 2"),
@@ -348,4 +348,28 @@ fn a_unit_whose_only_file_holds_no_ledger_has_an_unreadable_submission() {
         .find(|u| u["name"] == "城关街道")
         .unwrap();
     assert_eq!(unit["status"], "报送文件无法读取", "{unit}");
+}
+
+/// A hidden `--out` inside the input is named once per run as the run's own reports, the second
+/// run as the first: never also as a hidden folder.
+#[test]
+fn a_hidden_out_inside_the_input_is_named_once_every_run() {
+    let wd = Workdir::new();
+    county(&wd, "in");
+    for _ in 0..2 {
+        let run = wd.run(&[
+            "run",
+            "in",
+            "--year",
+            "2026",
+            "--out",
+            "in/.报表",
+            "--quiet",
+        ]);
+        assert_eq!(run.code(), 0, "{}", run.stderr());
+        let issues = std::fs::read_to_string(wd.path("in/.报表/校验问题.jsonl")).unwrap();
+        let about: Vec<&str> = (issues.lines()).filter(|l| l.contains(".报表")).collect();
+        assert_eq!(about.len(), 1, "{issues}");
+        assert!(about[0].contains("\"report-folder\""), "{}", about[0]);
+    }
 }

@@ -97,6 +97,8 @@ fn feedback_files_have_safe_unique_names() {
         "a\\b".to_string(),
         "CON".to_string(),
         "COM²".to_string(),
+        // A device name gets `_` in front, within the same bounds.
+        format!("NUL.{}", "镇".repeat(100)),
         "甲\n乙伪造的一行".to_string(),
         "丙\u{202E}xslx.exe".to_string(),
     ];

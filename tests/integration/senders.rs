@@ -1081,3 +1081,16 @@ fn a_missing_sheet_is_judged_by_the_rosters_type() {
         "no 部门 rule counts 督查检查: {bureau}"
     );
 }
+
+/// A roster unit of no type whose only workbook is of another year is told once that its type is
+/// unknown: by its workbook, not again for having sent nothing of this year.
+#[test]
+fn a_unit_of_no_type_with_only_last_years_workbook_is_told_once() {
+    let wd = Workdir::new();
+    inputs(&wd, "untyped_other_year");
+    let issues = check(&wd, Some("in/名册.csv"));
+    let told: Vec<&Value> = (issues.iter())
+        .filter(|i| i["code"] == "unit-type-missing" && i["unit"] == "狮山乡")
+        .collect();
+    assert_eq!(told.len(), 1, "{told:#?}");
+}
