@@ -11,6 +11,7 @@ use crate::normalize::{normalize, trim_cell};
 use crate::outcome::{Fate, FileOutcome, Header, Source};
 use crate::schema::{GUIDE_SHEET, LIST_SHEET, Schema};
 use crate::settings::Settings;
+use crate::sheet::Cell;
 use crate::validate::{Context, validate_sheet};
 
 /// What a workbook sheet was taken for: a schema role, with its header row when the role was
@@ -23,6 +24,9 @@ pub fn examine(source: &Source, settings: &Settings) -> FileOutcome {
         Opened::Read(out, workbook) => (out, workbook),
         Opened::Done(outcome) => return outcome,
     };
+    if let Some(what) = own_output(&workbook) {
+        return FileOutcome::skipped(source, format!("{what}，不作为报送材料读取"));
+    }
     let schema = &settings.schema;
     let file = source.rel.as_str();
     reader_issues(&workbook, file, &mut out.issues);
@@ -245,6 +249,31 @@ fn missing_sheet_issues(schema: &Schema, seen: &[bool], file: &str, out: &mut Fi
                 .push(Issue::new(level, file, kind, action::SHEET_EMPTY).sheet(&spec.name));
         }
     }
+}
+
+/// What the tool itself writes, told by its shape — a 明细 CSV (`单位名称,文件,行,…`), a summary
+/// workbook (总览, 排名, 说明), a feedback workbook (反馈说明, 报送问题) — when a copy of it lies
+/// among the inputs: never read as a submission (`docs/inputs.md#reports-among-the-inputs`).
+fn own_output(workbook: &Workbook) -> Option<&'static str> {
+    let has = |names: &[&str]| (names.iter()).all(|n| workbook.sheets.iter().any(|s| s.name == *n));
+    if has(&["总览", "排名", "说明"]) {
+        return Some("huizong 生成的汇总表");
+    }
+    if has(&["反馈说明", "报送问题"]) {
+        return Some("huizong 生成的反馈表");
+    }
+    let detail = (workbook.sheets.iter()).any(|s| {
+        s.rows.first().is_some_and(|row| {
+            let text = |c: u32| {
+                (row.cells.iter()).find_map(|(col, cell)| match cell {
+                    Cell::Text(t) if *col == c => Some(trim_cell(t)),
+                    _ => None,
+                })
+            };
+            [text(0), text(1), text(2)] == [Some("单位名称"), Some("文件"), Some("行")]
+        })
+    });
+    detail.then_some("huizong 生成的明细文件")
 }
 
 /// The template's own sheets (instructions, dropdown lists), which hold no records.

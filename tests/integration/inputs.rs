@@ -373,3 +373,43 @@ fn a_hidden_out_inside_the_input_is_named_once_every_run() {
         assert!(about[0].contains("\"report-folder\""), "{}", about[0]);
     }
 }
+
+/// Copies of the tool's own outputs put among the inputs — a 明细 CSV, the summary, a feedback
+/// workbook — are told by their shape and skipped with a 提示: their rows never count twice.
+#[test]
+fn copies_of_the_tools_own_outputs_are_not_read_as_submissions() {
+    let wd = Workdir::new();
+    county(&wd, "in");
+    let run = wd.run(&[
+        "run",
+        "in",
+        "--year",
+        "2026",
+        "--out",
+        "out",
+        "--quiet",
+        "--feedback",
+    ]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let feedback = std::fs::read_dir(wd.path("out/反馈"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+    let copies = [
+        (wd.path("out/明细/学习记录.csv"), "明细副本.csv"),
+        (wd.path("out/汇总_2026.xlsx"), "汇总副本.xlsx"),
+        (feedback.path(), "反馈副本.xlsx"),
+    ];
+    for (from, to) in &copies {
+        std::fs::copy(from, wd.path(&format!("in/{to}"))).unwrap();
+    }
+    let (issues, summary) = check(&wd, &["in"]);
+    assert!(summary.contains(ROWS), "{summary}");
+    let skipped = with_code(&issues, "file-skipped");
+    for (_, copy) in &copies {
+        let said = skipped.iter().find(|(f, _)| f == copy);
+        let (_, message) = said.unwrap_or_else(|| panic!("{copy}: {issues:?}"));
+        assert!(message.contains("huizong 生成的"), "{message}");
+    }
+}
