@@ -413,3 +413,27 @@ fn copies_of_the_tools_own_outputs_are_not_read_as_submissions() {
         assert!(message.contains("huizong 生成的"), "{message}");
     }
 }
+
+/// A file whose every dated row is of another year is one 错误 whose range names the data rows
+/// only: the header row's own 提示 (an extra column) does not widen it.
+#[test]
+fn the_wrong_year_range_names_data_rows_only() {
+    let wd = Workdir::new();
+    wd.copy_fixture("county/名册.csv", "in/名册.csv");
+    wd.write(
+        "in/红岩镇学习记录.csv",
+        "序号,日期,学习形式,学习主题,多余的列\n1,2025-03-05,集中学习,a,x\n2,2025-04-05,集中学习,b,x\n",
+    );
+    let (issues, _) = check(&wd, &["in"]);
+    let wrong = with_code(&issues, "wrong-year");
+    assert_eq!(wrong.len(), 1, "{issues:?}");
+    assert!(
+        wrong[0].1.contains("2 行均未计入（红岩镇学习记录第2—3行）"),
+        "{}",
+        wrong[0].1
+    );
+    assert!(
+        !with_code(&issues, "extra-columns").is_empty(),
+        "{issues:?}"
+    );
+}
