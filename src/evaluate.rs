@@ -919,6 +919,13 @@ otherwise = "无"
         assert!(card.shortfalls.iter().all(|f| f.unit != "戊镇"));
     }
 
+    /// Each unit of the scorecard in its order: (rank, name, 完成率).
+    fn ranked(card: &Scorecard) -> Vec<(Option<u32>, &str, Option<f64>)> {
+        (card.units.iter())
+            .map(|u| (u.rank, u.name.as_str(), u.completion))
+            .collect()
+    }
+
     /// A unit whose type cannot be told is listed after every ranked unit, unranked and
     /// unjudged, even below one that sent nothing.
     #[test]
@@ -935,9 +942,7 @@ otherwise = "无"
             unit("丙镇", "乡镇", Submission::Missing),
         ];
         let card = score(&s, &records, &units);
-        let listed: Vec<(Option<u32>, &str, Option<f64>)> = (card.units.iter())
-            .map(|u| (u.rank, u.name.as_str(), u.completion))
-            .collect();
+        let listed = ranked(&card);
         assert_eq!(listed[2], (None, "甲镇", None));
         assert_eq!(listed[1].0, Some(2));
         let untyped = &card.units[2];
@@ -958,9 +963,7 @@ otherwise = "无"
             unit("丙镇", "乡镇", Submission::Missing),
         ];
         let card = score(&s, &records, &units);
-        let listed: Vec<(Option<u32>, &str, Option<f64>)> = (card.units.iter())
-            .map(|u| (u.rank, u.name.as_str(), u.completion))
-            .collect();
+        let listed = ranked(&card);
         assert_eq!(listed[2], (None, "甲镇", None));
         assert_eq!(listed[1], (Some(2), "丙镇", Some(0.0)));
     }

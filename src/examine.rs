@@ -264,11 +264,9 @@ fn own_output(workbook: &Workbook) -> Option<&'static str> {
     }
     let detail = (workbook.sheets.iter()).any(|s| {
         s.rows.first().is_some_and(|row| {
-            let text = |c: u32| {
-                (row.cells.iter()).find_map(|(col, cell)| match cell {
-                    Cell::Text(t) if *col == c => Some(trim_cell(t)),
-                    _ => None,
-                })
+            let text = |c: u32| match row.get(c) {
+                Some(Cell::Text(t)) => Some(trim_cell(t)),
+                _ => None,
             };
             [text(0), text(1), text(2)] == [Some("单位名称"), Some("文件"), Some("行")]
         })

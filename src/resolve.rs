@@ -931,32 +931,19 @@ fn statuses(
         .map(|(i, mut unit)| {
             let typed = notes.types.get(&i);
             unit.unit_type = typed.cloned().unwrap_or_default();
-            let status = match (submitted[i], typed) {
-                (true, Some(_)) => Submission::Submitted,
-                (true, None) => {
-                    if !notes.untyped_warned.contains(&i) {
-                        let issue =
-                            Issue::new(Level::Warning, "", Kind::UnitTypeMissing, action::NONE)
-                                .unit(Some(&unit.name));
-                        untyped_warnings.push(issue);
-                    }
-                    Submission::Untyped
-                }
-                (false, typed) => {
-                    if typed.is_none()
-                        && units.roster.is_some()
-                        && !notes.untyped_warned.contains(&i)
-                    {
-                        let issue =
-                            Issue::new(Level::Warning, "", Kind::UnitTypeMissing, action::NONE)
-                                .unit(Some(&unit.name));
-                        untyped_warnings.push(issue);
-                    }
-                    match unreadable[i] {
-                        true => Submission::Unreadable,
-                        false => Submission::Missing,
-                    }
-                }
+            // A unit of no type is told so once: one that sent something, or a roster's that
+            // sent nothing, unless a workbook of it already said so.
+            let untyped = typed.is_none() && (submitted[i] || units.roster.is_some());
+            if untyped && !notes.untyped_warned.contains(&i) {
+                let issue = Issue::new(Level::Warning, "", Kind::UnitTypeMissing, action::NONE)
+                    .unit(Some(&unit.name));
+                untyped_warnings.push(issue);
+            }
+            let status = match (submitted[i], typed, unreadable[i]) {
+                (true, Some(_), _) => Submission::Submitted,
+                (true, None, _) => Submission::Untyped,
+                (false, _, true) => Submission::Unreadable,
+                (false, _, false) => Submission::Missing,
             };
             let misnamed = match status {
                 Submission::Missing | Submission::Unreadable => {

@@ -292,12 +292,7 @@ fn validate_row(
                     .map(|c| c.shown().into_owned())
                     .unwrap_or_default();
                 let own_names = (unit_for_issue.or(ctx.unit))
-                    .map(|u| {
-                        let name = normalize(u);
-                        let mut names = crate::roster::official_forms(&name, None);
-                        names.push(name);
-                        names
-                    })
+                    .map(own_names)
                     .unwrap_or_default();
                 let taken = match legacy.is_subordinate(&subject, &own_names) {
                     true => subordinate,
@@ -380,6 +375,15 @@ fn validate_row(
         date,
         values,
     });
+}
+
+/// The names a unit goes by in a 被问责对象, normalised: its own and the shorter forms of an
+/// official name (`官渡镇人民政府` is also `官渡镇`).
+fn own_names(unit: &str) -> Vec<String> {
+    let name = normalize(unit);
+    let mut names = crate::roster::official_forms(&name, None);
+    names.push(name);
+    names
 }
 
 /// The column of the row's cell holding the template's example mark, if any: as written, or
@@ -786,13 +790,7 @@ mod tests {
         let legacy = (s.sheets[3].fields.iter())
             .find_map(|f| f.legacy.as_ref())
             .unwrap();
-        let own = |name: &str| {
-            let name = normalize(name);
-            let mut names = crate::roster::official_forms(&name, None);
-            names.push(name);
-            names
-        };
-        let town = own("三江镇");
+        let town = own_names("三江镇");
         for subject in [
             "副镇长李某",
             "镇党委班子",
@@ -810,10 +808,10 @@ mod tests {
         ] {
             assert!(legacy.is_subordinate(subject, &town), "{subject}");
         }
-        let hospital = own("县人民医院");
+        let hospital = own_names("县人民医院");
         assert!(!legacy.is_subordinate("县人民医院院长张某", &hospital));
         assert!(!legacy.is_subordinate("院长张某", &hospital));
-        let bureau = own("县民政局");
+        let bureau = own_names("县民政局");
         assert!(legacy.is_subordinate("县民政局办公室主任", &bureau));
         assert!(!legacy.is_subordinate("局长王某", &bureau));
     }

@@ -25,7 +25,6 @@ pub(crate) struct Staging {
 
 /// Whether `name`, an entry of `--out`, belongs to the tool's report set.
 pub(crate) fn is_report_entry(name: &str) -> bool {
-    let named = |prefix: &str, ext: &str| name.starts_with(prefix) && name.ends_with(ext);
     // `汇总_2026.xlsx`: a year of four digits, as the tool names its files.
     let of_a_year = |prefix: &str, ext: &str| {
         (name.strip_prefix(prefix))
@@ -38,8 +37,12 @@ pub(crate) fn is_report_entry(name: &str) -> bool {
     ) || of_a_year("汇总_", ".xlsx")
         || of_a_year("汇总_", ".json")
         || of_a_year("通报_", ".docx")
-        // Temporary files of an interrupted write (an older version wrote them into `--out`).
-        || named(".huizong-", ".tmp")
+        || is_leftover(name)
+}
+
+/// A temporary file of an interrupted write (an older version wrote them into `--out`).
+fn is_leftover(name: &str) -> bool {
+    name.starts_with(".huizong-") && name.ends_with(".tmp")
 }
 
 impl Staging {
@@ -106,10 +109,8 @@ impl Staging {
         let listed = listed_in_marker(&self.out);
         let marked = self.out.join(MARKER).exists();
         let ours = |n: &str| {
-            // Temporary files of an interrupted write (an older version wrote them into `--out`).
-            let leftover = n.starts_with(".huizong-") && n.ends_with(".tmp");
             staged.iter().any(|s| s == n)
-                || leftover
+                || is_leftover(n)
                 || match &listed {
                     Some(listed) => listed.iter().any(|s| s == n),
                     None => marked && is_report_entry(n),
